@@ -1,0 +1,338 @@
+package dev.ccs.core.exec;
+
+import dev.ccs.core.process.LaunchedProcess;
+import dev.ccs.core.process.ProcessSpec;
+import dev.ccs.core.process.Processes;
+import dev.ccs.core.protocol.ClaudeEvent;
+import dev.ccs.core.protocol.EventParser;
+import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.protocol.SystemInit;
+import dev.ccs.core.time.Cancellable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the CLI: start it with {@link #execute()} (blocking, reads the output on the calling
+ * thread) or {@link #start()} (on a worker thread); stop it with {@link #cancel()} from any thread.
+ *
+ * <p>The outcome is decided once. A result line fixes it to {@link RunStatus#SUCCEEDED} or
+ * {@link RunStatus#ERROR_RESULT}, and a later cancel is refused; a cancel or timeout before the
+ * result fixes it to {@link RunStatus#CANCELLED} or {@link RunStatus#TIMED_OUT}, and a result line
+ * printed while the process dies is ignored. Either way the outcome is completed only when the
+ * process has exited, both pipes are closed and nothing the process started is still alive.
+ */
+public final class ClaudeRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClaudeRun.class);
+  /** Prompts up to this size fit in a pipe buffer (64 KiB on Linux) and are written inline. */
+  private static final int INLINE_PROMPT_BYTES = 48 * 1024;
+
+  private enum State { NEW, STARTED, DONE }
+
+  private final ClaudeExecutor executor;
+  private final ClaudeRequest request;
+  private final RunListener listener;
+  private final CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+  private final CompletableFuture<Void> streamsClosed = new CompletableFuture<>();
+
+  // Guarded by this.
+  private State state = State.NEW;
+  private RunStatus forcedStatus;
+  private ResultMessage result;
+  private LaunchedProcess process;
+  private Cancellable timeoutTask;
+  private Cancellable killTask;
+  private Cancellable exitGraceTask;
+  private Cancellable drainTask;
+
+  private volatile String cliSessionId;
+  private long startNanos;
+
+  ClaudeRun(ClaudeExecutor executor, ClaudeRequest request, RunListener listener) {
+    this.executor = executor;
+    this.request = request;
+    this.listener = listener;
+  }
+
+  public ClaudeRequest request() {
+    return request;
+  }
+
+  /** Completes when the run has ended and its processes are gone. */
+  public CompletableFuture<RunOutcome> outcome() {
+    return outcome;
+  }
+
+  /** The CLI's pid, or -1 before it started. */
+  public synchronized long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** Starts the run on a worker thread. */
+  public CompletableFuture<RunOutcome> start() {
+    executor.ioThreads().execute(this::execute);
+    return outcome;
+  }
+
+  /**
+   * Cancels the run: SIGTERM to the CLI and everything it started, SIGKILL after the grace period.
+   * A run cancelled before it started never starts.
+   *
+   * @return false when the run already has its outcome (or its result line)
+   */
+  public boolean cancel() {
+    return stop(RunStatus.CANCELLED);
+  }
+
+  /** Runs the CLI on the calling thread and returns when it has ended. */
+  public RunOutcome execute() {
+    synchronized (this) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("a run can be executed once");
+      }
+      state = State.STARTED;
+      if (forcedStatus != null) {
+        return finish(null, forcedStatus, null, "cancelled before it started", "");
+      }
+    }
+    startNanos = executor.ticker().read();
+    ProcessSpec spec = executor.processSpec(request);
+    LaunchedProcess launched;
+    try {
+      launched = executor.launcher().launch(spec);
+    } catch (IOException e) {
+      return finish(null, RunStatus.START_FAILED, null, executor.startFailureMessage(spec, e), "");
+    }
+    executor.register(this);
+    try {
+      return supervise(launched);
+    } finally {
+      executor.unregister(this);
+    }
+  }
+
+  private RunOutcome supervise(LaunchedProcess launched) {
+    synchronized (this) {
+      process = launched;
+      Duration timeout = request.timeout() != null ? request.timeout() : executor.defaultTimeout();
+      timeoutTask = executor.scheduler().schedule(timeout, () -> stop(RunStatus.TIMED_OUT));
+      if (forcedStatus != null) {
+        terminateTree();
+      }
+    }
+    safely(() -> listener.onStart(launched.pid()));
+    StderrTail stderr = new StderrTail(executor.stderrTailBytes());
+    CompletableFuture<Void> stderrDone = new CompletableFuture<>();
+    executor.ioThreads().execute(() -> {
+      try {
+        stderr.drain(launched.stderr());
+      } catch (IOException e) {
+        LOG.debug("stderr of pid {} closed: {}", launched.pid(), e.toString());
+      } finally {
+        stderrDone.complete(null);
+      }
+    });
+    writePrompt(launched);
+    // A process that exits while something it started still holds the pipes open would leave the
+    // readers blocked for ever; after a grace period the rest of the tree is ended.
+    launched.onExit().thenRun(() -> {
+      synchronized (this) {
+        if (!streamsClosed.isDone() && state != State.DONE) {
+          drainTask = executor.scheduler().schedule(executor.drainGrace(), this::terminateTree);
+        }
+      }
+    });
+
+    readStdout(launched);
+    LOG.debug("stdout of pid {} closed", launched.pid());
+    stderrDone.join();
+    streamsClosed.complete(null);
+    int exitCode = launched.onExit().join();
+    String stderrText = executor.redactor(request).redact(stderr.text());
+
+    RunStatus status;
+    ResultMessage finalResult;
+    synchronized (this) {
+      cancelTimers();
+      status = forcedStatus;
+      finalResult = result;
+    }
+    // A cancelled or timed-out run had its tree signalled already; either way nothing may survive.
+    endSurvivors(launched, status != null);
+    LOG.debug("pid {} ended with {}", launched.pid(), exitCode);
+    String message;
+    if (status != null) {
+      message = status == RunStatus.TIMED_OUT
+          ? "Claude CLI timed out after " + timeoutOf().toMillis() + " ms"
+          : "Claude CLI run was cancelled";
+    } else if (finalResult != null) {
+      status = finalResult.failed() ? RunStatus.ERROR_RESULT : RunStatus.SUCCEEDED;
+      message = finalResult.failed() ? executor.redactor(request).redact(finalResult.errorMessage()) : null;
+    } else {
+      status = RunStatus.CRASHED;
+      message = "Claude CLI exited with code " + exitCode + " without a result"
+          + lastLine(stderrText).map(line -> ": " + line).orElse("");
+    }
+    return finish(finalResult, status, exitCode, message, stderrText);
+  }
+
+  private Duration timeoutOf() {
+    return request.timeout() != null ? request.timeout() : executor.defaultTimeout();
+  }
+
+  private void writePrompt(LaunchedProcess launched) {
+    byte[] prompt = request.prompt().getBytes(StandardCharsets.UTF_8);
+    Runnable write = () -> {
+      try (OutputStream stdin = launched.stdin()) {
+        stdin.write(prompt);
+      } catch (IOException e) {
+        // The CLI exited without reading its input (a usage error); its output says why.
+        LOG.debug("stdin of pid {} closed early: {}", launched.pid(), e.toString());
+      }
+    };
+    if (prompt.length <= INLINE_PROMPT_BYTES) {
+      write.run();
+    } else {
+      executor.ioThreads().execute(write);
+    }
+  }
+
+  private void readStdout(LaunchedProcess launched) {
+    InputStream stdout = launched.stdout();
+    LineReader reader = new LineReader(stdout, executor.maxLineBytes());
+    try {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isEmpty()) {
+          continue;
+        }
+        ClaudeEvent event = EventParser.parse(line);
+        if (!accept(event)) {
+          continue;
+        }
+        safely(() -> listener.onEvent(event));
+      }
+    } catch (IOException e) {
+      LOG.debug("stdout of pid {} closed: {}", launched.pid(), e.toString());
+    }
+    if (reader.truncatedLines() > 0) {
+      LOG.warn("Claude CLI pid {} printed {} line(s) longer than {} bytes; they were cut",
+          launched.pid(), reader.truncatedLines(), executor.maxLineBytes());
+    }
+  }
+
+  /** Records what the event means for the run; false when the run is being stopped. */
+  private boolean accept(ClaudeEvent event) {
+    if (event instanceof SystemInit && event.sessionId() != null) {
+      cliSessionId = event.sessionId();
+    }
+    synchronized (this) {
+      if (forcedStatus != null) {
+        return false;
+      }
+      if (event instanceof ResultMessage resultMessage && result == null) {
+        result = resultMessage;
+        if (resultMessage.sessionId() != null) {
+          cliSessionId = resultMessage.sessionId();
+        }
+        if (timeoutTask != null) {
+          timeoutTask.cancel();
+        }
+        // The CLI exits right after its result; if something keeps it alive, end it after a while.
+        exitGraceTask = executor.scheduler().schedule(executor.exitGrace(), this::terminateTree);
+      }
+      return true;
+    }
+  }
+
+  private boolean stop(RunStatus reason) {
+    synchronized (this) {
+      if (state == State.DONE || result != null || forcedStatus != null) {
+        return false;
+      }
+      forcedStatus = reason;
+      if (timeoutTask != null) {
+        timeoutTask.cancel();
+      }
+      if (process == null) {
+        return true;
+      }
+      LOG.info("{} Claude CLI pid {}", reason == RunStatus.TIMED_OUT ? "timeout: terminating" : "cancel: terminating",
+          process.pid());
+      terminateTree();
+      return true;
+    }
+  }
+
+  /** SIGTERM to the tree now, SIGKILL after the grace period. */
+  private synchronized void terminateTree() {
+    if (process == null || state == State.DONE || killTask != null) {
+      return;
+    }
+    LaunchedProcess target = process;
+    target.signalTree(false);
+    killTask = executor.scheduler().schedule(executor.killGrace(), () -> target.signalTree(true));
+  }
+
+  private void endSurvivors(LaunchedProcess launched, boolean stopped) {
+    List<ProcessHandle> survivors = launched.survivors();
+    if (survivors.isEmpty()) {
+      return;
+    }
+    if (!stopped) {
+      LOG.info("Claude CLI pid {} left {} process(es) behind; ending them", launched.pid(), survivors.size());
+    }
+    launched.signalTree(false);
+    long deadline = System.nanoTime() + executor.killGrace().toNanos();
+    for (ProcessHandle survivor : survivors) {
+      if (!Processes.awaitExit(survivor, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+        survivor.destroyForcibly();
+      }
+    }
+  }
+
+  private synchronized void cancelTimers() {
+    for (Cancellable task : new Cancellable[] {timeoutTask, killTask, exitGraceTask, drainTask}) {
+      if (task != null) {
+        task.cancel();
+      }
+    }
+  }
+
+  private RunOutcome finish(ResultMessage finalResult, RunStatus status, Integer exitCode, String message,
+      String stderrText) {
+    Duration duration = startNanos == 0 ? Duration.ZERO
+        : Duration.ofNanos(executor.ticker().read() - startNanos);
+    RunOutcome done = new RunOutcome(status, finalResult, cliSessionId, exitCode, duration, stderrText, message);
+    synchronized (this) {
+      state = State.DONE;
+    }
+    outcome.complete(done);
+    return done;
+  }
+
+  private static java.util.Optional<String> lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
+    if (last.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(last.length() > 500 ? last.substring(0, 500) + "..." : last);
+  }
+
+  private static void safely(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("run listener failed", e);
+    }
+  }
+
+}

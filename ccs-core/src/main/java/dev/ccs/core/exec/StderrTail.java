@@ -1,0 +1,46 @@
+package dev.ccs.core.exec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Keeps the last bytes of a stream (a ring buffer), so a chatty stderr cannot fill memory while the
+ * end, where the error usually is, stays available for diagnostics.
+ */
+final class StderrTail {
+
+  private final byte[] ring;
+  private long total;
+
+  StderrTail(int capacity) {
+    this.ring = new byte[capacity];
+  }
+
+  /** Reads {@code in} to its end. */
+  void drain(InputStream in) throws IOException {
+    byte[] buffer = new byte[4096];
+    int read;
+    while ((read = in.read(buffer)) >= 0) {
+      append(buffer, read);
+    }
+  }
+
+  synchronized void append(byte[] bytes, int count) {
+    for (int i = 0; i < count; i++) {
+      ring[(int) (total++ % ring.length)] = bytes[i];
+    }
+  }
+
+  /** The kept text; starts with "..." when earlier output was dropped. */
+  synchronized String text() {
+    int kept = (int) Math.min(total, ring.length);
+    byte[] bytes = new byte[kept];
+    long start = total - kept;
+    for (int i = 0; i < kept; i++) {
+      bytes[i] = ring[(int) ((start + i) % ring.length)];
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    return total > ring.length ? "..." + text : text;
+  }
+}

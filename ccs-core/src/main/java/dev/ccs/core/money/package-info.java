@@ -1,0 +1,2 @@
+/** Exact US-dollar arithmetic for costs and budgets. */
+package dev.ccs.core.money;
