@@ -1,0 +1,206 @@
+package dev.ccs.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void firstStartWritesTheDefaultsPrivatelyAndReadsThemBack() throws Exception {
+    Path file = temp.resolve("ccs-home").resolve("config.json");
+
+    LoadedConfig loaded = ConfigLoader.load(file, Map.of());
+
+    assertThat(loaded.created()).isTrue();
+    CcsConfig config = loaded.config();
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isEqualTo(5546);
+    assertThat(config.claudePath()).isEqualTo("claude");
+    assertThat(config.workspacePath()).isEqualTo(temp.resolve("ccs-home/workspace"));
+    assertThat(config.dataDir()).isEqualTo(temp.resolve("ccs-home/data"));
+    assertThat(config.taskQueue()).isEqualTo(new TaskQueueConfig(3, Duration.ofMinutes(5)));
+    assertThat(config.maxBudgetUsd()).isEqualByComparingTo("10.0");
+    assertThat(config.security().auth().enabled()).isFalse();
+    assertThat(config.security().auth().secretKey()).matches("ccs_sk_[0-9a-f]{64}");
+    assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(file)).contains("\"host\" : \"127.0.0.1\"");
+
+    LoadedConfig again = ConfigLoader.load(file, Map.of());
+    assertThat(again.created()).isFalse();
+    assertThat(again.config()).isEqualTo(config);
+    assertThat(again.warnings()).isEmpty();
+  }
+
+  @Test
+  void readsAConfigWrittenByTheNodeServer() throws Exception {
+    Path file = write("""
+        {
+          "port": "6000",
+          "host": "127.0.0.1",
+          "trustProxy": 1,
+          "claudePath": "/usr/local/bin/claude",
+          "nodeBinDir": null,
+          "defaultProjectPath": "~/projects",
+          "logFile": "logs/server.log",
+          "sessionRetentionDays": 7,
+          "taskQueue": { "concurrency": 5, "defaultTimeout": 60000 },
+          "rateLimit": { "enabled": false, "windowMs": 1000, "maxRequests": 5 },
+          "defaultModel": "claude-sonnet-4-5",
+          "maxBudgetUsd": 2.5,
+          "webhook": { "enabled": true, "defaultUrl": "https://example.com/hook", "timeout": 3000, "retries": 2 },
+          "statistics": { "enabled": true, "collectionInterval": 60000 },
+          "mcp": { "enabled": false, "configPath": null },
+          "logLevel": "debug",
+          "allowDangerouslySkipPermissions": false,
+          "security": { "auth": { "enabled": true, "secretKey": "ccs_sk_0123456789abcdef", "bypassHealthCheck": true },
+                        "swaggerDocs": { "enabled": false } },
+          "providers": [ { "id": "main", "name": "Main", "apiKey": "sk-1", "baseUrl": "https://api.example.com",
+                           "weight": 3, "enabled": true, "env": { "ANTHROPIC_MODEL": "m" } } ],
+          "loadBalance": { "strategy": "weighted", "failover": true, "failureThreshold": 2,
+                           "bindingTtl": 600000, "recoveryTimeout": 30 },
+          "someFutureKey": true
+        }
+        """);
+
+    LoadedConfig loaded = ConfigLoader.load(file, Map.of());
+
+    CcsConfig c = loaded.config();
+    assertThat(c.port()).isEqualTo(6000);
+    assertThat(c.workspacePath()).isEqualTo(Path.of(System.getProperty("user.home"), "projects"));
+    assertThat(c.logFile()).isEqualTo(temp.resolve("logs/server.log"));
+    assertThat(c.sessionRetentionDays()).isEqualTo(7);
+    assertThat(c.taskQueue()).isEqualTo(new TaskQueueConfig(5, Duration.ofMinutes(1)));
+    assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(false, Duration.ofSeconds(1), 5));
+    assertThat(c.defaultModel()).isEqualTo("claude-sonnet-4-5");
+    assertThat(c.maxBudgetUsd()).isEqualByComparingTo(new BigDecimal("2.5"));
+    assertThat(c.webhook().defaultUrl()).isEqualTo("https://example.com/hook");
+    assertThat(c.webhook().retries()).isEqualTo(2);
+    assertThat(c.logLevel()).isEqualTo("debug");
+    assertThat(c.security().auth().enabled()).isTrue();
+    assertThat(c.security().swaggerDocs()).isFalse();
+    assertThat(c.providers()).singleElement().satisfies(p -> {
+      assertThat(p.id()).isEqualTo("main");
+      assertThat(p.weight()).isEqualTo(3);
+      assertThat(p.env()).containsEntry("ANTHROPIC_MODEL", "m");
+      assertThat(p.toString()).doesNotContain("sk-1");
+    });
+    assertThat(c.loadBalance().recoveryTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(loaded.warnings()).singleElement().asString().contains("unknown key \"someFutureKey\"");
+  }
+
+  @Test
+  void everyBadValueIsReportedWithKeyValueAndWhatIsAllowed() throws Exception {
+    Path file = write("""
+        { "port": 70000, "host": "", "taskQueue": { "concurrency": 0 }, "logLevel": "loud",
+          "maxBudgetUsd": -1, "webhook": { "timeout": "soon" }, "rateLimit": { "enabled": "yes" } }
+        """);
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(((ConfigException) e).problems()).contains(
+            "\"port\" is 70000; allowed: an integer from 0 to 65535",
+            "\"taskQueue.concurrency\" is 0; allowed: an integer from 1 to 10",
+            "\"logLevel\" is \"loud\"; allowed: one of [debug, info, warn, error]",
+            "\"maxBudgetUsd\" is -1; allowed: a number >= 0",
+            "\"webhook.timeout\" is \"soon\"; allowed: an integer from 1 to 2147483647",
+            "\"rateLimit.enabled\" is \"yes\"; allowed: true or false"))
+        .hasMessageStartingWith(file.toString());
+  }
+
+  @Test
+  void crossKeyRulesAreChecked() throws Exception {
+    Path file = write("{ \"security\": { \"auth\": { \"enabled\": true, \"secretKey\": null } } }");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("\"security.auth.secretKey\" is empty");
+  }
+
+  @Test
+  void malformedJsonNamesTheLine() throws Exception {
+    Path file = write("{\n  \"port\": 1,\n  oops\n}");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid JSON")
+        .hasMessageContaining("line 3");
+  }
+
+  @Test
+  void environmentOverridesWin() throws Exception {
+    Path file = write("{ \"port\": 1234 }");
+
+    CcsConfig config = ConfigLoader.load(file, Map.of("CCS_PORT", "0", "CCS_HOST", "0.0.0.0",
+        "CCS_DATA_DIR", "elsewhere", "CCS_CLAUDE_PATH", "/opt/claude")).config();
+
+    assertThat(config.port()).isZero();
+    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.dataDir()).isEqualTo(temp.resolve("elsewhere"));
+    assertThat(config.claudePath()).isEqualTo("/opt/claude");
+  }
+
+  @Test
+  void badEnvironmentOverridesAreNamed() throws Exception {
+    Path file = write("{}");
+
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("CCS_PORT", "http")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("CCS_PORT is \"http\"; allowed: an integer from 0 to 65535");
+  }
+
+  @Test
+  void maxBudgetNullMeansNoCapAndAbsentMeansTheDefault() throws Exception {
+    assertThat(ConfigLoader.load(write("{ \"maxBudgetUsd\": null }"), Map.of()).config().maxBudgetUsd()).isNull();
+    assertThat(ConfigLoader.load(write("{}"), Map.of()).config().maxBudgetUsd()).isEqualByComparingTo("10.0");
+  }
+
+  @Test
+  void secretsNeverAppearInToString() throws Exception {
+    CcsConfig config = ConfigLoader.load(write("""
+        { "security": { "auth": { "enabled": true, "secretKey": "ccs_sk_topsecretvalue123" } },
+          "webhook": { "secret": "whsec-topsecret" },
+          "execution": { "env": { "ANTHROPIC_API_KEY": "sk-ant-topsecret" } } }
+        """), Map.of()).config();
+
+    assertThat(config.toString()).doesNotContain("topsecret");
+    assertThat(config.execution().env()).containsEntry("ANTHROPIC_API_KEY", "sk-ant-topsecret");
+  }
+
+  @Test
+  void projectRootsStartWithTheWorkspace() throws Exception {
+    CcsConfig config = ConfigLoader.load(write("{ \"workspacePath\": \"ws\", \"allowedProjectRoots\": [\"/srv/repos\"] }"),
+        Map.of()).config();
+
+    assertThat(config.projectRoots()).containsExactly(temp.resolve("ws"), Path.of("/srv/repos"));
+  }
+
+  @Test
+  void writtenConfigRoundTrips() throws Exception {
+    CcsConfig original = CcsConfig.defaults(temp).toBuilder().port(7000).allowedProjectRoots(List.of(Path.of("/srv")))
+        .maxBudgetUsd(new BigDecimal("1.25")).build();
+    Path file = temp.resolve("config.json");
+
+    ConfigLoader.write(file, original);
+
+    assertThat(ConfigLoader.load(file, Map.of()).config()).isEqualTo(original);
+  }
+
+  private Path write(String json) throws Exception {
+    Path file = temp.resolve("config.json");
+    Files.writeString(file, json);
+    return file;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.ccs.httpd;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.ccs.core.Ccs;
+import dev.ccs.core.internal.Threads;
+import dev.ccs.httpd.handlers.HealthHandler;
+import dev.ccs.httpd.handlers.MessagesHandler;
+import dev.ccs.httpd.routing.HttpAdapter;
+import dev.ccs.httpd.routing.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of a {@link Ccs} on the JDK's {@code com.sun.net.httpserver}. Every exchange gets its
+ * own thread (virtual on Java 21+), so a long run or a stream never holds up other requests.
+ *
+ * <pre>{@code
+ * try (Ccs ccs = Ccs.builder(config).build();
+ *      CcsHttpServer server = CcsHttpServer.start(ccs, "127.0.0.1", 5546)) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class CcsHttpServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CcsHttpServer.class);
+
+  static {
+    // Without TCP_NODELAY the JDK server's small writes (headers, then body; each SSE event) can
+    // wait for a delayed ACK: tens of milliseconds per response.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private CcsHttpServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws IllegalStateException when {@code host} is not a loopback address and API-key auth is
+   *     off: ccs runs commands on this machine, so it is never exposed to a network unprotected
+   */
+  public static CcsHttpServer start(Ccs ccs, String host, int port) {
+    Objects.requireNonNull(ccs, "ccs");
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("host \"" + host + "\" cannot be resolved", e);
+    }
+    if (!address.isLoopbackAddress() && !ccs.config().security().auth().enabled()) {
+      throw new IllegalStateException("refusing to listen on " + host + " without authentication: set "
+          + "security.auth.enabled to true (clients then send the API key), or bind 127.0.0.1");
+    }
+    Router router = routes(ccs);
+    ExecutorService executor = Threads.perTaskExecutor("ccs-http", ccs.config().http().maxThreads());
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(address, port), 256);
+    } catch (IOException e) {
+      executor.shutdown();
+      throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    server.createContext("/", new HttpAdapter(router, ccs.config().http().maxBodyBytes(),
+        new ApiKeyAuth(ccs.config().security().auth())));
+    server.setExecutor(executor);
+    server.start();
+    LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
+    return new CcsHttpServer(server, executor);
+  }
+
+  static Router routes(Ccs ccs) {
+    HealthHandler health = new HealthHandler(ccs);
+    MessagesHandler messages = new MessagesHandler(ccs);
+    return new Router()
+        .get("/health", health::health)
+        .post("/api/messages", messages::send);
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Stops accepting requests; exchanges in progress get a second to finish. */
+  @Override
+  public void close() {
+    server.stop(1);
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.ccs.httpd;
+
+import dev.ccs.core.Ccs;
+import dev.ccs.core.Version;
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.ConfigException;
+import dev.ccs.core.config.ConfigLoader;
+import dev.ccs.core.config.LoadedConfig;
+import dev.ccs.core.exec.CliStatus;
+import dev.ccs.core.internal.AtomicFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar ccs-httpd.jar [--config FILE] [--port N] [--host ADDRESS]}: loads the config
+ * (creating {@code ~/.claude-code-server/config.json} on first start), starts the server, writes
+ * the pid file, and on SIGTERM/SIGINT stops serving and ends every running CLI process.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.err));
+  }
+
+  /** Starts the server and blocks until the JVM is asked to stop; returns an exit code on failure. */
+  static int run(String[] args, java.util.Map<String, String> env, PrintStream err) {
+    Path configFile = ConfigLoader.defaultConfigFile();
+    Integer port = null;
+    String host = null;
+    try {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (arg) {
+        case "--config" -> configFile = Path.of(require(arg, value));
+        case "--port" -> port = parsePort(require(arg, value));
+        case "--host" -> host = require(arg, value);
+        case "--version" -> {
+          System.out.println("ccs " + Version.current());
+          return 0;
+        }
+        case "--help", "-h" -> {
+          System.out.println("usage: java -jar ccs-httpd.jar [--config FILE] [--port N] [--host ADDRESS]");
+          return 0;
+        }
+        default -> {
+          err.println("ccs: unknown argument " + arg + " (try --help)");
+          return 2;
+        }
+      }
+      i++;
+    }
+    } catch (IllegalArgumentException e) {
+      err.println("ccs: " + e.getMessage());
+      return 2;
+    }
+    LoadedConfig loaded;
+    try {
+      loaded = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      err.println("ccs: cannot start: " + e.getMessage());
+      return 2;
+    }
+    CcsConfig config = loaded.config().toBuilder()
+        .port(port != null ? port : loaded.config().port())
+        .host(host != null ? host : loaded.config().host())
+        .build();
+    configureLogging(config);
+    Logger log = LoggerFactory.getLogger(Main.class);
+    if (loaded.created()) {
+      log.info("created {} with the defaults", loaded.file());
+    }
+    loaded.warnings().forEach(log::warn);
+
+    Ccs ccs = Ccs.builder(config).build();
+    CcsHttpServer server;
+    try {
+      server = CcsHttpServer.start(ccs, config.host(), config.port());
+    } catch (RuntimeException e) {
+      ccs.close();
+      err.println("ccs: cannot start: " + e.getMessage());
+      return 2;
+    }
+    writePidFile(config.pidFile(), log);
+    CliStatus cli = ccs.cliStatus();
+    if (cli.available()) {
+      log.info("ccs {} on http://{}:{} (config {}, claude {} at {})", Version.current(), config.host(), server.port(),
+          loaded.file(), cli.version(), cli.resolvedPath());
+    } else {
+      log.warn("ccs {} on http://{}:{} (config {}); the Claude CLI is unavailable: {}", Version.current(),
+          config.host(), server.port(), loaded.file(), cli.problem());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("stopping");
+      server.close();
+      ccs.close();
+      deletePidFile(config.pidFile());
+    }, "ccs-shutdown"));
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static String require(String flag, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return value;
+  }
+
+  private static int parsePort(String value) {
+    try {
+      int port = Integer.parseInt(value);
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--port must be 0-65535, was " + value);
+    }
+  }
+
+  /** slf4j-simple reads its settings once, at the first logger: set them before that. */
+  private static void configureLogging(CcsConfig config) {
+    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
+    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static void writePidFile(Path pidFile, Logger log) {
+    try {
+      AtomicFiles.write(pidFile, Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      log.warn("cannot write pid file {}: {}", pidFile, e.getMessage());
+    }
+  }
+
+  private static void deletePidFile(Path pidFile) {
+    try {
+      String content = Files.readString(pidFile).trim();
+      if (content.equals(Long.toString(ProcessHandle.current().pid()))) {
+        Files.deleteIfExists(pidFile);
+      }
+    } catch (IOException e) {
+      // Already gone.
+    }
+  }
+}

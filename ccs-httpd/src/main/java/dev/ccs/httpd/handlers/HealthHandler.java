@@ -1,0 +1,68 @@
+package dev.ccs.httpd.handlers;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.Ccs;
+import dev.ccs.core.Version;
+import dev.ccs.core.exec.CliStatus;
+import dev.ccs.core.internal.Json;
+import dev.ccs.httpd.routing.ApiRequest;
+import dev.ccs.httpd.routing.ApiResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code GET /health}: the Node server's {@code {status, uptime, timestamp, memory}} plus the ccs
+ * version and whether the CLI can be run. The status is {@code ok}, or {@code degraded} (still 200:
+ * the server itself is up) when the CLI is unavailable, with the reason and what to do.
+ */
+public final class HealthHandler {
+
+  private final Ccs ccs;
+
+  public HealthHandler(Ccs ccs) {
+    this.ccs = ccs;
+  }
+
+  public ApiResponse health(ApiRequest request) {
+    CliStatus cli = ccs.cliStatus();
+    ObjectNode body = Json.object();
+    body.put("status", cli.available() ? "ok" : "degraded");
+    body.put("uptime", Duration.between(ccs.startedAt(), ccs.clock().instant()).toMillis() / 1000.0);
+    body.put("timestamp", ccs.clock().instant().toString());
+    body.put("version", Version.current());
+    ObjectNode claude = body.putObject("claude");
+    claude.put("available", cli.available());
+    claude.put("path", cli.resolvedPath() != null ? cli.resolvedPath() : cli.configuredPath());
+    claude.put("version", cli.version());
+    if (!cli.available()) {
+      claude.put("error", cli.problem());
+    }
+    ObjectNode memory = body.putObject("memory");
+    Runtime runtime = Runtime.getRuntime();
+    long rss = residentSetBytes();
+    if (rss > 0) {
+      memory.put("rss", rss);
+    }
+    memory.put("heap_used", runtime.totalMemory() - runtime.freeMemory());
+    memory.put("heap_committed", runtime.totalMemory());
+    memory.put("heap_max", runtime.maxMemory());
+    body.put("running_processes", ccs.executor().liveRuns().size());
+    return ApiResponse.json(200, body);
+  }
+
+  private static long residentSetBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String[] parts = line.substring(6).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.ccs.httpd.handlers;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.message.MessageResult;
+import dev.ccs.core.protocol.Usage;
+
+/** Core values as the Node server's JSON shapes (snake_case). */
+final class WireFormat {
+
+  private WireFormat() {
+  }
+
+  static ObjectNode usage(Usage usage) {
+    ObjectNode node = Json.object();
+    node.put("input_tokens", usage.inputTokens());
+    node.put("output_tokens", usage.outputTokens());
+    node.put("cache_creation_input_tokens", usage.cacheCreationInputTokens());
+    node.put("cache_read_input_tokens", usage.cacheReadInputTokens());
+    return node;
+  }
+
+  /** {@code {success, result, duration_ms, cost_usd, session_id, usage}} plus what ccs adds. */
+  static ObjectNode messageResult(MessageResult result) {
+    ObjectNode node = Json.object();
+    node.put("success", true);
+    node.put("result", result.result());
+    node.put("duration_ms", result.duration().toMillis());
+    node.put("cost_usd", result.costUsd());
+    node.put("session_id", result.sessionId());
+    node.set("usage", usage(result.usage()));
+    node.put("num_turns", result.numTurns());
+    node.put("model", result.model());
+    node.put("total_cost_usd", result.cliResult().totalCostUsd());
+    node.set("permission_denials", result.cliResult().json().path("permission_denials").deepCopy());
+    return node;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.ccs.httpd.routing;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.RunFailedException;
+import dev.ccs.core.exec.RunOutcome;
+import dev.ccs.core.internal.Json;
+
+/**
+ * The one table from refusals to HTTP statuses. Every error body has the Node server's envelope
+ * {@code {"success": false, "error": "..."}} plus a machine-readable {@code code}.
+ */
+public final class ErrorMapping {
+
+  private ErrorMapping() {
+  }
+
+  public static int status(CcsException e) {
+    if (e instanceof RunFailedException failed) {
+      return failed.timedOut() ? 504 : 502;
+    }
+    if (e instanceof CcsException.InvalidRequest) {
+      return 400;
+    }
+    if (e instanceof CcsException.Forbidden) {
+      return 403;
+    }
+    if (e instanceof CcsException.NotFound) {
+      return 404;
+    }
+    if (e instanceof CcsException.Conflict) {
+      return 409;
+    }
+    if (e instanceof CcsException.BudgetExceeded) {
+      return 402;
+    }
+    if (e instanceof CcsException.CliUnavailable || e instanceof CcsException.Unavailable) {
+      return 503;
+    }
+    return 500;
+  }
+
+  public static ApiResponse toResponse(CcsException e) {
+    ObjectNode body = errorBody(e.getMessage(), e.code());
+    if (e instanceof RunFailedException failed) {
+      RunOutcome outcome = failed.outcome();
+      if (failed.sessionId() != null) {
+        body.put("session_id", failed.sessionId());
+      }
+      body.put("cost_usd", failed.costUsd());
+      ObjectNode details = body.putObject("details");
+      details.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
+      if (outcome.exitCode() != null) {
+        details.put("exit_code", outcome.exitCode());
+      }
+      if (outcome.result() != null) {
+        details.put("subtype", outcome.result().subtype());
+        details.put("terminal_reason", outcome.result().terminalReason());
+        if (outcome.result().apiErrorStatus() != null) {
+          details.put("api_error_status", outcome.result().apiErrorStatus());
+        }
+        details.put("num_turns", outcome.result().numTurns());
+      }
+      details.put("duration_ms", outcome.duration().toMillis());
+    }
+    return ApiResponse.json(status(e), body);
+  }
+
+  public static ApiResponse toResponse(ApiError e) {
+    ApiResponse response = ApiResponse.json(e.status(), errorBody(e.getMessage(), e.code()));
+    e.headers().forEach(response::header);
+    return response;
+  }
+
+  public static ObjectNode errorBody(String message, String code) {
+    ObjectNode body = Json.object();
+    body.put("success", false);
+    body.put("error", message);
+    body.put("code", code);
+    return body;
+  }
+}

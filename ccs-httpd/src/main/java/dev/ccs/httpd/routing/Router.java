@@ -1,0 +1,144 @@
+package dev.ccs.httpd.routing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Routes by method and path pattern. Segments in braces ({@code /api/sessions/{id}}) capture one
+ * path segment; a trailing {@code {*name}} captures the rest of the path. Literal segments win over
+ * captures (so {@code /api/sessions/search} is not a session id), and a known path with another
+ * method answers 405 with an {@code Allow} header.
+ */
+public final class Router {
+
+  private record Route(String method, String pattern, List<String> segments, ApiHandler handler) {
+  }
+
+  /** The handler for a request and the values of its path parameters. */
+  public record Match(ApiHandler handler, Map<String, String> params) {
+  }
+
+  private static final Pattern PARAM = Pattern.compile("\\{\\*?[a-zA-Z_][a-zA-Z0-9_]*}");
+
+  private final List<Route> routes = new ArrayList<>();
+
+  public Router get(String pattern, ApiHandler handler) {
+    return add("GET", pattern, handler);
+  }
+
+  public Router post(String pattern, ApiHandler handler) {
+    return add("POST", pattern, handler);
+  }
+
+  public Router put(String pattern, ApiHandler handler) {
+    return add("PUT", pattern, handler);
+  }
+
+  public Router patch(String pattern, ApiHandler handler) {
+    return add("PATCH", pattern, handler);
+  }
+
+  public Router delete(String pattern, ApiHandler handler) {
+    return add("DELETE", pattern, handler);
+  }
+
+  public synchronized Router add(String method, String pattern, ApiHandler handler) {
+    List<String> segments = split(pattern);
+    for (String segment : segments) {
+      if (segment.startsWith("{") && !PARAM.matcher(segment).matches()) {
+        throw new IllegalArgumentException("bad parameter segment " + segment + " in " + pattern);
+      }
+    }
+    for (Route route : routes) {
+      if (route.method.equals(method) && shape(route.segments).equals(shape(segments))) {
+        throw new IllegalArgumentException("route " + method + " " + pattern + " already exists");
+      }
+    }
+    routes.add(new Route(method, pattern, segments, handler));
+    return this;
+  }
+
+  /**
+   * The handler for {@code method path}.
+   *
+   * @throws ApiError 404 for an unknown path, 405 for a known path with another method
+   */
+  public Match match(String method, String rawPath) {
+    List<String> parts = new ArrayList<>();
+    for (String part : split(rawPath)) {
+      parts.add(PercentDecoding.decode(part));
+    }
+    String path = rawPath;
+    Match best = null;
+    int bestScore = -1;
+    Set<String> allowed = new LinkedHashSet<>();
+    for (Route route : routes) {
+      Map<String, String> params = new LinkedHashMap<>();
+      int score = score(route.segments, parts, params);
+      if (score < 0) {
+        continue;
+      }
+      if (!route.method.equals(method) && !(method.equals("HEAD") && route.method.equals("GET"))) {
+        allowed.add(route.method);
+        continue;
+      }
+      if (score > bestScore) {
+        best = new Match(route.handler, params);
+        bestScore = score;
+      }
+    }
+    if (best != null) {
+      return best;
+    }
+    if (!allowed.isEmpty()) {
+      throw new ApiError(405, "method_not_allowed", "Method " + method + " is not allowed on " + path,
+          Map.of("Allow", String.join(", ", allowed)));
+    }
+    throw new ApiError(404, "not_found", "Not found: " + method + " " + path);
+  }
+
+  /** How well a route matches: -1 for no match, else the number of literal segments. */
+  private static int score(List<String> pattern, List<String> parts, Map<String, String> params) {
+    int literals = 0;
+    for (int i = 0; i < pattern.size(); i++) {
+      String segment = pattern.get(i);
+      if (segment.startsWith("{*")) {
+        if (i >= parts.size()) {
+          return -1;
+        }
+        params.put(segment.substring(2, segment.length() - 1), String.join("/", parts.subList(i, parts.size())));
+        return literals;
+      }
+      if (i >= parts.size()) {
+        return -1;
+      }
+      if (segment.startsWith("{")) {
+        params.put(segment.substring(1, segment.length() - 1), parts.get(i));
+      } else if (segment.equals(parts.get(i))) {
+        literals++;
+      } else {
+        return -1;
+      }
+    }
+    return pattern.size() == parts.size() ? literals : -1;
+  }
+
+  private static String shape(List<String> segments) {
+    return String.join("/", segments.stream().map(s -> s.startsWith("{") ? "{}" : s).toList());
+  }
+
+  private static List<String> split(String path) {
+    List<String> parts = new ArrayList<>();
+    for (String part : path.split("/")) {
+      if (!part.isEmpty()) {
+        parts.add(part);
+      }
+    }
+    return parts;
+  }
+}
