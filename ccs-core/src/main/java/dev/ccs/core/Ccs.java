@@ -57,7 +57,7 @@ public final class Ccs implements AutoCloseable {
     Map<String, String> environment = runEnvironment(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
         .baseEnvironment(environment)
-        .launcher(b.launcher)
+        .launcher(b.launcher != null ? b.launcher : ProcessLauncher.system(config.execution().processGroup()))
         .scheduler(b.scheduler)
         .ticker(b.ticker)
         .defaultTimeout(config.execution().timeout())
@@ -188,7 +188,7 @@ public final class Ccs implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler = Scheduler.system();
     private Ticker ticker = Ticker.system();
-    private ProcessLauncher launcher = ProcessLauncher.system();
+    private ProcessLauncher launcher;
     private Map<String, String> environment = System.getenv();
 
     private Builder(CcsConfig config) {

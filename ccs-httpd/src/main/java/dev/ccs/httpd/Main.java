@@ -27,7 +27,22 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    useFastProcessLaunch();
     System.exit(run(args, System.getenv(), System.err));
+  }
+
+  /**
+   * On Linux the JDK starts a child by spawning its helper {@code jspawnhelper}, which then execs the
+   * program: two execs per run, and ccs adds {@code setsid} for a third. The VFORK mechanism execs
+   * the program directly, saving one exec (about 2.5 ms per run on a gVisor sandbox, less on bare
+   * Linux). It is deprecated from Java 25 on, where the default is kept; an explicit
+   * {@code -Djdk.lang.Process.launchMechanism} always wins.
+   */
+  static void useFastProcessLaunch() {
+    boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+    if (linux && Runtime.version().feature() < 25 && System.getProperty("jdk.lang.Process.launchMechanism") == null) {
+      System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
+    }
   }
 
   /** Starts the server and blocks until the JVM is asked to stop; returns an exit code on failure. */

@@ -228,8 +228,7 @@ class MessagesApiTest {
 
   @Test
   void timeoutIs504AndTheProcessIsGone() {
-    start(config().toBuilder().execution(new ExecutionConfig(Duration.ofMillis(1500), Duration.ofSeconds(1), null,
-        true, Map.of())).build());
+    start(config().toBuilder().execution(ExecutionConfig.of(Duration.ofMillis(1500), Duration.ofSeconds(1))).build());
     fake.enqueue(FakeReply.script().hang());
 
     TestServer.Reply reply = server.post("/api/messages", "{\"prompt\":\"x\"}");

@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
     return CcsConfig.defaults(home).toBuilder()
         .claudePath(claude.toString())
         .port(0)
-        .execution(new ExecutionConfig(Duration.ofSeconds(60), Duration.ofSeconds(2), null, true, Map.of()))
+        .execution(ExecutionConfig.of(Duration.ofSeconds(60), Duration.ofSeconds(2)))
         .build();
   }
 

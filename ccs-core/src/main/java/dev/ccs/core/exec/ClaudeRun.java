@@ -33,6 +33,8 @@ public final class ClaudeRun {
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeRun.class);
   /** Prompts up to this size fit in a pipe buffer (64 KiB on Linux) and are written inline. */
   private static final int INLINE_PROMPT_BYTES = 48 * 1024;
+  /** How often a live run checks whether its process has exited while its pipes stay open. */
+  private static final Duration EXIT_POLL = Duration.ofSeconds(1);
 
   private enum State { NEW, STARTED, DONE }
 
@@ -51,6 +53,7 @@ public final class ClaudeRun {
   private Cancellable killTask;
   private Cancellable exitGraceTask;
   private Cancellable drainTask;
+  private Cancellable exitWatchTask;
 
   private volatile String cliSessionId;
   private long startNanos;
@@ -140,22 +143,15 @@ public final class ClaudeRun {
       }
     });
     writePrompt(launched);
-    // A process that exits while something it started still holds the pipes open would leave the
-    // readers blocked for ever; after a grace period the rest of the tree is ended.
-    launched.onExit().thenRun(() -> {
-      synchronized (this) {
-        if (!streamsClosed.isDone() && state != State.DONE) {
-          drainTask = executor.scheduler().schedule(executor.drainGrace(), this::terminateTree);
-        }
-      }
-    });
+    watchExit();
 
     readStdout(launched);
     LOG.debug("stdout of pid {} closed", launched.pid());
     stderrDone.join();
     streamsClosed.complete(null);
-    int exitCode = launched.onExit().join();
-    String stderrText = executor.redactor(request).redact(stderr.text());
+    int exitCode = launched.waitFor();
+    String rawStderr = stderr.text();
+    String stderrText = rawStderr.isEmpty() ? rawStderr : executor.redactor(request).redact(rawStderr);
 
     RunStatus status;
     ResultMessage finalResult;
@@ -164,8 +160,11 @@ public final class ClaudeRun {
       status = forcedStatus;
       finalResult = result;
     }
-    // A cancelled or timed-out run had its tree signalled already; either way nothing may survive.
-    endSurvivors(launched, status != null);
+    boolean stopped = status != null;
+    if (stopped) {
+      // Cancelled or timed out: the outcome says the processes are gone, so make sure of it first.
+      endSurvivors(launched, true);
+    }
     LOG.debug("pid {} ended with {}", launched.pid(), exitCode);
     String message;
     if (status != null) {
@@ -175,12 +174,40 @@ public final class ClaudeRun {
     } else if (finalResult != null) {
       status = finalResult.failed() ? RunStatus.ERROR_RESULT : RunStatus.SUCCEEDED;
       message = finalResult.failed() ? executor.redactor(request).redact(finalResult.errorMessage()) : null;
+    } else if (exitCode == 127 && rawStderr.contains("failed to execute")) {
+      // setsid could not exec the CLI: it was removed or moved after it was looked up.
+      dev.ccs.core.process.Executables.forget(executor.executable());
+      status = RunStatus.START_FAILED;
+      message = ClaudeCli.notFoundMessage(executor.executable(), executor.processSpec(request).environment().get("PATH"));
     } else {
       status = RunStatus.CRASHED;
       message = "Claude CLI exited with code " + exitCode + " without a result"
           + lastLine(stderrText).map(line -> ": " + line).orElse("");
     }
-    return finish(finalResult, status, exitCode, message, stderrText);
+    RunOutcome done = finish(finalResult, status, exitCode, message, stderrText);
+    if (!stopped && launched.mayHaveSurvivors()) {
+      // The CLI ended by itself and its pipes are closed; anything it left running in its process
+      // group (a background shell) is ended off the caller's path: the scan costs a millisecond.
+      executor.ioThreads().execute(() -> endSurvivors(launched, false));
+    }
+    return done;
+  }
+
+  /**
+   * A process that exits while something it started still holds the pipes open would leave the
+   * readers blocked for ever; once that is seen, the rest of the tree gets a grace period and is
+   * then ended. Checked by polling on the scheduler rather than with {@code Process.onExit()},
+   * whose completion hops through the common fork-join pool and costs half a millisecond per run.
+   */
+  private synchronized void watchExit() {
+    if (state == State.DONE || streamsClosed.isDone()) {
+      return;
+    }
+    if (process.isAlive()) {
+      exitWatchTask = executor.scheduler().schedule(EXIT_POLL, this::watchExit);
+    } else if (drainTask == null) {
+      drainTask = executor.scheduler().schedule(executor.drainGrace(), this::terminateTree);
+    }
   }
 
   private Duration timeoutOf() {
@@ -299,7 +326,7 @@ public final class ClaudeRun {
   }
 
   private synchronized void cancelTimers() {
-    for (Cancellable task : new Cancellable[] {timeoutTask, killTask, exitGraceTask, drainTask}) {
+    for (Cancellable task : new Cancellable[] {timeoutTask, killTask, exitGraceTask, drainTask, exitWatchTask}) {
       if (task != null) {
         task.cancel();
       }

@@ -19,6 +19,33 @@ public final class Executables {
    * @throws IOException when it is not found or not executable
    */
   public static String resolve(String program, String path) throws IOException {
+    CacheKey key = new CacheKey(program, path);
+    String cached = CACHE.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    String resolved = lookUp(program, path);
+    if (CACHE.size() > 64) {
+      CACHE.clear();
+    }
+    CACHE.put(key, resolved);
+    return resolved;
+  }
+
+  /**
+   * Forgets what {@link #resolve} found for {@code program}: a start failed, so it may have moved.
+   * (Answers are cached because every file-system check costs a system call per run.)
+   */
+  public static void forget(String program) {
+    CACHE.keySet().removeIf(key -> key.program().equals(program));
+  }
+
+  private record CacheKey(String program, String path) {
+  }
+
+  private static final java.util.Map<CacheKey, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String lookUp(String program, String path) throws IOException {
     if (program.contains(File.separator)) {
       Path file = Path.of(program).toAbsolutePath();
       if (!Files.exists(file)) {

@@ -3,7 +3,6 @@ package dev.ccs.core.process;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /** A started child process and the handles to end it together with everything it started. */
 public interface LaunchedProcess {
@@ -16,8 +15,11 @@ public interface LaunchedProcess {
 
   InputStream stderr();
 
-  /** Completes with the exit code (128 + signal number for a signal) when the process has exited. */
-  CompletableFuture<Integer> onExit();
+  /**
+   * Waits for the process to exit and returns its exit code (128 + signal number for a signal).
+   * Interruption is deferred: the wait goes on and the thread's interrupt flag is set again after.
+   */
+  int waitFor();
 
   boolean isAlive();
 
@@ -30,4 +32,11 @@ public interface LaunchedProcess {
 
   /** Processes started by this one that are still alive (after the process itself has exited, too). */
   List<ProcessHandle> survivors();
+
+  /**
+   * Whether {@link #survivors()} can find anything once the process has exited: true when the
+   * process had a group of its own (its members can be found), or when processes were seen by an
+   * earlier {@link #signalTree}; false when nothing could be found, so the search can be skipped.
+   */
+  boolean mayHaveSurvivors();
 }

@@ -22,6 +22,16 @@ public interface ProcessLauncher {
    * together, even processes that were orphaned when their parent died.
    */
   static ProcessLauncher system() {
-    return SystemProcessLauncher.INSTANCE;
+    return SystemProcessLauncher.WITH_GROUPS;
+  }
+
+  /**
+   * {@link #system()}, or, with {@code processGroups} false, without the process group: one exec
+   * less per run, but a process that the CLI leaves behind after it exited (a background shell, a
+   * tool holding its pipes) can no longer be found. Processes started while the CLI runs are still
+   * ended with it.
+   */
+  static ProcessLauncher system(boolean processGroups) {
+    return processGroups ? SystemProcessLauncher.WITH_GROUPS : SystemProcessLauncher.WITHOUT_GROUPS;
   }
 }

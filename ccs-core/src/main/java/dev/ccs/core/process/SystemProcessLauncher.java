@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link ProcessBuilder}-backed launcher. Java cannot put a child into a process group of its own,
@@ -19,10 +18,15 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SystemProcessLauncher implements ProcessLauncher {
 
-  static final SystemProcessLauncher INSTANCE = new SystemProcessLauncher();
+  static final SystemProcessLauncher WITH_GROUPS = new SystemProcessLauncher(true);
+  static final SystemProcessLauncher WITHOUT_GROUPS = new SystemProcessLauncher(false);
 
-  private final String setsid = findSetsid();
+  private final String setsid;
   private final boolean procFs = ProcFs.available();
+
+  private SystemProcessLauncher(boolean processGroups) {
+    this.setsid = processGroups ? findSetsid() : null;
+  }
 
   private static String findSetsid() {
     if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
@@ -56,21 +60,26 @@ final class SystemProcessLauncher implements ProcessLauncher {
     Map<String, String> env = builder.environment();
     env.clear();
     env.putAll(spec.environment());
-    Process process = builder.start();
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      // The program may have been moved or replaced since it was looked up: look again next time.
+      Executables.forget(spec.command().get(0));
+      throw e;
+    }
     return new SystemProcess(process, usesProcessGroups());
   }
 
   private static final class SystemProcess implements LaunchedProcess {
     private final Process process;
     private final boolean ownGroup;
-    private final CompletableFuture<Integer> exit;
     /** Every process ever seen in the tree, so a later signal reaches ones orphaned since. */
     private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
 
     SystemProcess(Process process, boolean ownGroup) {
       this.process = process;
       this.ownGroup = ownGroup;
-      this.exit = process.onExit().thenApply(Process::exitValue);
     }
 
     @Override
@@ -94,8 +103,19 @@ final class SystemProcessLauncher implements ProcessLauncher {
     }
 
     @Override
-    public CompletableFuture<Integer> onExit() {
-      return exit;
+    public int waitFor() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          int code = process.waitFor();
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+          return code;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
     }
 
     @Override
@@ -130,6 +150,11 @@ final class SystemProcessLauncher implements ProcessLauncher {
     }
 
     @Override
+    public synchronized boolean mayHaveSurvivors() {
+      return ownGroup || seen.size() > 1;
+    }
+
+    @Override
     public synchronized List<ProcessHandle> survivors() {
       collectTree();
       List<ProcessHandle> alive = new ArrayList<>();
@@ -143,16 +168,14 @@ final class SystemProcessLauncher implements ProcessLauncher {
 
     private void collectTree() {
       ProcessHandle root = process.toHandle();
+      // descendants() walks every process of the system; only worth it while the root can have any.
       if (root.isAlive()) {
         seen.putIfAbsent(root.pid(), root);
         root.descendants().forEach(h -> seen.putIfAbsent(h.pid(), h));
       }
       if (ownGroup) {
         for (long pid : ProcFs.groupMembers(process.pid())) {
-          ProcessHandle.of(pid).ifPresent(h -> {
-            seen.putIfAbsent(pid, h);
-            h.descendants().forEach(d -> seen.putIfAbsent(d.pid(), d));
-          });
+          ProcessHandle.of(pid).ifPresent(h -> seen.putIfAbsent(pid, h));
         }
       }
       // Handles of exited processes stay: ProcessHandle checks the start time, so a reused pid is

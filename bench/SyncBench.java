@@ -1,0 +1,196 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sync request overhead and throughput of ccs with a minimal fake CLI (bench/fake-claude.sh):
+ *
+ *   1. spawning the fake directly from Java (write prompt, read output, wait): the baseline
+ *   2. POST /api/messages against a ccs server started from the runnable jar, same fake
+ *   3. the same at N concurrent clients, against N threads spawning the fake directly
+ *   4. the server's resident memory, idle and at its peak
+ *
+ * Run: bash bench/run.sh sync   (or: java bench/SyncBench.java --jar ccs-httpd/target/ccs-httpd.jar)
+ */
+public class SyncBench {
+
+  static Path fake = Path.of("bench/fake-claude.sh").toAbsolutePath();
+  static int n = 400;
+  static int clients = 8;
+  static int seconds = 10;
+  static String jar = "ccs-httpd/target/ccs-httpd.jar";
+  static String jvmOpts = "-XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k -XX:TieredStopAtLevel=1";
+  static boolean processGroup = true;
+
+  public static void main(String[] args) throws Exception {
+    for (int i = 0; i < args.length; i += 2) {
+      switch (args[i]) {
+        case "--n" -> n = Integer.parseInt(args[i + 1]);
+        case "--clients" -> clients = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--jar" -> jar = args[i + 1];
+        case "--jvm-opts" -> jvmOpts = args[i + 1];
+        case "--process-group" -> processGroup = Boolean.parseBoolean(args[i + 1]);
+        default -> throw new IllegalArgumentException(args[i]);
+      }
+    }
+    System.out.printf("machine: %d cores, java %s, process launch %s; fake CLI %s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        System.getProperty("jdk.lang.Process.launchMechanism", "default"), fake);
+    Path home = Files.createTempDirectory("ccs-bench");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Files.writeString(home.resolve("config.json"), "{\"port\":" + port + ",\"host\":\"127.0.0.1\",\"claudePath\":\""
+        + fake + "\",\"logLevel\":\"warn\",\"maxBudgetUsd\":null,\"rateLimit\":{\"enabled\":false},"
+        + "\"execution\":{\"processGroup\":" + processGroup + "}}");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmOpts.split(" ")));
+    command.addAll(List.of("-jar", jar, "--config", home.resolve("config.json").toString()));
+    Process server = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(home.resolve("server.log").toFile()).start();
+    try {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI base = URI.create("http://127.0.0.1:" + port);
+      awaitHealth(client, base);
+      Thread.sleep(1000);
+      long idleRss = rss(server.pid(), "VmRSS");
+      for (int i = 0; i < 200; i++) {
+        post(client, base);
+        spawnDirect();
+      }
+      // Interleaved, so that both see the same machine: noise on a 2-core box is large.
+      List<Long> direct = new ArrayList<>();
+      List<Long> http = new ArrayList<>();
+      List<Long> added = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        long t = System.nanoTime();
+        spawnDirect();
+        long d = System.nanoTime() - t;
+        t = System.nanoTime();
+        post(client, base);
+        long h = System.nanoTime() - t;
+        direct.add(d);
+        http.add(h);
+        added.add(h - d);
+      }
+      double directRate = concurrent(() -> spawnDirect());
+      double httpRate = concurrent(() -> post(client, base));
+      Thread.sleep(2000);
+      long afterRss = rss(server.pid(), "VmRSS");
+      long peakRss = rss(server.pid(), "VmHWM");
+
+      System.out.printf("%nsequential, %d requests each (after warm-up)%n", n);
+      System.out.printf("  spawn fake directly        p50 %6.2f ms   p90 %6.2f ms%n", pct(direct, 50), pct(direct, 90));
+      System.out.printf("  POST /api/messages         p50 %6.2f ms   p90 %6.2f ms%n", pct(http, 50), pct(http, 90));
+      System.out.printf("  added by ccs               p50 %6.2f ms   (median of per-pair differences)%n", pct(added, 50));
+      System.out.printf("%n%d concurrent clients for %d s%n", clients, seconds);
+      System.out.printf("  spawn fake directly        %7.0f /s%n", directRate);
+      System.out.printf("  POST /api/messages         %7.0f /s  (%.0f%% of direct)%n", httpRate, 100 * httpRate / directRate);
+      System.out.printf("%nserver memory (JVM options: %s; process group per run: %s)%n", jvmOpts, processGroup);
+      System.out.printf("  RSS idle after start       %6.1f MiB%n", idleRss / 1024.0);
+      System.out.printf("  RSS after the load         %6.1f MiB%n", afterRss / 1024.0);
+      System.out.printf("  RSS peak (VmHWM)           %6.1f MiB%n", peakRss / 1024.0);
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+  }
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  static double concurrent(Action action) throws Exception {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      Thread thread = new Thread(() -> {
+        try {
+          while (System.nanoTime() < end) {
+            action.run();
+            done.incrementAndGet();
+          }
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    long start = System.nanoTime();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    return done.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  static void spawnDirect() throws Exception {
+    Process process = new ProcessBuilder(fake.toString(), "-p", "--output-format=json").start();
+    try (OutputStream in = process.getOutputStream()) {
+      in.write("hi".getBytes(StandardCharsets.UTF_8));
+    }
+    try (InputStream out = process.getInputStream()) {
+      out.readAllBytes();
+    }
+    process.getErrorStream().readAllBytes();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("fake failed");
+    }
+  }
+
+  static void post(HttpClient client, URI base) throws Exception {
+    HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/api/messages"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"hi\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(response.statusCode() + " " + response.body());
+    }
+  }
+
+  static void awaitHealth(HttpClient client, URI base) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.send(HttpRequest.newBuilder(base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString())
+            .statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("server did not start");
+  }
+
+  static long rss(long pid, String field) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+      }
+    }
+    return -1;
+  }
+
+  static double pct(List<Long> nanos, int percentile) {
+    List<Long> sorted = new ArrayList<>(nanos);
+    Collections.sort(sorted);
+    return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percentile / 100)) / 1e6;
+  }
+}

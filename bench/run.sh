@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the benchmarks against the runnable jar (built first if missing). Usage:
+#   bash bench/run.sh [sync] [extra args for the benchmark]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
+  mvn -q -B -DskipTests -pl ccs-httpd -am package
+fi
+which=${1:-sync}
+shift || true
+case "$which" in
+  # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
+  sync) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/SyncBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync)" >&2; exit 2 ;;
+esac
