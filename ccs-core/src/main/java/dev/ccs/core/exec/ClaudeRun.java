@@ -116,8 +116,14 @@ public final class ClaudeRun {
     executor.register(this);
     try {
       return supervise(launched);
-    } finally {
-      executor.unregister(this);
+    } catch (RuntimeException | Error e) {
+      // A bug here must not leave a process running or a caller waiting for ever.
+      LOG.error("supervising Claude CLI pid {} failed", launched.pid(), e);
+      launched.signalTree(true);
+      if (!outcome.isDone()) {
+        finish(result, RunStatus.CRASHED, null, "internal error while running the Claude CLI: " + e, "");
+      }
+      throw e;
     }
   }
 
@@ -341,6 +347,8 @@ public final class ClaudeRun {
     synchronized (this) {
       state = State.DONE;
     }
+    // Not live any more before anyone waiting for the outcome looks.
+    executor.unregister(this);
     outcome.complete(done);
     return done;
   }

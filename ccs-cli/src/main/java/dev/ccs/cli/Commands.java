@@ -1,0 +1,93 @@
+package dev.ccs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccs.core.config.LoadedConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code start}, {@code stop} and {@code status}, printing what happened. */
+public final class Commands {
+
+  private final LoadedConfig config;
+  private final ServerProcess server;
+  private final ApiClient client;
+
+  public Commands(LoadedConfig config) {
+    this.config = config;
+    this.server = new ServerProcess(config.config(), config.file());
+    this.client = new ApiClient(config.config());
+  }
+
+  public ApiClient client() {
+    return client;
+  }
+
+  public boolean isRunning() {
+    return server.running().isPresent();
+  }
+
+  /** Exit code 0 when the server is (now) running. */
+  public int start(PrintStream out) {
+    Optional<ProcessHandle> running = server.running();
+    if (running.isPresent()) {
+      out.println("already running (pid " + running.get().pid() + ") at " + client.base());
+      return 0;
+    }
+    try {
+      ProcessHandle started = server.start(Duration.ofSeconds(60));
+      out.println("started (pid " + started.pid() + ") at " + client.base() + "; log: " + config.config().logFile());
+      return 0;
+    } catch (IOException | IllegalStateException e) {
+      out.println("could not start: " + e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  public int stop(PrintStream out) {
+    try {
+      if (server.stop(Duration.ofSeconds(15))) {
+        out.println("stopped");
+      } else {
+        out.println("not running");
+      }
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  /** Exit code 0 when running and healthy, 3 when not running (as init scripts expect), 1 otherwise. */
+  public int status(PrintStream out) {
+    Optional<ProcessHandle> running = server.running();
+    out.println("config:  " + config.file());
+    if (running.isEmpty()) {
+      out.println("server:  not running");
+      return 3;
+    }
+    out.println("server:  running, pid " + running.get().pid() + ", " + client.base());
+    running.get().info().startInstant().ifPresent(start -> out.println("since:   " + start));
+    try {
+      ApiClient.Reply health = client.get("/health");
+      JsonNode body = health.body();
+      out.println("health:  " + body.path("status").asText("?") + ", up " + body.path("uptime").asText() + " s, ccs "
+          + body.path("version").asText());
+      JsonNode claude = body.path("claude");
+      out.println("claude:  " + (claude.path("available").asBoolean()
+          ? claude.path("version").asText() + " at " + claude.path("path").asText()
+          : "unavailable: " + claude.path("error").asText()));
+      return health.ok() ? 0 : 1;
+    } catch (IOException e) {
+      out.println("health:  no answer (" + e.getMessage() + ")");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+}

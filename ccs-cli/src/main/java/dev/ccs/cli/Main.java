@@ -1,0 +1,73 @@
+package dev.ccs.cli;
+
+import dev.ccs.core.Version;
+import dev.ccs.core.config.ConfigException;
+import dev.ccs.core.config.ConfigLoader;
+import dev.ccs.core.config.LoadedConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code ccs [--config FILE] [start|stop|status|menu]}: without a command, the interactive menu.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) throws IOException {
+    System.exit(run(args, System.getenv(), new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+        System.out));
+  }
+
+  static int run(String[] args, Map<String, String> env, BufferedReader in, PrintStream out) throws IOException {
+    Path configFile = ConfigLoader.defaultConfigFile();
+    String command = "menu";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            out.println("--config needs a file");
+            return 2;
+          }
+          configFile = Path.of(args[++i]);
+        }
+        case "-v", "--version" -> {
+          out.println("ccs " + Version.current());
+          return 0;
+        }
+        case "-h", "--help", "help" -> {
+          out.println("usage: ccs [--config FILE] [start|stop|status|menu]");
+          return 0;
+        }
+        case "start", "stop", "status", "menu" -> command = args[i];
+        default -> {
+          out.println("unknown command: " + args[i] + " (usage: ccs [--config FILE] [start|stop|status|menu])");
+          return 2;
+        }
+      }
+    }
+    LoadedConfig config;
+    try {
+      config = ConfigLoader.load(configFile, env);
+    } catch (ConfigException e) {
+      out.println(e.getMessage());
+      return 2;
+    }
+    Commands commands = new Commands(config);
+    return switch (command) {
+      case "start" -> commands.start(out);
+      case "stop" -> commands.stop(out);
+      case "status" -> commands.status(out);
+      default -> {
+        new Menu(in, out, commands).run();
+        yield 0;
+      }
+    };
+  }
+}
