@@ -81,7 +81,7 @@ class MessagesApiTest {
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.json().path("status").asText()).isEqualTo("degraded");
     assertThat(health.json().at("/claude/available").asBoolean()).isFalse();
-    assertThat(health.json().at("/claude/error").asText()).contains("\"claude-not-installed-here\" not found on PATH")
+    assertThat(health.json().at("/claude/error").asText()).contains("\"claude-not-installed-here\" not found on the server's PATH")
         .contains("npm install -g @anthropic-ai/claude-code");
 
     TestServer.Reply reply = server.post("/api/messages", "{\"prompt\":\"hi\"}");

@@ -39,7 +39,7 @@ public final class ConfigLoader {
 
   /** {@code ~/.claude-code-server/config.json}. */
   public static Path defaultConfigFile() {
-    return Path.of(System.getProperty("user.home"), ".claude-code-server", "config.json");
+    return dev.ccs.core.internal.UserHome.get().resolve(".claude-code-server").resolve("config.json");
   }
 
   /**

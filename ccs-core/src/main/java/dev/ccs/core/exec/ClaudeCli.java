@@ -78,8 +78,9 @@ public final class ClaudeCli {
     if (claudePath.contains("/")) {
       return "Claude CLI not found at \"" + claudePath + "\"; " + INSTALL_HINT;
     }
-    return "Claude CLI \"" + claudePath + "\" not found on PATH (" + (pathVariable == null ? "unset" : pathVariable)
-        + "); " + INSTALL_HINT;
+    // The PATH itself is not repeated: this message is served on the unauthenticated /health.
+    return "Claude CLI \"" + claudePath + "\" not found on the server's PATH" + (pathVariable == null ? " (PATH is unset)" : "")
+        + "; " + INSTALL_HINT;
   }
 
   private static String firstLine(String text) {

@@ -64,7 +64,7 @@ public final class ProjectRoots {
     Path requested;
     try {
       if (projectPath.equals("~") || projectPath.startsWith("~/")) {
-        requested = Path.of(System.getProperty("user.home")).resolve(projectPath.substring(Math.min(2, projectPath.length())));
+        requested = dev.ccs.core.internal.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())));
       } else {
         Path given = Path.of(projectPath);
         requested = given.isAbsolute() ? given : defaultRoot().resolve(given);

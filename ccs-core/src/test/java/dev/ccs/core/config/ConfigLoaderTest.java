@@ -79,7 +79,7 @@ class ConfigLoaderTest {
 
     CcsConfig c = loaded.config();
     assertThat(c.port()).isEqualTo(6000);
-    assertThat(c.workspacePath()).isEqualTo(Path.of(System.getProperty("user.home"), "projects"));
+    assertThat(c.workspacePath()).isEqualTo(dev.ccs.core.internal.UserHome.get().resolve("projects"));
     assertThat(c.logFile()).isEqualTo(temp.resolve("logs/server.log"));
     assertThat(c.sessionRetentionDays()).isEqualTo(7);
     assertThat(c.taskQueue()).isEqualTo(new TaskQueueConfig(5, Duration.ofMinutes(1)));

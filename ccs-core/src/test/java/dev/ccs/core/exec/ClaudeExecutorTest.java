@@ -354,7 +354,7 @@ class ClaudeExecutorTest {
       RunOutcome outcome = missing.run(request("x").build());
 
       assertThat(outcome.status()).isEqualTo(RunStatus.START_FAILED);
-      assertThat(outcome.message()).contains("\"claude-does-not-exist\" not found on PATH (/usr/bin:/bin)")
+      assertThat(outcome.message()).contains("\"claude-does-not-exist\" not found on the server's PATH")
           .contains("npm install -g @anthropic-ai/claude-code");
     }
     try (ClaudeExecutor missing = ClaudeExecutor.builder("/opt/nowhere/claude").build()) {
