@@ -32,8 +32,7 @@ public class SyncBench {
   static int clients = 8;
   static int seconds = 10;
   static String jar = "ccs-httpd/target/ccs-httpd.jar";
-  static String jvmOpts = "-XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k -XX:TieredStopAtLevel=1";
-  static boolean processGroup = true;
+  static String jvmOpts = "-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1";
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {
@@ -43,7 +42,6 @@ public class SyncBench {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = args[i + 1];
         case "--jvm-opts" -> jvmOpts = args[i + 1];
-        case "--process-group" -> processGroup = Boolean.parseBoolean(args[i + 1]);
         default -> throw new IllegalArgumentException(args[i]);
       }
     }
@@ -56,28 +54,43 @@ public class SyncBench {
       port = socket.getLocalPort();
     }
     Files.writeString(home.resolve("config.json"), "{\"port\":" + port + ",\"host\":\"127.0.0.1\",\"claudePath\":\""
-        + fake + "\",\"logLevel\":\"warn\",\"maxBudgetUsd\":null,\"rateLimit\":{\"enabled\":false},"
-        + "\"execution\":{\"processGroup\":" + processGroup + "}}");
+        + fake + "\",\"logLevel\":\"warn\",\"maxBudgetUsd\":null,\"rateLimit\":{\"enabled\":false}}");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOpts.split(" ")));
     command.addAll(List.of("-jar", jar, "--config", home.resolve("config.json").toString()));
     Process server = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(home.resolve("server.log").toFile()).start();
+    int baselinePort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      baselinePort = socket.getLocalPort();
+    }
+    List<String> baselineCommand = new ArrayList<>();
+    baselineCommand.add(command.get(0));
+    baselineCommand.add("-Djdk.lang.Process.launchMechanism=" + System.getProperty("jdk.lang.Process.launchMechanism", "POSIX_SPAWN"));
+    baselineCommand.addAll(List.of(jvmOpts.split(" ")));
+    baselineCommand.addAll(List.of("bench/BaselineServer.java", Integer.toString(baselinePort), fake.toString()));
+    Process baselineServer = new ProcessBuilder(baselineCommand).redirectErrorStream(true)
+        .redirectOutput(home.resolve("baseline.log").toFile()).start();
     try {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI base = URI.create("http://127.0.0.1:" + port);
+      URI baselineBase = URI.create("http://127.0.0.1:" + baselinePort);
       awaitHealth(client, base);
+      awaitHealth(client, baselineBase);
       Thread.sleep(1000);
       long idleRss = rss(server.pid(), "VmRSS");
       for (int i = 0; i < 200; i++) {
         post(client, base);
+        post(client, baselineBase);
         spawnDirect();
       }
       // Interleaved, so that both see the same machine: noise on a 2-core box is large.
       List<Long> direct = new ArrayList<>();
       List<Long> http = new ArrayList<>();
       List<Long> added = new ArrayList<>();
+      List<Long> baseline = new ArrayList<>();
+      List<Long> baselineAdded = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         long t = System.nanoTime();
         spawnDirect();
@@ -85,12 +98,18 @@ public class SyncBench {
         t = System.nanoTime();
         post(client, base);
         long h = System.nanoTime() - t;
+        t = System.nanoTime();
+        post(client, baselineBase);
+        long b = System.nanoTime() - t;
         direct.add(d);
         http.add(h);
+        baseline.add(b);
         added.add(h - d);
+        baselineAdded.add(b - d);
       }
       double directRate = concurrent(() -> spawnDirect());
       double httpRate = concurrent(() -> post(client, base));
+      double baselineRate = concurrent(() -> post(client, baselineBase));
       Thread.sleep(2000);
       long afterRss = rss(server.pid(), "VmRSS");
       long peakRss = rss(server.pid(), "VmHWM");
@@ -98,17 +117,23 @@ public class SyncBench {
       System.out.printf("%nsequential, %d requests each (after warm-up)%n", n);
       System.out.printf("  spawn fake directly        p50 %6.2f ms   p90 %6.2f ms%n", pct(direct, 50), pct(direct, 90));
       System.out.printf("  POST /api/messages         p50 %6.2f ms   p90 %6.2f ms%n", pct(http, 50), pct(http, 90));
+      System.out.printf("  minimal JDK server         p50 %6.2f ms   p90 %6.2f ms   (bench/BaselineServer.java)%n",
+          pct(baseline, 50), pct(baseline, 90));
       System.out.printf("  added by ccs               p50 %6.2f ms   (median of per-pair differences)%n", pct(added, 50));
+      System.out.printf("  added by the minimal one   p50 %6.2f ms%n", pct(baselineAdded, 50));
       System.out.printf("%n%d concurrent clients for %d s%n", clients, seconds);
       System.out.printf("  spawn fake directly        %7.0f /s%n", directRate);
       System.out.printf("  POST /api/messages         %7.0f /s  (%.0f%% of direct)%n", httpRate, 100 * httpRate / directRate);
-      System.out.printf("%nserver memory (JVM options: %s; process group per run: %s)%n", jvmOpts, processGroup);
+      System.out.printf("  minimal JDK server         %7.0f /s  (%.0f%% of direct)%n", baselineRate, 100 * baselineRate / directRate);
+      System.out.printf("%nserver memory (JVM options: %s)%n", jvmOpts);
       System.out.printf("  RSS idle after start       %6.1f MiB%n", idleRss / 1024.0);
       System.out.printf("  RSS after the load         %6.1f MiB%n", afterRss / 1024.0);
       System.out.printf("  RSS peak (VmHWM)           %6.1f MiB%n", peakRss / 1024.0);
     } finally {
       server.destroy();
+      baselineServer.destroy();
       server.waitFor();
+      baselineServer.waitFor();
     }
   }
 

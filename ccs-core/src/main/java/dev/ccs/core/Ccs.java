@@ -57,7 +57,8 @@ public final class Ccs implements AutoCloseable {
     Map<String, String> environment = runEnvironment(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
         .baseEnvironment(environment)
-        .launcher(b.launcher != null ? b.launcher : ProcessLauncher.system(config.execution().processGroup()))
+        .launcher(b.launcher)
+        .owner(ownerTag(config))
         .scheduler(b.scheduler)
         .ticker(b.ticker)
         .defaultTimeout(config.execution().timeout())
@@ -102,6 +103,20 @@ public final class Ccs implements AutoCloseable {
     }
     env.putAll(config.execution().env());
     return env;
+  }
+
+  /**
+   * The tag of this instance's processes: the same for every server on this data directory, so a
+   * server restarted after a crash finds and ends what the previous one left running.
+   */
+  static String ownerTag(CcsConfig config) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(config.dataDir().toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "ccs-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public CcsConfig config() {
@@ -188,7 +203,7 @@ public final class Ccs implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Scheduler scheduler = Scheduler.system();
     private Ticker ticker = Ticker.system();
-    private ProcessLauncher launcher;
+    private ProcessLauncher launcher = ProcessLauncher.system();
     private Map<String, String> environment = System.getenv();
 
     private Builder(CcsConfig config) {

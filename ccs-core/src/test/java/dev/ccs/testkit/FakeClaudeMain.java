@@ -134,7 +134,8 @@ public final class FakeClaudeMain {
           Runtime.getRuntime().halt(step.get("code").asInt());
         }
         case "ignoreSigterm" -> ignoreSigterm(dir, seq);
-        case "grandchild" -> startGrandchild(dir, seq, step.get("seconds").asInt());
+        case "grandchild" -> startGrandchild(dir, seq, step.get("seconds").asInt(), true);
+        case "orphan" -> startGrandchild(dir, seq, step.get("seconds").asInt(), false);
         case "huge" -> printHugeLine(step.get("chars").asInt());
         case "emulate" -> exitCode = emulate(dir, args, stdin);
         default -> throw new IllegalArgumentException("unknown step " + kind);
@@ -150,11 +151,13 @@ public final class FakeClaudeMain {
     writeAtomically(dir.resolve("invocations").resolve(String.format("%06d.sigterm-ignored", seq)), new byte[0]);
   }
 
-  private static void startGrandchild(Path dir, int seq, int seconds) throws IOException {
-    // The grandchild inherits this process's stdout and stderr: the pipes stay open after we exit.
+  private static void startGrandchild(Path dir, int seq, int seconds, boolean holdPipes) throws IOException {
+    // A pipe holder inherits this process's stdout and stderr: the pipes stay open after we exit.
+    ProcessBuilder.Redirect redirect = holdPipes ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD;
     Process child = new ProcessBuilder("sleep", Integer.toString(seconds))
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(redirect)
+        .redirectError(redirect)
         .start();
     writeAtomically(dir.resolve("invocations").resolve(String.format("%06d.grandchild", seq)),
         Long.toString(child.pid()).getBytes(StandardCharsets.US_ASCII));

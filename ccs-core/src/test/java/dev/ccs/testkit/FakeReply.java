@@ -84,6 +84,12 @@ public final class FakeReply {
     return this;
   }
 
+  /** Starts {@code sleep seconds} detached from the pipes: a background process left behind. */
+  public FakeReply orphan(int seconds) {
+    steps.addObject().put("kind", "orphan").put("seconds", seconds);
+    return this;
+  }
+
   /** One assistant line whose text is {@code chars} characters long. */
   public FakeReply hugeLine(int chars) {
     steps.addObject().put("kind", "huge").put("chars", chars);

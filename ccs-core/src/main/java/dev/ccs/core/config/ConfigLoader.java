@@ -151,8 +151,7 @@ public final class ConfigLoader {
         ex.millis("killGracePeriod", d.execution().killGracePeriod()),
         ex.optionalInteger("maxRetries", 0, 100),
         ex.bool("inheritEnv", d.execution().inheritEnv()),
-        ex.stringMap("env"),
-        ex.bool("processGroup", d.execution().processGroup())), d.execution());
+        ex.stringMap("env")), d.execution());
 
     ConfigSection ht = s.section("http");
     HttpConfig http = ht.build(() -> new HttpConfig(
@@ -305,7 +304,6 @@ public final class ConfigLoader {
     ex.put("inheritEnv", c.execution().inheritEnv());
     ObjectNode env = ex.putObject("env");
     c.execution().env().forEach(env::put);
-    ex.put("processGroup", c.execution().processGroup());
     ObjectNode http = root.putObject("http");
     http.put("maxBodyBytes", c.http().maxBodyBytes());
     http.put("maxThreads", c.http().maxThreads());

@@ -17,19 +17,16 @@ import java.util.Objects;
  * @param inheritEnv whether runs inherit the server's environment (minus {@code CLAUDECODE}),
  *     config {@code execution.inheritEnv}
  * @param env extra environment of every run, config {@code execution.env}; values are never logged
- * @param processGroup whether each run gets a process group of its own (Linux, through
- *     {@code setsid}), so that processes the CLI leaves behind are found and ended even after it
- *     exited; config {@code execution.processGroup}. Costs one exec per run.
  */
 public record ExecutionConfig(Duration timeout, Duration killGracePeriod, Integer maxRetries,
-    boolean inheritEnv, Map<String, String> env, boolean processGroup) {
+    boolean inheritEnv, Map<String, String> env) {
 
   public static final ExecutionConfig DEFAULT =
-      new ExecutionConfig(Duration.ofMinutes(5), Duration.ofSeconds(5), null, true, Map.of(), true);
+      new ExecutionConfig(Duration.ofMinutes(5), Duration.ofSeconds(5), null, true, Map.of());
 
   /** A config with the given limits and the other defaults. */
   public static ExecutionConfig of(Duration timeout, Duration killGracePeriod) {
-    return new ExecutionConfig(timeout, killGracePeriod, null, true, Map.of(), true);
+    return new ExecutionConfig(timeout, killGracePeriod, null, true, Map.of());
   }
 
   public ExecutionConfig {
@@ -44,7 +41,6 @@ public record ExecutionConfig(Duration timeout, Duration killGracePeriod, Intege
   @Override
   public String toString() {
     return "ExecutionConfig[timeout=" + timeout + ", killGracePeriod=" + killGracePeriod
-        + ", maxRetries=" + maxRetries + ", inheritEnv=" + inheritEnv + ", env=" + env.keySet()
-        + ", processGroup=" + processGroup + "]";
+        + ", maxRetries=" + maxRetries + ", inheritEnv=" + inheritEnv + ", env=" + env.keySet() + "]";
   }
 }

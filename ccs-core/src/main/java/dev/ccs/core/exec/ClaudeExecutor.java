@@ -2,6 +2,7 @@ package dev.ccs.core.exec;
 
 import dev.ccs.core.internal.Threads;
 import dev.ccs.core.process.ProcessLauncher;
+import dev.ccs.core.process.ProcessTags;
 import dev.ccs.core.process.ProcessSpec;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.time.Ticker;
@@ -49,6 +50,12 @@ public final class ClaudeExecutor implements AutoCloseable {
   private final int stderrTailBytes;
   private final int maxLineBytes;
   private final Set<ClaudeRun> live = ConcurrentHashMap.newKeySet();
+  private final String owner;
+  private final java.util.concurrent.atomic.AtomicBoolean sweepScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Processes sent SIGTERM by a sweep; a later sweep that still finds one sends SIGKILL. */
+  private final Set<ProcessHandle> terminated = ConcurrentHashMap.newKeySet();
+  /** How long after a run ends its leftovers are looked for. */
+  private static final Duration SWEEP_DELAY = Duration.ofSeconds(2);
 
   private ClaudeExecutor(Builder b) {
     executable = b.executable;
@@ -64,6 +71,7 @@ public final class ClaudeExecutor implements AutoCloseable {
     drainGrace = b.drainGrace;
     stderrTailBytes = b.stderrTailBytes;
     maxLineBytes = b.maxLineBytes;
+    owner = b.owner;
   }
 
   /**
@@ -135,10 +143,65 @@ public final class ClaudeExecutor implements AutoCloseable {
     }
   }
 
-  ProcessSpec processSpec(ClaudeRequest request) {
+  ProcessSpec processSpec(ClaudeRequest request, String runId) {
     Map<String, String> env = new HashMap<>(baseEnvironment);
     env.putAll(request.environment());
+    // Inherited by every process of the run: how its leftovers are found (ProcessTags).
+    env.put(ProcessTags.OWNER, owner);
+    env.put(ProcessTags.RUN, runId);
     return new ProcessSpec(ClaudeCommand.argv(executable, request), request.workingDirectory(), env);
+  }
+
+  /**
+   * Ends processes of this owner that belong to no live run: what a CLI left running after it
+   * exited, or what a previous server on the same data directory left when it crashed. SIGTERM
+   * first; a process still there at the next sweep gets SIGKILL.
+   *
+   * @return the number of processes signalled
+   */
+  public int sweepOrphans() {
+    Map<ProcessHandle, String> tagged = ProcessTags.ofOwner(owner);
+    // Read after the scan: a run registers before its process starts, so every process found
+    // either belongs to a run in this set or to none.
+    java.util.Set<String> liveRuns = new java.util.HashSet<>();
+    for (ClaudeRun run : live) {
+      liveRuns.add(run.runId());
+    }
+    int signalled = 0;
+    java.util.Set<ProcessHandle> still = new java.util.HashSet<>();
+    for (Map.Entry<ProcessHandle, String> entry : tagged.entrySet()) {
+      if (entry.getValue() == null || liveRuns.contains(entry.getValue())) {
+        continue; // a live run's, or not attributable to any run: not ours to end
+      }
+      ProcessHandle handle = entry.getKey();
+      boolean force = terminated.contains(handle);
+      LOG.info("ending process {} left behind by Claude CLI run {}{}", handle.pid(), entry.getValue(),
+          force ? " (SIGKILL)" : "");
+      if (force ? handle.destroyForcibly() : handle.destroy()) {
+        signalled++;
+      }
+      still.add(handle);
+    }
+    terminated.retainAll(still);
+    terminated.addAll(still);
+    if (!still.isEmpty()) {
+      sweepSoon();
+    }
+    return signalled;
+  }
+
+  /** Schedules one sweep a little later (several runs ending close together share it). */
+  void sweepSoon() {
+    if (ProcessTags.available() && sweepScheduled.compareAndSet(false, true)) {
+      scheduler.schedule(SWEEP_DELAY, () -> {
+        sweepScheduled.set(false);
+        ioThreads.execute(this::sweepOrphans);
+      });
+    }
+  }
+
+  public String owner() {
+    return owner;
   }
 
   Redactor redactor(ClaudeRequest request) {
@@ -190,6 +253,7 @@ public final class ClaudeExecutor implements AutoCloseable {
     private Duration drainGrace = Duration.ofSeconds(2);
     private int stderrTailBytes = 16 * 1024;
     private int maxLineBytes = 64 * 1024 * 1024;
+    private String owner = "ccs-" + java.util.UUID.randomUUID();
 
     private Builder(String executable) {
       this.executable = Objects.requireNonNull(executable, "executable");
@@ -264,6 +328,18 @@ public final class ClaudeExecutor implements AutoCloseable {
         throw new IllegalArgumentException("maxLineBytes must be >= 65536, was " + value);
       }
       maxLineBytes = value;
+      return this;
+    }
+
+    /**
+     * The {@code CCS_OWNER} tag of this executor's processes (default: random). Executors with the
+     * same tag (one data directory, before and after a restart) find each other's leftovers.
+     */
+    public Builder owner(String value) {
+      if (value == null || value.isBlank() || value.contains("\0")) {
+        throw new IllegalArgumentException("owner must be a non-blank string, was " + value);
+      }
+      owner = value;
       return this;
     }
 

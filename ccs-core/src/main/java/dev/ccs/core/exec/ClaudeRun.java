@@ -56,6 +56,7 @@ public final class ClaudeRun {
   private Cancellable exitWatchTask;
 
   private volatile String cliSessionId;
+  private final String runId = java.util.UUID.randomUUID().toString();
   private long startNanos;
 
   ClaudeRun(ClaudeExecutor executor, ClaudeRequest request, RunListener listener) {
@@ -71,6 +72,11 @@ public final class ClaudeRun {
   /** Completes when the run has ended and its processes are gone. */
   public CompletableFuture<RunOutcome> outcome() {
     return outcome;
+  }
+
+  /** The id in the {@code CCS_RUN_ID} variable of this run's processes. */
+  public String runId() {
+    return runId;
   }
 
   /** The CLI's pid, or -1 before it started. */
@@ -106,14 +112,15 @@ public final class ClaudeRun {
       }
     }
     startNanos = executor.ticker().read();
-    ProcessSpec spec = executor.processSpec(request);
+    ProcessSpec spec = executor.processSpec(request, runId);
+    // Live before its process exists, so that an orphan sweep never takes it for a leftover.
+    executor.register(this);
     LaunchedProcess launched;
     try {
       launched = executor.launcher().launch(spec);
     } catch (IOException e) {
       return finish(null, RunStatus.START_FAILED, null, executor.startFailureMessage(spec, e), "");
     }
-    executor.register(this);
     try {
       return supervise(launched);
     } catch (RuntimeException | Error e) {
@@ -180,21 +187,20 @@ public final class ClaudeRun {
     } else if (finalResult != null) {
       status = finalResult.failed() ? RunStatus.ERROR_RESULT : RunStatus.SUCCEEDED;
       message = finalResult.failed() ? executor.redactor(request).redact(finalResult.errorMessage()) : null;
-    } else if (exitCode == 127 && rawStderr.contains("failed to execute")) {
-      // setsid could not exec the CLI: it was removed or moved after it was looked up.
-      dev.ccs.core.process.Executables.forget(executor.executable());
-      status = RunStatus.START_FAILED;
-      message = ClaudeCli.notFoundMessage(executor.executable(), executor.processSpec(request).environment().get("PATH"));
     } else {
       status = RunStatus.CRASHED;
       message = "Claude CLI exited with code " + exitCode + " without a result"
           + lastLine(stderrText).map(line -> ": " + line).orElse("");
     }
     RunOutcome done = finish(finalResult, status, exitCode, message, stderrText);
-    if (!stopped && launched.mayHaveSurvivors()) {
-      // The CLI ended by itself and its pipes are closed; anything it left running in its process
-      // group (a background shell) is ended off the caller's path: the scan costs a millisecond.
-      executor.ioThreads().execute(() -> endSurvivors(launched, false));
+    if (!stopped) {
+      if (launched.mayHaveSurvivors()) {
+        executor.ioThreads().execute(() -> endSurvivors(launched, false));
+      } else {
+        // Anything the CLI left running (a background shell) carries its run id; the executor's
+        // sweep ends it shortly, off the caller's path: the search reads every process's environment.
+        executor.sweepSoon();
+      }
     }
     return done;
   }

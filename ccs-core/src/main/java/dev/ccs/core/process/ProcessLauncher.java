@@ -17,21 +17,10 @@ public interface ProcessLauncher {
   LaunchedProcess launch(ProcessSpec spec) throws IOException;
 
   /**
-   * Launches with {@link ProcessBuilder}. On Linux each child starts in a session and process group
-   * of its own (through {@code setsid}) so that the child and everything it starts can be signalled
-   * together, even processes that were orphaned when their parent died.
+   * Launches with {@link ProcessBuilder}. A process started with {@code CCS_RUN_ID} in its
+   * environment is ended together with every process that inherited that variable.
    */
   static ProcessLauncher system() {
-    return SystemProcessLauncher.WITH_GROUPS;
-  }
-
-  /**
-   * {@link #system()}, or, with {@code processGroups} false, without the process group: one exec
-   * less per run, but a process that the CLI leaves behind after it exited (a background shell, a
-   * tool holding its pipes) can no longer be found. Processes started while the CLI runs are still
-   * ended with it.
-   */
-  static ProcessLauncher system(boolean processGroups) {
-    return processGroups ? SystemProcessLauncher.WITH_GROUPS : SystemProcessLauncher.WITHOUT_GROUPS;
+    return SystemProcessLauncher.INSTANCE;
   }
 }

@@ -316,6 +316,74 @@ class ClaudeExecutorTest {
   }
 
   @Test
+  void aBackgroundProcessLeftBehindIsEndedByTheSweep() throws Exception {
+    String sid = UUID.randomUUID().toString();
+    fake.enqueue(FakeReply.script().orphan(120).line(FakeReply.resultLine(sid, "done", "0.01", false, "success")));
+
+    RunOutcome outcome = executor.run(request("x").build());
+
+    assertThat(outcome.status()).isEqualTo(RunStatus.SUCCEEDED);
+    long orphan = fake.grandchildPid(1).orElseThrow();
+    assertThat(Processes.isRunning(orphan)).isTrue();
+    assertThat(executor.sweepOrphans()).isEqualTo(1);
+    assertThat(Processes.awaitExit(ProcessHandle.of(orphan).orElseThrow(), Duration.ofSeconds(10))).isTrue();
+  }
+
+  @Test
+  void theSweepLeavesLiveRunsAndOtherOwnersAlone() throws Exception {
+    fake.enqueue(FakeReply.script().orphan(120).line(FakeReply.initLine(UUID.randomUUID().toString())).hang());
+    CountDownLatch started = new CountDownLatch(1);
+    ClaudeRun run = executor.newRun(request("x").outputFormat(OutputFormat.STREAM_JSON).build(), e -> started.countDown());
+    run.start();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    long orphan = fake.grandchildPid(1).orElseThrow();
+    try (ClaudeExecutor other = ClaudeExecutor.builder(fake.executable().toString()).build()) {
+      assertThat(other.sweepOrphans()).isZero();
+    }
+
+    assertThat(executor.sweepOrphans()).isZero();
+    assertThat(Processes.isRunning(orphan)).isTrue();
+    assertThat(Processes.isRunning(run.pid())).isTrue();
+
+    run.cancel();
+    run.outcome().get(30, TimeUnit.SECONDS);
+    assertThat(Processes.isRunning(orphan)).isFalse();
+  }
+
+  @Test
+  void sweepsWhileRunsStartNeverTakeALiveRunForALeftover() throws Exception {
+    List<ClaudeRun> runs = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      runs.add(executor.newRun(request("p" + i).build(), RunListener.NONE));
+    }
+    java.util.concurrent.atomic.AtomicBoolean sweeping = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread sweeper = new Thread(() -> {
+      while (sweeping.get()) {
+        executor.sweepOrphans();
+      }
+    });
+    sweeper.start();
+    try {
+      runs.forEach(ClaudeRun::start);
+      for (ClaudeRun run : runs) {
+        RunOutcome outcome = run.outcome().get(60, TimeUnit.SECONDS);
+        assertThat(outcome.status()).as(outcome.message() + " " + outcome.stderrTail()).isEqualTo(RunStatus.SUCCEEDED);
+      }
+    } finally {
+      sweeping.set(false);
+      sweeper.join();
+    }
+  }
+
+  @Test
+  void runsAreTaggedForTheirLeftoversToBeFound() {
+    executor.run(request("x").build());
+
+    Invocation call = fake.takeInvocation();
+    assertThat(call.env()).containsEntry("CCS_OWNER", executor.owner()).containsKey("CCS_RUN_ID");
+  }
+
+  @Test
   void aCliLingeringAfterItsResultIsEndedButTheResultStands() throws Exception {
     ManualScheduler scheduler = new ManualScheduler();
     executor.close();
