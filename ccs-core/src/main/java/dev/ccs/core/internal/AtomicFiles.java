@@ -38,6 +38,15 @@ public final class AtomicFiles {
    * readable by its owner only (it holds secrets).
    */
   public static void write(Path target, byte[] content, boolean ownerOnly) throws IOException {
+    replace(target, content, ownerOnly, true);
+  }
+
+  /**
+   * Replaces {@code target} atomically; with {@code sync} false nothing is forced to disk. Without
+   * sync the replacement survives the process being killed (the kernel has it) but not a power cut;
+   * use it only for data that is also recorded durably elsewhere.
+   */
+  public static void replace(Path target, byte[] content, boolean ownerOnly, boolean sync) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(
@@ -51,7 +60,9 @@ public final class AtomicFiles {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      channel.force(true);
+      if (sync) {
+        channel.force(true);
+      }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
@@ -65,7 +76,9 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    forceDirectory(dir);
+    if (sync) {
+      forceDirectory(dir);
+    }
   }
 
   /**

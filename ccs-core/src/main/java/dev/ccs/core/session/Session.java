@@ -1,0 +1,86 @@
+package dev.ccs.core.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ccs.core.money.Usd;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A conversation with the CLI in one working directory. The id is also the CLI's session id: the
+ * first turn runs with {@code --session-id}, later turns with {@code --resume}.
+ *
+ * @param id the session id, a UUID (so no id can reach a file path)
+ * @param projectPath the resolved working directory; every turn runs there
+ * @param model the model of its turns unless a turn names another; may be null
+ * @param totalCostUsd what all its runs cost, failed ones included
+ * @param messagesCount successful turns (the Node server's meaning)
+ * @param metadata the client's free-form object
+ * @param maxBudgetUsd this session's spending cap, or null for the config's
+ * @param cliSessionStarted whether the CLI has created its session (so the next turn resumes)
+ * @param lastCliTotalUsd the CLI's running cost total after the last run, to turn the next total
+ *     into a per-run cost
+ * @param cliSessionIds the CLI session ids the session has had, oldest first
+ * @param version incremented by every stored change; an update must name the version it read
+ */
+public record Session(
+    UUID id,
+    Instant createdAt,
+    Instant updatedAt,
+    String model,
+    String projectPath,
+    BigDecimal totalCostUsd,
+    int messagesCount,
+    SessionStatus status,
+    JsonNode metadata,
+    BigDecimal maxBudgetUsd,
+    boolean cliSessionStarted,
+    BigDecimal lastCliTotalUsd,
+    List<String> cliSessionIds,
+    long version) {
+
+  public Session {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(updatedAt, "updatedAt");
+    Objects.requireNonNull(projectPath, "projectPath");
+    totalCostUsd = Usd.normalize(totalCostUsd == null ? BigDecimal.ZERO : totalCostUsd);
+    Objects.requireNonNull(status, "status");
+    metadata = metadata == null || metadata.isNull() ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
+    lastCliTotalUsd = Usd.normalize(lastCliTotalUsd == null ? BigDecimal.ZERO : lastCliTotalUsd);
+    cliSessionIds = List.copyOf(cliSessionIds == null ? List.of() : cliSessionIds);
+  }
+
+  /** A new, active session. */
+  public static Session create(UUID id, Instant now, String projectPath, String model, JsonNode metadata,
+      BigDecimal maxBudgetUsd) {
+    return new Session(id, now, now, model, projectPath, BigDecimal.ZERO, 0, SessionStatus.ACTIVE, metadata,
+        maxBudgetUsd, false, BigDecimal.ZERO, List.of(), 0);
+  }
+
+  public Session withStatus(SessionStatus newStatus, Instant now) {
+    return new Session(id, createdAt, now, model, projectPath, totalCostUsd, messagesCount, newStatus, metadata,
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, version);
+  }
+
+  public Session withVersion(long newVersion) {
+    return new Session(id, createdAt, updatedAt, model, projectPath, totalCostUsd, messagesCount, status, metadata,
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, newVersion);
+  }
+
+  /** The session after one run: its cost added, the CLI's state and totals recorded. */
+  public Session afterRun(Instant now, BigDecimal runCostUsd, boolean succeeded, boolean cliStarted,
+      BigDecimal cliTotalUsd, String cliSessionId) {
+    List<String> ids = cliSessionIds;
+    if (cliSessionId != null && !ids.contains(cliSessionId)) {
+      ids = new java.util.ArrayList<>(ids);
+      ids.add(cliSessionId);
+    }
+    return new Session(id, createdAt, now, model, projectPath, Usd.add(totalCostUsd, runCostUsd),
+        messagesCount + (succeeded ? 1 : 0), status, metadata, maxBudgetUsd, cliSessionStarted || cliStarted,
+        cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids, version);
+  }
+}

@@ -1,0 +1,442 @@
+package dev.ccs.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.internal.AtomicFiles;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.session.MessagePage;
+import dev.ccs.core.session.MessageQuery;
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionFilter;
+import dev.ccs.core.session.SessionJson;
+import dev.ccs.core.session.StoredMessage;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: one JSON file per session and one append-only JSON-lines log of messages per
+ * session, under a data directory that one process at a time may own.
+ *
+ * <pre>
+ * dataDir/.lock                   held for the owner's life (a second server is refused)
+ * dataDir/clean-shutdown          present only between a clean close and the next open
+ * dataDir/sessions/&lt;uuid&gt;.json    the session record (temp file, fsync, atomic rename)
+ * dataDir/messages/&lt;uuid&gt;.jsonl   its messages, and after each turn a {"_session": ...} snapshot
+ * </pre>
+ *
+ * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
+ * append and one fsync; the session file is then replaced without a flush (which survives the
+ * process being killed, as the kernel has it). After an unclean stop (no {@code clean-shutdown}
+ * marker) every log is checked: a torn last line is cut off and a session file older than its
+ * log's last snapshot, or missing, is rewritten from it. Reads are served from memory.
+ */
+public final class FileStorage implements Storage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
+  private static final String SNAPSHOT = "_session";
+
+  private final Path dataDir;
+  private final Path sessionsDir;
+  private final Path messagesDir;
+  private final DataDirectoryLock lock;
+  private final SessionIndex index = new SessionIndex();
+  private final Object[] locks = Locks.stripes();
+  /** Session files replaced without a flush since the last close. */
+  private final Set<UUID> unflushed = ConcurrentHashMap.newKeySet();
+  /** Message logs whose directory entry is on disk (found at start, or flushed since). */
+  private final Set<UUID> knownLogs = ConcurrentHashMap.newKeySet();
+  private final Sessions sessions = new Sessions();
+  private final Messages messages = new Messages();
+  private final boolean recovered;
+  private volatile boolean closed;
+
+  private FileStorage(Path dataDir) {
+    this.dataDir = dataDir;
+    this.sessionsDir = dataDir.resolve("sessions");
+    this.messagesDir = dataDir.resolve("messages");
+    try {
+      AtomicFiles.createPrivateDirectories(dataDir);
+      Files.createDirectories(sessionsDir);
+      Files.createDirectories(messagesDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    this.lock = DataDirectoryLock.acquire(dataDir);
+    try {
+      Path marker = dataDir.resolve("clean-shutdown");
+      boolean clean = Files.deleteIfExists(marker);
+      // From here on a crash must be noticed at the next start.
+      AtomicFiles.forceDirectory(dataDir);
+      loadSessions();
+      loadLogNames();
+      // No marker and nothing stored means a new directory, not a crash.
+      boolean fresh = index.size() == 0 && knownLogs.isEmpty();
+      recovered = !clean && !fresh && recover();
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e instanceof StoreException se ? se : new StoreException("cannot open " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) and locks {@code dataDir}.
+   *
+   * @throws StoreException when another process owns it, or it cannot be read
+   */
+  public static FileStorage open(Path dataDir) {
+    return new FileStorage(dataDir.toAbsolutePath().normalize());
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Whether opening found the signs of an unclean stop and repaired the store. */
+  public boolean recoveredFromCrash() {
+    return recovered;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public MessageStore messages() {
+    return messages;
+  }
+
+  @Override
+  public Session recordTurn(Session updated, List<StoredMessage> turnMessages) {
+    synchronized (Locks.of(locks, updated.id())) {
+      Session stored = checkedNext(updated);
+      List<String> lines = new ArrayList<>();
+      for (StoredMessage message : turnMessages) {
+        lines.add(SessionJson.toJson(message).toString());
+      }
+      ObjectNode snapshot = Json.object();
+      snapshot.set(SNAPSHOT, SessionJson.toJson(stored));
+      lines.add(snapshot.toString());
+      appendToLog(updated.id(), lines, true);
+      writeSession(stored, false);
+      index.put(stored);
+      return stored;
+    }
+  }
+
+  /** Flushes session files written without a flush, leaves the clean-shutdown marker, unlocks. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      for (UUID id : unflushed) {
+        Path file = sessionFile(id);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        } catch (NoSuchFileException e) {
+          // Deleted since.
+        }
+      }
+      AtomicFiles.forceDirectory(sessionsDir);
+      AtomicFiles.forceDirectory(messagesDir);
+      unflushed.clear();
+      AtomicFiles.write(dataDir.resolve("clean-shutdown"), "clean\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (IOException e) {
+      LOG.warn("could not flush {} cleanly; the next start will check every log: {}", dataDir, e.getMessage());
+    } finally {
+      lock.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- loading and recovery
+
+  private void loadSessions() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(sessionsDir)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.startsWith(".") && name.endsWith(".tmp")) {
+          Files.deleteIfExists(file); // an atomic write cut short by a crash
+          continue;
+        }
+        if (!name.endsWith(".json")) {
+          continue;
+        }
+        try {
+          Session session = SessionJson.fromJson(Json.mapper().readTree(file.toFile()));
+          if (!file.getFileName().toString().equals(session.id() + ".json")) {
+            throw new IllegalArgumentException("file name does not match the session id");
+          }
+          index.put(session);
+        } catch (IOException | IllegalArgumentException e) {
+          setAside(file, e);
+        }
+      }
+    }
+  }
+
+  private void loadLogNames() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(messagesDir, "*.jsonl")) {
+      for (Path file : files) {
+        idOf(file).ifPresent(knownLogs::add);
+      }
+    }
+  }
+
+  /** After an unclean stop: repairs every log and brings each session up to its log's last snapshot. */
+  private boolean recover() throws IOException {
+    int repairedLines = 0;
+    int restored = 0;
+    for (UUID id : knownLogs) {
+      Path log = logFile(id);
+      if (MessageLog.repair(log) > 0) {
+        repairedLines++;
+      }
+      Session snapshot = null;
+      for (String line : MessageLog.read(log)) {
+        JsonNode node = parse(line);
+        if (node != null && node.has(SNAPSHOT)) {
+          snapshot = SessionJson.fromJson(node.get(SNAPSHOT));
+        }
+      }
+      Optional<Session> current = index.get(id);
+      if (snapshot != null && (current.isEmpty() || current.get().version() < snapshot.version())) {
+        writeSession(snapshot, true);
+        index.put(snapshot);
+        restored++;
+      }
+    }
+    LOG.info("{} was not closed cleanly: checked {} message logs, cut {} torn line(s), restored {} session(s)",
+        dataDir, knownLogs.size(), repairedLines, restored);
+    return true;
+  }
+
+  private void setAside(Path file, Exception cause) throws IOException {
+    Path corrupt = Files.createDirectories(dataDir.resolve("corrupt"));
+    Path target = corrupt.resolve(file.getFileName() + "." + System.currentTimeMillis());
+    LOG.warn("{} cannot be read ({}); moved to {}", file, cause.getMessage(), target);
+    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static JsonNode parse(String line) {
+    try {
+      return Json.parse(line);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Optional<UUID> idOf(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.indexOf('.');
+    try {
+      return Optional.of(UUID.fromString(dot < 0 ? name : name.substring(0, dot)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  // ---------------------------------------------------------------- files
+
+  private Path sessionFile(UUID id) {
+    return sessionsDir.resolve(id + ".json");
+  }
+
+  private Path logFile(UUID id) {
+    return messagesDir.resolve(id + ".jsonl");
+  }
+
+  private void writeSession(Session session, boolean durable) {
+    checkOpen();
+    try {
+      AtomicFiles.replace(sessionFile(session.id()), Json.writeBytes(SessionJson.toJson(session)), false, durable);
+    } catch (IOException e) {
+      throw new StoreException("cannot write session " + session.id() + ": " + e.getMessage(), e);
+    }
+    if (durable) {
+      unflushed.remove(session.id());
+    } else {
+      unflushed.add(session.id());
+    }
+  }
+
+  private void appendToLog(UUID id, List<String> lines, boolean durable) {
+    checkOpen();
+    try {
+      MessageLog.append(logFile(id), lines, durable);
+      if (durable && !knownLogs.contains(id)) {
+        // A new file's name must be on disk too, not only its content.
+        AtomicFiles.forceDirectory(messagesDir);
+        knownLogs.add(id);
+      }
+    } catch (IOException e) {
+      throw new StoreException("cannot append to the messages of session " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new StoreException("the store of " + dataDir + " is closed");
+    }
+  }
+
+  private Session checkedNext(Session updated) {
+    Session current = index.get(updated.id())
+        .orElseThrow(() -> new CcsException.NotFound("Session not found: " + updated.id()));
+    if (current.version() != updated.version()) {
+      throw new StaleVersionException("session " + updated.id() + " changed concurrently (version "
+          + current.version() + ", expected " + updated.version() + ")");
+    }
+    return updated.withVersion(current.version() + 1);
+  }
+
+  // ---------------------------------------------------------------- the two views
+
+  private final class Sessions implements SessionStore {
+
+    @Override
+    public Session create(Session session) {
+      synchronized (Locks.of(locks, session.id())) {
+        if (index.get(session.id()).isPresent()) {
+          throw new StaleVersionException("session " + session.id() + " already exists");
+        }
+        Session stored = session.withVersion(1);
+        writeSession(stored, true);
+        index.put(stored);
+        return stored;
+      }
+    }
+
+    @Override
+    public Optional<Session> get(UUID id) {
+      return index.get(id);
+    }
+
+    @Override
+    public Session update(Session session, boolean durable) {
+      synchronized (Locks.of(locks, session.id())) {
+        Session stored = checkedNext(session);
+        writeSession(stored, durable);
+        index.put(stored);
+        return stored;
+      }
+    }
+
+    @Override
+    public boolean delete(UUID id) {
+      synchronized (Locks.of(locks, id)) {
+        boolean existed = index.get(id).isPresent();
+        try {
+          Files.deleteIfExists(sessionFile(id));
+          AtomicFiles.forceDirectory(sessionsDir);
+        } catch (IOException e) {
+          throw new StoreException("cannot delete session " + id + ": " + e.getMessage(), e);
+        }
+        index.remove(id);
+        unflushed.remove(id);
+        return existed;
+      }
+    }
+
+    @Override
+    public List<Session> list(SessionFilter filter, int limit) {
+      return index.list(filter, limit);
+    }
+
+    @Override
+    public List<Session> search(String text, int limit) {
+      return index.search(text, limit);
+    }
+
+    @Override
+    public List<Session> all() {
+      return index.all();
+    }
+
+    @Override
+    public List<Session> updatedBefore(Instant cutoff, int limit) {
+      return index.updatedBefore(cutoff, limit);
+    }
+
+    @Override
+    public int size() {
+      return index.size();
+    }
+  }
+
+  private final class Messages implements MessageStore {
+
+    @Override
+    public void append(UUID sessionId, List<StoredMessage> toAppend, boolean durable) {
+      List<String> lines = new ArrayList<>();
+      for (StoredMessage message : toAppend) {
+        lines.add(SessionJson.toJson(message).toString());
+      }
+      synchronized (Locks.of(locks, sessionId)) {
+        appendToLog(sessionId, lines, durable);
+      }
+    }
+
+    @Override
+    public MessagePage page(UUID sessionId, MessageQuery query) {
+      return MessagePaging.page(history(sessionId), query);
+    }
+
+    @Override
+    public List<StoredMessage> history(UUID sessionId) {
+      List<String> lines;
+      try {
+        lines = MessageLog.read(logFile(sessionId));
+      } catch (IOException e) {
+        throw new StoreException("cannot read the messages of session " + sessionId + ": " + e.getMessage(), e);
+      }
+      List<StoredMessage> history = new ArrayList<>(lines.size());
+      for (String line : lines) {
+        JsonNode node = parse(line);
+        if (node == null || node.has(SNAPSHOT)) {
+          continue;
+        }
+        try {
+          history.add(SessionJson.messageFromJson(node));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("skipping an unreadable message of session {}: {}", sessionId, e.getMessage());
+        }
+      }
+      return history;
+    }
+
+    @Override
+    public int deleteHistory(UUID sessionId) {
+      synchronized (Locks.of(locks, sessionId)) {
+        int count = history(sessionId).size();
+        try {
+          Files.deleteIfExists(logFile(sessionId));
+          AtomicFiles.forceDirectory(messagesDir);
+        } catch (IOException e) {
+          throw new StoreException("cannot delete the messages of session " + sessionId + ": " + e.getMessage(), e);
+        }
+        knownLogs.remove(sessionId);
+        return count;
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.ccs.core.store;
+
+import dev.ccs.core.session.MessagePage;
+import dev.ccs.core.session.MessageQuery;
+import dev.ccs.core.session.StoredMessage;
+import java.util.List;
+import java.util.UUID;
+
+/** Where each session's message history is kept: append-only, in order. Thread-safe. */
+public interface MessageStore {
+
+  /**
+   * Appends messages to a session's history.
+   *
+   * @param durable whether these messages, and every earlier one of the session, must be on disk
+   *     before this returns
+   */
+  void append(UUID sessionId, List<StoredMessage> messages, boolean durable);
+
+  /** A page of the history; an unknown cursor id is an {@link IllegalArgumentException}. */
+  MessagePage page(UUID sessionId, MessageQuery query);
+
+  /** The whole history, oldest first. */
+  List<StoredMessage> history(UUID sessionId);
+
+  /** Removes a session's history; the number of messages removed. */
+  int deleteHistory(UUID sessionId);
+}

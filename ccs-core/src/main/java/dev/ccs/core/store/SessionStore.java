@@ -1,0 +1,52 @@
+package dev.ccs.core.store;
+
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionFilter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Where sessions are kept. Implementations are thread-safe; reads never see a half-written record.
+ * Every method that changes a record checks and increments its version.
+ */
+public interface SessionStore {
+
+  /**
+   * Stores a new session (version 1), durably.
+   *
+   * @throws StaleVersionException if a session with this id exists
+   */
+  Session create(Session session);
+
+  Optional<Session> get(UUID id);
+
+  /**
+   * Replaces the stored session, provided it is still at {@code session.version()}; returns it at
+   * the next version.
+   *
+   * @param durable whether the change must be on disk before this returns; false when the caller
+   *     records it durably elsewhere (a turn's message log), so a store may defer its own flush
+   * @throws StaleVersionException when the session changed since it was read
+   * @throws dev.ccs.core.CcsException.NotFound when it no longer exists
+   */
+  Session update(Session session, boolean durable);
+
+  /** Removes a session, durably; false if there was none. */
+  boolean delete(UUID id);
+
+  /** Sessions matching {@code filter}, most recently updated first. */
+  List<Session> list(SessionFilter filter, int limit);
+
+  /** Sessions whose id or metadata contains {@code text} (case-insensitive), most recently updated first. */
+  List<Session> search(String text, int limit);
+
+  /** Every session (for aggregates such as per-project statistics). */
+  List<Session> all();
+
+  /** Sessions last updated before {@code cutoff}, oldest first. */
+  List<Session> updatedBefore(Instant cutoff, int limit);
+
+  int size();
+}

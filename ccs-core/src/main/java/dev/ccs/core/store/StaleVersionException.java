@@ -1,0 +1,11 @@
+package dev.ccs.core.store;
+
+import dev.ccs.core.CcsException;
+
+/** A record changed between being read and being written (or already exists). */
+public final class StaleVersionException extends CcsException.Conflict {
+
+  public StaleVersionException(String message) {
+    super("conflict", message);
+  }
+}

@@ -1,0 +1,13 @@
+package dev.ccs.core.store;
+
+/** The storage failed (disk full, permissions, a corrupt file that cannot be set aside). */
+public final class StoreException extends RuntimeException {
+
+  public StoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  public StoreException(String message) {
+    super(message);
+  }
+}

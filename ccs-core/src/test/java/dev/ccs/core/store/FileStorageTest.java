@@ -1,0 +1,159 @@
+package dev.ccs.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionFilter;
+import dev.ccs.core.session.SessionJson;
+import dev.ccs.core.session.SessionStatus;
+import dev.ccs.core.session.StoredMessage;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The contract, plus what only a file store has: persistence, locking, crash recovery. */
+class FileStorageTest extends StorageContractTest {
+
+  private final Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+
+  @Override
+  protected Storage open(Path dir) {
+    return FileStorage.open(dir);
+  }
+
+  private Path data() {
+    return temp.resolve("data");
+  }
+
+  @Test
+  void everythingSurvivesAReopen() {
+    Session session = storage.sessions().create(newSession("/w/a", t0));
+    Session after = storage.recordTurn(session.afterRun(t0.plusSeconds(1), new BigDecimal("0.5"), true, true,
+        new BigDecimal("0.5"), session.id().toString()), List.of(message(session.id(), "user", "hello", t0)));
+    storage.close();
+
+    storage = open(data());
+
+    assertThat(storage.sessions().get(session.id())).contains(after);
+    assertThat(storage.messages().history(session.id())).extracting(StoredMessage::content).containsExactly("hello");
+    assertThat(((FileStorage) storage).recoveredFromCrash()).isFalse();
+  }
+
+  @Test
+  void aSecondOwnerIsRefusedWithAClearMessage() {
+    assertThatThrownBy(() -> FileStorage.open(data()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("is in use by another ccs process (pid " + ProcessHandle.current().pid() + ")");
+  }
+
+  @Test
+  void aTornLastLineIsCutAndTheHistoryKept() throws Exception {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    storage.recordTurn(session, List.of(message(session.id(), "user", "one", t0), message(session.id(), "assistant",
+        "two", t0)));
+    storage.messages().append(session.id(), List.of(message(session.id(), "user", "three", t0)), true);
+    simulateCrash();
+    Path log = data().resolve("messages").resolve(session.id() + ".jsonl");
+    Files.writeString(log, "{\"id\":\"msg_torn\",\"session_id\":\"" + session.id() + "\",\"ro", StandardOpenOption.APPEND);
+
+    storage = open(data());
+
+    assertThat(((FileStorage) storage).recoveredFromCrash()).isTrue();
+    assertThat(storage.messages().history(session.id())).extracting(StoredMessage::content)
+        .containsExactly("one", "two", "three");
+    assertThat(Files.readString(log)).endsWith("\n").doesNotContain("msg_torn");
+  }
+
+  @Test
+  void aSessionFileBehindItsLogIsRestoredFromTheLog() throws Exception {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    Session afterOne = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null),
+        List.of(message(session.id(), "assistant", "a", t0)));
+    byte[] staleFile = Files.readAllBytes(data().resolve("sessions").resolve(session.id() + ".json"));
+    Session afterTwo = storage.recordTurn(afterOne.afterRun(t0, new BigDecimal("0.2"), true, true, null, null),
+        List.of(message(session.id(), "assistant", "b", t0)));
+    simulateCrash();
+    // A power cut lost the unflushed replacement of the session file.
+    Files.write(data().resolve("sessions").resolve(session.id() + ".json"), staleFile);
+
+    storage = open(data());
+
+    Session restored = storage.sessions().get(session.id()).orElseThrow();
+    assertThat(restored).isEqualTo(afterTwo);
+    assertThat(restored.totalCostUsd()).isEqualByComparingTo("0.3");
+  }
+
+  @Test
+  void aLostSessionFileIsRecreatedFromItsLog() throws Exception {
+    Session session = storage.sessions().create(newSession("/w/lost", t0));
+    Session after = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null),
+        List.of(message(session.id(), "assistant", "a", t0)));
+    simulateCrash();
+    Files.delete(data().resolve("sessions").resolve(session.id() + ".json"));
+
+    storage = open(data());
+
+    assertThat(storage.sessions().get(session.id())).contains(after);
+    assertThat(storage.sessions().list(new SessionFilter(null, "/w/lost"), 10)).hasSize(1);
+  }
+
+  @Test
+  void anUnreadableSessionFileIsSetAsideNotFatal() throws Exception {
+    Session good = storage.sessions().create(newSession("/w", t0));
+    storage.close();
+    UUID bad = UUID.randomUUID();
+    Files.writeString(data().resolve("sessions").resolve(bad + ".json"), "{ not json");
+    Files.writeString(data().resolve("sessions").resolve(".x.json.123.tmp"), "partial");
+
+    storage = open(data());
+
+    assertThat(storage.sessions().get(good.id())).isPresent();
+    assertThat(storage.sessions().size()).isEqualTo(1);
+    assertThat(Files.list(data().resolve("corrupt")).toList()).hasSize(1);
+    assertThat(Files.exists(data().resolve("sessions").resolve(".x.json.123.tmp"))).isFalse();
+  }
+
+  @Test
+  void sessionFilesAreReadableJsonWithTheNodeServersFields() throws Exception {
+    Session session = storage.sessions().create(newSession("/w", t0));
+
+    String json = Files.readString(data().resolve("sessions").resolve(session.id() + ".json"), StandardCharsets.UTF_8);
+
+    assertThat(json).contains("\"project_path\":\"/w\"", "\"total_cost_usd\":0", "\"messages_count\":0",
+        "\"status\":\"active\"");
+    assertThat(SessionJson.fromJson(dev.ccs.core.internal.Json.parse(json))).isEqualTo(session);
+  }
+
+  @Test
+  void statusChangesAreDurable() {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    storage.sessions().update(session.withStatus(SessionStatus.ARCHIVED, t0), true);
+    simulateCrash();
+
+    storage = open(data());
+
+    assertThat(storage.sessions().get(session.id()).orElseThrow().status()).isEqualTo(SessionStatus.ARCHIVED);
+  }
+
+  /** Releases the directory as a killed process would: no flush, no clean-shutdown marker. */
+  private void simulateCrash() {
+    FileStorage file = (FileStorage) storage;
+    try {
+      java.lang.reflect.Field lock = FileStorage.class.getDeclaredField("lock");
+      lock.setAccessible(true);
+      ((DataDirectoryLock) lock.get(file)).close();
+      java.lang.reflect.Field closed = FileStorage.class.getDeclaredField("closed");
+      closed.setAccessible(true);
+      closed.setBoolean(file, true);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

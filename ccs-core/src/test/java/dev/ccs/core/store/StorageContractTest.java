@@ -1,0 +1,223 @@
+package dev.ccs.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.session.MessagePage;
+import dev.ccs.core.session.MessageQuery;
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionFilter;
+import dev.ccs.core.session.SessionStatus;
+import dev.ccs.core.session.StoredMessage;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What every {@link Storage} must do; one subclass per implementation runs it. */
+abstract class StorageContractTest {
+
+  @TempDir
+  Path temp;
+
+  protected Storage storage;
+  private final Instant t0 = Instant.parse("2026-11-01T10:00:00Z");
+
+  protected abstract Storage open(Path dir);
+
+  @BeforeEach
+  void openStorage() {
+    storage = open(temp.resolve("data"));
+  }
+
+  @AfterEach
+  void closeStorage() {
+    storage.close();
+  }
+
+  protected Session newSession(String project, Instant at) {
+    ObjectNode metadata = Json.object().put("label", "Nightly Build");
+    return Session.create(UUID.randomUUID(), at, project, "claude-sonnet-4-5", metadata, null);
+  }
+
+  protected static StoredMessage message(UUID session, String role, String content, Instant at) {
+    return new StoredMessage(StoredMessage.newId(), session, role, content, at, Json.object().put("n", content));
+  }
+
+  @Test
+  void createGetUpdateDelete() {
+    Session created = storage.sessions().create(newSession("/w/a", t0));
+    assertThat(created.version()).isEqualTo(1);
+    assertThat(storage.sessions().get(created.id())).contains(created);
+
+    Session archived = storage.sessions().update(created.withStatus(SessionStatus.ARCHIVED, t0.plusSeconds(5)), true);
+    assertThat(archived.version()).isEqualTo(2);
+    assertThat(storage.sessions().get(created.id()).orElseThrow().status()).isEqualTo(SessionStatus.ARCHIVED);
+
+    assertThat(storage.sessions().delete(created.id())).isTrue();
+    assertThat(storage.sessions().get(created.id())).isEmpty();
+    assertThat(storage.sessions().delete(created.id())).isFalse();
+  }
+
+  @Test
+  void staleAndDuplicateWritesAreRefused() {
+    Session created = storage.sessions().create(newSession("/w/a", t0));
+    storage.sessions().update(created.withStatus(SessionStatus.CLOSED, t0.plusSeconds(1)), true);
+
+    assertThatThrownBy(() -> storage.sessions().update(created.withStatus(SessionStatus.ARCHIVED, t0), true))
+        .isInstanceOf(StaleVersionException.class);
+    assertThatThrownBy(() -> storage.sessions().create(created)).isInstanceOf(StaleVersionException.class);
+    assertThatThrownBy(() -> storage.sessions().update(newSession("/w", t0).withVersion(1), true))
+        .isInstanceOf(CcsException.NotFound.class);
+  }
+
+  @Test
+  void listsNewestFirstWithFiltersAndLimits() {
+    List<Session> made = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      made.add(storage.sessions().create(newSession(i % 2 == 0 ? "/w/even" : "/w/odd", t0.plusSeconds(i))));
+    }
+    Session closed = storage.sessions().update(made.get(3).withStatus(SessionStatus.CLOSED, t0.plusSeconds(100)), true);
+
+    assertThat(storage.sessions().list(SessionFilter.ALL, 3)).extracting(Session::id)
+        .containsExactly(closed.id(), made.get(9).id(), made.get(8).id());
+    assertThat(storage.sessions().list(new SessionFilter(null, "/w/even"), 100)).hasSize(5)
+        .allMatch(s -> s.projectPath().equals("/w/even"));
+    assertThat(storage.sessions().list(new SessionFilter(SessionStatus.CLOSED, null), 100)).extracting(Session::id)
+        .containsExactly(closed.id());
+    assertThat(storage.sessions().list(new SessionFilter(SessionStatus.ACTIVE, "/w/odd"), 100)).hasSize(4);
+    assertThat(storage.sessions().list(new SessionFilter(null, "/w/none"), 100)).isEmpty();
+    assertThat(storage.sessions().size()).isEqualTo(10);
+  }
+
+  @Test
+  void searchesIdsAndMetadataIgnoringCase() {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    storage.sessions().create(Session.create(UUID.randomUUID(), t0, "/w", null, Json.object().put("x", "other"), null));
+
+    assertThat(storage.sessions().search("nightly", 10)).extracting(Session::id).containsExactly(session.id());
+    assertThat(storage.sessions().search(session.id().toString().substring(0, 8), 10)).extracting(Session::id)
+        .contains(session.id());
+    assertThat(storage.sessions().search("absent", 10)).isEmpty();
+  }
+
+  @Test
+  void findsSessionsNotUpdatedSinceACutoffOldestFirst() {
+    Session old1 = storage.sessions().create(newSession("/w", t0.minus(Duration.ofDays(40))));
+    Session old2 = storage.sessions().create(newSession("/w", t0.minus(Duration.ofDays(35))));
+    storage.sessions().create(newSession("/w", t0));
+
+    assertThat(storage.sessions().updatedBefore(t0.minus(Duration.ofDays(30)), 10)).extracting(Session::id)
+        .containsExactly(old1.id(), old2.id());
+  }
+
+  @Test
+  void pagesMessages() {
+    UUID id = storage.sessions().create(newSession("/w", t0)).id();
+    List<StoredMessage> all = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      all.add(message(id, i % 2 == 0 ? "user" : "assistant", "m" + i, t0.plusSeconds(i)));
+    }
+    storage.messages().append(id, all.subList(0, 4), false);
+    storage.messages().append(id, all.subList(4, 7), true);
+
+    MessagePage newest = storage.messages().page(id, MessageQuery.newest(3));
+    assertThat(newest.messages()).extracting(StoredMessage::content).containsExactly("m6", "m5", "m4");
+    assertThat(newest.hasMore()).isTrue();
+    assertThat(newest.total()).isEqualTo(7);
+
+    MessagePage older = storage.messages().page(id, new MessageQuery(3, newest.lastId(), null, true));
+    assertThat(older.messages()).extracting(StoredMessage::content).containsExactly("m3", "m2", "m1");
+    assertThat(older.hasMore()).isTrue();
+
+    MessagePage after = storage.messages().page(id, new MessageQuery(10, null, all.get(4).id(), false));
+    assertThat(after.messages()).extracting(StoredMessage::content).containsExactly("m5", "m6");
+    assertThat(after.hasMore()).isFalse();
+
+    assertThat(storage.messages().history(id)).extracting(StoredMessage::content)
+        .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6");
+    assertThat(storage.messages().history(id).get(2).metadata().path("n").asText()).isEqualTo("m2");
+    assertThatThrownBy(() -> storage.messages().page(id, new MessageQuery(3, "msg_nope", null, true)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before_id");
+    assertThat(storage.messages().page(UUID.randomUUID(), MessageQuery.newest(5)).messages()).isEmpty();
+  }
+
+  @Test
+  void aTurnStoresMessagesAndSessionTogether() {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    Session after = session.afterRun(t0.plusSeconds(3), new BigDecimal("0.0125"), true, true, new BigDecimal("0.0125"),
+        session.id().toString());
+
+    Session stored = storage.recordTurn(after, List.of(message(session.id(), "user", "q", t0),
+        message(session.id(), "assistant", "a", t0.plusSeconds(3))));
+
+    assertThat(stored.version()).isEqualTo(2);
+    assertThat(stored.totalCostUsd()).isEqualByComparingTo("0.0125");
+    assertThat(stored.messagesCount()).isEqualTo(1);
+    assertThat(stored.cliSessionStarted()).isTrue();
+    assertThat(storage.sessions().get(session.id())).contains(stored);
+    assertThat(storage.messages().history(session.id())).extracting(StoredMessage::role).containsExactly("user", "assistant");
+    assertThatThrownBy(() -> storage.recordTurn(after, List.of())).isInstanceOf(StaleVersionException.class);
+  }
+
+  @Test
+  void deletingHistoryRemovesIt() {
+    UUID id = storage.sessions().create(newSession("/w", t0)).id();
+    storage.messages().append(id, List.of(message(id, "user", "x", t0)), true);
+
+    assertThat(storage.messages().deleteHistory(id)).isEqualTo(1);
+    assertThat(storage.messages().history(id)).isEmpty();
+  }
+
+  @Test
+  void concurrentTurnsLoseNothing() throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(storage.sessions().create(newSession("/w/" + i, t0)).id());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        UUID id = ids.get(i % ids.size());
+        futures.add(pool.submit(() -> {
+          // Read-modify-write with retry: the version check makes a lost update impossible.
+          while (true) {
+            Session current = storage.sessions().get(id).orElseThrow();
+            try {
+              storage.recordTurn(current.afterRun(t0, new BigDecimal("0.001"), true, true, null, null),
+                  List.of(message(id, "assistant", "x", t0)));
+              return;
+            } catch (StaleVersionException retry) {
+              Thread.onSpinWait();
+            }
+          }
+        }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    for (UUID id : ids) {
+      Session session = storage.sessions().get(id).orElseThrow();
+      assertThat(session.messagesCount()).isEqualTo(20);
+      assertThat(session.totalCostUsd()).isEqualByComparingTo("0.020");
+      assertThat(storage.messages().history(id)).hasSize(20);
+    }
+  }
+}
