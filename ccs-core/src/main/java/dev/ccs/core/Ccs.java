@@ -2,29 +2,31 @@ package dev.ccs.core;
 
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.exec.ClaudeExecutor;
-import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.CliMonitor;
 import dev.ccs.core.exec.CliStatus;
-import dev.ccs.core.exec.RunOutcome;
-import dev.ccs.core.exec.RunStatus;
 import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;
-import dev.ccs.core.money.Usd;
 import dev.ccs.core.process.ProcessLauncher;
-import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.internal.Threads;
 import dev.ccs.core.run.RunPolicy;
+import dev.ccs.core.session.Projects;
+import dev.ccs.core.session.SessionManager;
+import dev.ccs.core.store.FileStorage;
+import dev.ccs.core.store.Storage;
+import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.core.workspace.ProjectRoots;
-import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ccs engine: one object that an application embeds, and that the HTTP server and the examples
@@ -41,20 +43,31 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Ccs implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Ccs.class);
+  private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
   private final CcsConfig config;
   private final Clock clock;
+  private final Scheduler scheduler;
+  private final Storage storage;
   private final ClaudeExecutor executor;
   private final CliMonitor cli;
   private final ProjectRoots projectRoots;
-  private final RunPolicy policy;
+  private final StreamRegistry streams;
+  private final ExecutorService workers;
+  private final SessionManager sessions;
+  private final Projects projects;
   private final Instant startedAt;
-  /** Last running cost total per CLI session, to turn the CLI's totals into per-run costs. */
-  private final Map<UUID, BigDecimal> lastTotals = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   private Ccs(Builder b) {
     config = b.config;
     clock = b.clock;
-    Map<String, String> environment = runEnvironment(config, b.environment);
+    scheduler = b.scheduler;
+    // First: the data directory is this instance's (a second server is refused here).
+    storage = b.storage != null ? b.storage : FileStorage.open(config.dataDir());
+    try {
+      Map<String, String> environment = runEnvironment(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
         .baseEnvironment(environment)
         .launcher(b.launcher)
@@ -66,8 +79,39 @@ public final class Ccs implements AutoCloseable {
         .build();
     cli = new CliMonitor(config.claudePath(), environment, clock);
     projectRoots = new ProjectRoots(config.projectRoots());
-    policy = new RunPolicy(config);
+    streams = new StreamRegistry(clock, scheduler, config.streaming().retention(),
+        config.streaming().maxBufferedEvents(), config.streaming().maxBufferedBytes());
+    workers = Threads.perTaskExecutor("ccs-turn", 10_000);
+    sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
+        workers);
+    projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     startedAt = clock.instant();
+    // What a previous server on this data directory left running when it died is ended now.
+    int orphans = executor.sweepOrphans();
+    if (orphans > 0) {
+      LOG.info("ended {} process(es) left running by a previous server on {}", orphans, config.dataDir());
+    }
+    workers.execute(this::purgeAndReschedule);
+    } catch (RuntimeException | Error e) {
+      storage.close();
+      throw e;
+    }
+  }
+
+  private void purgeAndReschedule() {
+    if (closed) {
+      return;
+    }
+    try {
+      sessions.purgeExpired(clock.instant());
+    } catch (RuntimeException e) {
+      LOG.warn("session retention failed: {}", e.toString());
+    }
+    scheduler.schedule(RETENTION_INTERVAL, () -> {
+      if (!closed) {
+        workers.execute(this::purgeAndReschedule);
+      }
+    });
   }
 
   public static Builder builder(CcsConfig config) {
@@ -145,6 +189,25 @@ public final class Ccs implements AutoCloseable {
     return projectRoots;
   }
 
+  /** Sessions, their turns and their streams. */
+  public SessionManager sessions() {
+    return sessions;
+  }
+
+  /** Sessions grouped by working directory. */
+  public Projects projects() {
+    return projects;
+  }
+
+  /** Streams of recent streamed turns. */
+  public StreamRegistry streams() {
+    return streams;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
   /**
    * Sends one prompt and waits for the answer.
    *
@@ -154,47 +217,44 @@ public final class Ccs implements AutoCloseable {
    * @throws RunFailedException when the CLI ran but failed or timed out (with what it cost)
    */
   public MessageResult send(MessageRequest request) {
-    Path workDir = projectRoots.resolve(request.projectPath());
-    UUID sessionId = request.sessionId() != null ? request.sessionId() : UUID.randomUUID();
-    ClaudeRequest.Builder builder = policy.plan(request.prompt(), workDir, request.options(), null);
-    if (request.sessionId() != null) {
-      builder.resumeSession(sessionId);
-    } else {
-      builder.newSession(sessionId);
-    }
-    RunOutcome outcome = executor.run(builder.build());
-    BigDecimal cost = recordCost(sessionId, outcome.result());
-    return answer(outcome, cost, sessionId.toString());
-  }
-
-  private BigDecimal recordCost(UUID sessionId, ResultMessage result) {
-    if (result == null || result.totalCostUsd() == null) {
-      return BigDecimal.ZERO;
-    }
-    BigDecimal previous = lastTotals.put(sessionId, result.totalCostUsd());
-    return Usd.nonNegativeDifference(result.totalCostUsd(), previous);
-  }
-
-  private MessageResult answer(RunOutcome outcome, BigDecimal cost, String sessionId) {
-    if (outcome.status() == RunStatus.START_FAILED) {
+    try {
+      return sessions.send(request.prompt(), request.projectPath(), request.sessionId(), request.options());
+    } catch (CcsException.CliUnavailable e) {
       cli.invalidate();
-      throw new CcsException.CliUnavailable(outcome.message());
+      throw e;
     }
-    if (outcome.status() == RunStatus.CANCELLED) {
-      throw new CcsException.Unavailable("the run was cancelled (the server is stopping)");
-    }
-    if (!outcome.succeeded()) {
-      throw new RunFailedException(outcome, cost, sessionId);
-    }
-    ResultMessage result = outcome.result();
-    return new MessageResult(result.result(), outcome.duration(), cost, sessionId, result.usage(),
-        result.numTurns(), result.model(), result);
   }
 
-  /** Ends every running CLI process (SIGTERM, then SIGKILL after the grace period). */
+  /**
+   * Ends every running CLI process (SIGTERM, then SIGKILL after the grace period), records what
+   * they did, and releases the data directory.
+   */
   @Override
   public void close() {
-    executor.close();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Cancel what runs, let each turn record what its run did, then close the store.
+    Thread stopper = new Thread(executor::close, "ccs-stop-runs");
+    stopper.start();
+    if (!sessions.shutdown(config.execution().killGracePeriod().plusSeconds(10))) {
+      LOG.warn("turns still running at shutdown; their results are not recorded");
+    }
+    try {
+      stopper.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(config.execution().killGracePeriod().toMillis() + 5000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("turns still finishing at shutdown");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    storage.close();
   }
 
   /** Builder of {@link Ccs}; only the config is required. */
@@ -205,6 +265,7 @@ public final class Ccs implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private ProcessLauncher launcher = ProcessLauncher.system();
     private Map<String, String> environment = System.getenv();
+    private Storage storage;
 
     private Builder(CcsConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -238,6 +299,12 @@ public final class Ccs implements AutoCloseable {
      */
     public Builder environment(Map<String, String> value) {
       environment = Map.copyOf(value);
+      return this;
+    }
+
+    /** Where sessions and messages are kept; default a {@link FileStorage} on {@code dataDir}. */
+    public Builder storage(Storage value) {
+      storage = Objects.requireNonNull(value);
       return this;
     }
 

@@ -221,6 +221,24 @@ public final class FakeClaudeMain {
       }
       writeAtomically(sessions.resolve(sessionId), total.toPlainString().getBytes(StandardCharsets.US_ASCII));
     }
+    // Two runs of one CLI session at once would corrupt a real transcript: make that an error here.
+    Path running = dir.resolve("running");
+    Files.createDirectories(running);
+    try {
+      Files.createFile(running.resolve(sessionId));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      System.err.println("Error: session " + sessionId + " is already running in another process");
+      return 3;
+    }
+    try {
+      return respond(dir, flags, sessionId, total, runCost, prompt, format);
+    } finally {
+      Files.deleteIfExists(running.resolve(sessionId));
+    }
+  }
+
+  private static int respond(Path dir, Map<String, String> flags, String sessionId, BigDecimal total,
+      BigDecimal runCost, String prompt, String format) throws IOException {
     String model = flags.getOrDefault("--model", "claude-fake-1");
     String text = "Echo: " + prompt;
     BigDecimal budget = flags.containsKey("--max-budget-usd") ? new BigDecimal(flags.get("--max-budget-usd")) : null;

@@ -5,6 +5,9 @@ import dev.ccs.core.Ccs;
 import dev.ccs.core.internal.Threads;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
+import dev.ccs.httpd.handlers.ProjectsHandler;
+import dev.ccs.httpd.handlers.SessionsHandler;
+import dev.ccs.httpd.handlers.StreamsHandler;
 import dev.ccs.httpd.routing.HttpAdapter;
 import dev.ccs.httpd.routing.Router;
 import java.io.IOException;
@@ -86,9 +89,28 @@ public final class CcsHttpServer implements AutoCloseable {
   static Router routes(Ccs ccs) {
     HealthHandler health = new HealthHandler(ccs);
     MessagesHandler messages = new MessagesHandler(ccs);
+    StreamsHandler streams = new StreamsHandler(ccs);
+    SessionsHandler sessions = new SessionsHandler(ccs, streams);
+    ProjectsHandler projects = new ProjectsHandler(ccs);
     return new Router()
         .get("/health", health::health)
-        .post("/api/messages", messages::send);
+        .post("/api/messages", messages::send)
+        .post("/api/sessions", sessions::create)
+        .get("/api/sessions", sessions::list)
+        .get("/api/sessions/search", sessions::search)
+        .get("/api/sessions/{id}", sessions::get)
+        .delete("/api/sessions/{id}", sessions::delete)
+        .patch("/api/sessions/{id}/status", sessions::setStatus)
+        .get("/api/sessions/{id}/stats", sessions::stats)
+        .post("/api/sessions/{id}/continue", sessions::continueSession)
+        .post("/api/sessions/{id}/continue/stream", sessions::continueStream)
+        .get("/api/sessions/{id}/messages", sessions::messages)
+        .get("/api/sessions/{id}/stream/status", streams::status)
+        .get("/api/sessions/{id}/stream/resume", streams::resume)
+        .delete("/api/sessions/{id}/stream", streams::cancel)
+        .get("/api/projects", projects::list)
+        .get("/api/projects/stats", projects::stats)
+        .delete("/api/projects/{*path}", projects::delete);
   }
 
   /** The port actually bound (useful with port 0). */

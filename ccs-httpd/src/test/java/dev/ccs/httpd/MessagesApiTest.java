@@ -217,13 +217,13 @@ class MessagesApiTest {
   @Test
   void crashIs502() {
     start(config());
-    fake.enqueue(FakeReply.script().stderr("Error: Session ID x is already in use.").exitCode(1));
+    fake.enqueue(FakeReply.script().stderr("Error: Invalid MCP configuration").exitCode(1));
 
     TestServer.Reply reply = server.post("/api/messages", "{\"prompt\":\"x\"}");
 
     assertThat(reply.status()).isEqualTo(502);
     assertThat(reply.json().path("code").asText()).isEqualTo("cli_crashed");
-    assertThat(reply.json().path("error").asText()).endsWith("Error: Session ID x is already in use.");
+    assertThat(reply.json().path("error").asText()).endsWith("Error: Invalid MCP configuration");
   }
 
   @Test

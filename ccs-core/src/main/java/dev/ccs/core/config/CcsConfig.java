@@ -51,6 +51,7 @@ public record CcsConfig(
     SecurityConfig security,
     ExecutionConfig execution,
     HttpConfig http,
+    StreamingConfig streaming,
     List<ProviderConfig> providers,
     LoadBalanceConfig loadBalance) {
 
@@ -88,6 +89,7 @@ public record CcsConfig(
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(execution, "execution");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(streaming, "streaming");
     providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
     long distinctIds = providers.stream().map(ProviderConfig::id).distinct().count();
     if (distinctIds != providers.size()) {
@@ -103,7 +105,7 @@ public record CcsConfig(
         base.resolve("data"), base.resolve("logs").resolve("server.log"), base.resolve("server.pid"),
         30, TaskQueueConfig.DEFAULT, RateLimitConfig.DEFAULT, null, new BigDecimal("10.0"),
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
-        SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, List.of(),
+        SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT, List.of(),
         LoadBalanceConfig.DEFAULT);
   }
 
@@ -143,6 +145,7 @@ public record CcsConfig(
     private SecurityConfig security;
     private ExecutionConfig execution;
     private HttpConfig http;
+    private StreamingConfig streaming;
     private List<ProviderConfig> providers;
     private LoadBalanceConfig loadBalance;
 
@@ -169,6 +172,7 @@ public record CcsConfig(
       security = c.security;
       execution = c.execution;
       http = c.http;
+      streaming = c.streaming;
       providers = c.providers;
       loadBalance = c.loadBalance;
     }
@@ -198,6 +202,7 @@ public record CcsConfig(
     public Builder security(SecurityConfig value) { security = value; return this; }
     public Builder execution(ExecutionConfig value) { execution = value; return this; }
     public Builder http(HttpConfig value) { http = value; return this; }
+    public Builder streaming(StreamingConfig value) { streaming = value; return this; }
     public Builder providers(List<ProviderConfig> value) { providers = value; return this; }
     public Builder loadBalance(LoadBalanceConfig value) { loadBalance = value; return this; }
 
@@ -205,7 +210,7 @@ public record CcsConfig(
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, providers, loadBalance);
+          execution, http, streaming, providers, loadBalance);
     }
   }
 }

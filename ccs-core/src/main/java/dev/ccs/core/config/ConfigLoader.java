@@ -158,6 +158,14 @@ public final class ConfigLoader {
         ht.integer("maxBodyBytes", d.http().maxBodyBytes(), 1024, Integer.MAX_VALUE),
         ht.integer("maxThreads", d.http().maxThreads(), 2, 10_000)), d.http());
 
+    ConfigSection sm = s.section("streaming");
+    StreamingConfig streaming = sm.build(() -> new StreamingConfig(
+        sm.millis("heartbeatMs", d.streaming().heartbeat()),
+        sm.millis("retentionMs", d.streaming().retention()),
+        sm.integer("maxBufferedEvents", d.streaming().maxBufferedEvents(), 10, 10_000_000),
+        sm.integer("maxBufferedBytes", d.streaming().maxBufferedBytes(), 64 * 1024, Integer.MAX_VALUE),
+        sm.bool("cancelOnDisconnect", d.streaming().cancelOnDisconnect())), d.streaming());
+
     List<ProviderConfig> providers = s.objects("providers", p -> p.build(() -> new ProviderConfig(
         p.string("id", null), p.string("name", null), p.string("apiKey", null),
         p.string("baseUrl", null), p.integer("weight", 1, 1, 100), p.bool("enabled", true),
@@ -189,7 +197,7 @@ public final class ConfigLoader {
         webhook, statistics, mcp,
         s.oneOf("logLevel", d.logLevel(), CcsConfig.LOG_LEVELS),
         s.bool("allowDangerouslySkipPermissions", d.allowDangerouslySkipPermissions()),
-        security, execution, http, providers, loadBalance), d);
+        security, execution, http, streaming, providers, loadBalance), d);
   }
 
   private static CcsConfig applyEnvironment(CcsConfig config, Map<String, String> env, Path baseDir) {
@@ -307,6 +315,12 @@ public final class ConfigLoader {
     ObjectNode http = root.putObject("http");
     http.put("maxBodyBytes", c.http().maxBodyBytes());
     http.put("maxThreads", c.http().maxThreads());
+    ObjectNode sm = root.putObject("streaming");
+    sm.put("heartbeatMs", c.streaming().heartbeat().toMillis());
+    sm.put("retentionMs", c.streaming().retention().toMillis());
+    sm.put("maxBufferedEvents", c.streaming().maxBufferedEvents());
+    sm.put("maxBufferedBytes", c.streaming().maxBufferedBytes());
+    sm.put("cancelOnDisconnect", c.streaming().cancelOnDisconnect());
     var providers = root.putArray("providers");
     for (ProviderConfig p : c.providers()) {
       ObjectNode node = providers.addObject();

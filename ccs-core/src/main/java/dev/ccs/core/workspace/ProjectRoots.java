@@ -93,6 +93,26 @@ public final class ProjectRoots {
     return real;
   }
 
+  /**
+   * The absolute, normalised form of a client's {@code project_path}, for comparing with stored
+   * paths (no directory is created, nothing is checked).
+   */
+  public String normalize(String projectPath) {
+    if (projectPath == null || projectPath.isBlank()) {
+      return defaultRoot().toString();
+    }
+    try {
+      Path path = projectPath.equals("~") || projectPath.startsWith("~/")
+          ? dev.ccs.core.internal.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())))
+          : Path.of(projectPath);
+      Path absolute = (path.isAbsolute() ? path : defaultRoot().resolve(path)).normalize();
+      Path real = realPath(absolute);
+      return real.toString();
+    } catch (InvalidPathException e) {
+      return projectPath;
+    }
+  }
+
   /** Whether {@code directory} (an existing path) lies inside a root. */
   public boolean contains(Path directory) {
     Path real = realPath(directory.toAbsolutePath().normalize());

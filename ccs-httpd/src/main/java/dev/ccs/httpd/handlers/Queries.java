@@ -1,0 +1,53 @@
+package dev.ccs.httpd.handlers;
+
+import dev.ccs.core.CcsException;
+import dev.ccs.httpd.routing.ApiRequest;
+import java.util.Set;
+import java.util.UUID;
+
+/** Query-string and path parameters, validated with the same kind of messages as bodies. */
+final class Queries {
+
+  private Queries() {
+  }
+
+  static UUID sessionId(ApiRequest request) {
+    return uuid(request.pathParam("id"), "session id");
+  }
+
+  static UUID uuid(String value, String what) {
+    try {
+      UUID id = UUID.fromString(value);
+      if (!id.toString().equalsIgnoreCase(value)) {
+        throw new IllegalArgumentException();
+      }
+      return id;
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new CcsException.InvalidRequest("Invalid " + what + ": must be a UUID");
+    }
+  }
+
+  static int limit(ApiRequest request, int defaultValue, int max) {
+    String value = request.query().get("limit");
+    if (value == null || value.isEmpty()) {
+      return defaultValue;
+    }
+    try {
+      int limit = Integer.parseInt(value);
+      if (limit >= 1 && limit <= max) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new CcsException.InvalidRequest("limit must be between 1 and " + max);
+  }
+
+  static void onlyKnown(ApiRequest request, Set<String> known) {
+    for (String name : request.query().keySet()) {
+      if (!known.contains(name)) {
+        throw new CcsException.InvalidRequest("\"" + name + "\" is not allowed");
+      }
+    }
+  }
+}
