@@ -55,6 +55,7 @@ public final class Ccs implements AutoCloseable {
   private final ProjectRoots projectRoots;
   private final StreamRegistry streams;
   private final ExecutorService workers;
+  private final java.util.concurrent.Executor jobs;
   private final SessionManager sessions;
   private final Projects projects;
   private final Instant startedAt;
@@ -82,6 +83,7 @@ public final class Ccs implements AutoCloseable {
     streams = new StreamRegistry(clock, scheduler, config.streaming().retention(),
         config.streaming().maxBufferedEvents(), config.streaming().maxBufferedBytes());
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
+    jobs = b.jobs != null ? b.jobs : workers;
     sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
         workers);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
@@ -91,7 +93,7 @@ public final class Ccs implements AutoCloseable {
     if (orphans > 0) {
       LOG.info("ended {} process(es) left running by a previous server on {}", orphans, config.dataDir());
     }
-    workers.execute(this::purgeAndReschedule);
+    jobs.execute(this::purgeAndReschedule);
     } catch (RuntimeException | Error e) {
       storage.close();
       throw e;
@@ -109,7 +111,7 @@ public final class Ccs implements AutoCloseable {
     }
     scheduler.schedule(RETENTION_INTERVAL, () -> {
       if (!closed) {
-        workers.execute(this::purgeAndReschedule);
+        jobs.execute(this::purgeAndReschedule);
       }
     });
   }
@@ -266,6 +268,7 @@ public final class Ccs implements AutoCloseable {
     private ProcessLauncher launcher = ProcessLauncher.system();
     private Map<String, String> environment = System.getenv();
     private Storage storage;
+    private java.util.concurrent.Executor jobs;
 
     private Builder(CcsConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -299,6 +302,15 @@ public final class Ccs implements AutoCloseable {
      */
     public Builder environment(Map<String, String> value) {
       environment = Map.copyOf(value);
+      return this;
+    }
+
+    /**
+     * Runs background jobs (session retention); default a worker thread. Tests pass
+     * {@code Runnable::run} to run them on the scheduler's thread, deterministically.
+     */
+    public Builder jobExecutor(java.util.concurrent.Executor value) {
+      jobs = Objects.requireNonNull(value);
       return this;
     }
 

@@ -28,6 +28,12 @@ public final class RunFailedException extends CcsException {
     if (outcome.status() == RunStatus.CRASHED) {
       return "cli_crashed";
     }
+    if (outcome.status() == RunStatus.CANCELLED) {
+      return "cancelled";
+    }
+    if (outcome.status() == RunStatus.START_FAILED) {
+      return "cli_unavailable";
+    }
     if (outcome.result() != null) {
       String subtype = outcome.result().subtype();
       if ("error_max_budget_usd".equals(subtype)) {

@@ -298,8 +298,7 @@ public final class SessionManager {
       return;
     }
     StreamStatus status = outcome.status() == RunStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED;
-    String code = outcome.status() == RunStatus.START_FAILED ? "cli_unavailable"
-        : new RunFailedException(outcome, turn.costUsd(), turn.session().id().toString()).code();
+    String code = new RunFailedException(outcome, turn.costUsd(), turn.session().id().toString()).code();
     ObjectNode details = Json.object();
     details.put("status", outcome.status().name().toLowerCase(java.util.Locale.ROOT));
     if (outcome.exitCode() != null) {
