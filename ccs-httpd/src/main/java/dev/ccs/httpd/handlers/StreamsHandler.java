@@ -74,9 +74,9 @@ public final class StreamsHandler {
     }
     long lastEventId = lastEventId(request);
     String accept = request.header("accept");
-    boolean wantsEvents = lastEventId > 0 || (accept != null && accept.contains("text/event-stream"));
+    boolean wantsEvents = lastEventId >= 0 || (accept != null && accept.contains("text/event-stream"));
     if (stream.status() == StreamStatus.STREAMING || wantsEvents) {
-      return sse(stream, lastEventId, false);
+      return sse(stream, Math.max(0, lastEventId), false);
     }
     ObjectNode body = SessionsHandler.envelope();
     body.put("status", stream.status().wireName());
@@ -116,10 +116,11 @@ public final class StreamsHandler {
     }
   }
 
+  /** The {@code Last-Event-ID} header, or -1 without one. */
   private static long lastEventId(ApiRequest request) {
     String header = request.header("last-event-id");
     if (header == null || header.isBlank()) {
-      return 0;
+      return -1;
     }
     try {
       return Math.max(0, Long.parseLong(header.trim()));
