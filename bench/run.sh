@@ -11,5 +11,7 @@ shift || true
 case "$which" in
   # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
   sync) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/SyncBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync)" >&2; exit 2 ;;
+  stream) java bench/StreamBench.java "$@" ;;
+  store) java -cp ccs-httpd/target/ccs-httpd.jar bench/StoreBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store)" >&2; exit 2 ;;
 esac

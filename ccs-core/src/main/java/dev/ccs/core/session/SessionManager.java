@@ -79,10 +79,15 @@ public final class SessionManager {
    * missing).
    */
   public Session create(String projectPath, String model, JsonNode metadata, BigDecimal maxBudgetUsd) {
+    return create(projectPath, model, metadata, maxBudgetUsd, true);
+  }
+
+  private Session create(String projectPath, String model, JsonNode metadata, BigDecimal maxBudgetUsd,
+      boolean durable) {
     Path directory = roots.resolve(projectPath);
     Session session = Session.create(UUID.randomUUID(), clock.instant(), directory.toString(),
         blankToNull(model) != null ? model : config.defaultModel(), metadata, maxBudgetUsd);
-    return storage.sessions().create(session);
+    return storage.sessions().create(session, durable);
   }
 
   public Optional<Session> find(UUID id) {
@@ -206,7 +211,8 @@ public final class SessionManager {
       }
     } else {
       ObjectNode metadata = Json.object().put("auto_created", true);
-      session = create(projectPath, options.model(), metadata, null);
+      // Not flushed on its own: the turn that follows at once writes the session to its log durably.
+      session = create(projectPath, options.model(), metadata, null, false);
     }
     return continueSession(session.id(), prompt, options);
   }

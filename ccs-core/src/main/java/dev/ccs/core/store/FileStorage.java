@@ -42,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
- * append and one fsync; the session file is then replaced without a flush (which survives the
- * process being killed, as the kernel has it). After an unclean stop (no {@code clean-shutdown}
- * marker) every log is checked: a torn last line is cut off and a session file older than its
- * log's last snapshot, or missing, is rewritten from it. Reads are served from memory.
+ * append and one fsync. The session file is written later, when the store is closed: until then
+ * the log's last snapshot is the newest record of the session. After an unclean stop (no
+ * {@code clean-shutdown} marker) every log is checked: a torn last line is cut off and a session
+ * file older than its log's last snapshot, or missing, is rewritten from it. Reads are served from
+ * memory.
  */
 public final class FileStorage implements Storage {
 
@@ -58,7 +59,7 @@ public final class FileStorage implements Storage {
   private final DataDirectoryLock lock;
   private final SessionIndex index = new SessionIndex();
   private final Object[] locks = Locks.stripes();
-  /** Session files replaced without a flush since the last close. */
+  /** Sessions whose file is behind their newest state (recorded in their log), written at close. */
   private final Set<UUID> unflushed = ConcurrentHashMap.newKeySet();
   /** Message logs whose directory entry is on disk (found at start, or flushed since). */
   private final Set<UUID> knownLogs = ConcurrentHashMap.newKeySet();
@@ -150,11 +151,9 @@ public final class FileStorage implements Storage {
     closed = true;
     try {
       for (UUID id : unflushed) {
-        Path file = sessionFile(id);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-          channel.force(true);
-        } catch (NoSuchFileException e) {
-          // Deleted since.
+        Optional<Session> session = index.get(id);
+        if (session.isPresent()) {
+          AtomicFiles.replace(sessionFile(id), Json.writeBytes(SessionJson.toJson(session.get())), false, true);
         }
       }
       AtomicFiles.forceDirectory(sessionsDir);
@@ -265,18 +264,23 @@ public final class FileStorage implements Storage {
     return messagesDir.resolve(id + ".jsonl");
   }
 
+  /**
+   * Writes the session's file now ({@code durable}), or leaves it for the close: the caller has
+   * recorded the new state durably in the session's log, or (a new session about to get its first
+   * turn) accepts that a crash before that turn forgets it.
+   */
   private void writeSession(Session session, boolean durable) {
     checkOpen();
+    if (!durable) {
+      unflushed.add(session.id());
+      return;
+    }
     try {
-      AtomicFiles.replace(sessionFile(session.id()), Json.writeBytes(SessionJson.toJson(session)), false, durable);
+      AtomicFiles.replace(sessionFile(session.id()), Json.writeBytes(SessionJson.toJson(session)), false, true);
     } catch (IOException e) {
       throw new StoreException("cannot write session " + session.id() + ": " + e.getMessage(), e);
     }
-    if (durable) {
-      unflushed.remove(session.id());
-    } else {
-      unflushed.add(session.id());
-    }
+    unflushed.remove(session.id());
   }
 
   private void appendToLog(UUID id, List<String> lines, boolean durable) {
@@ -314,13 +318,13 @@ public final class FileStorage implements Storage {
   private final class Sessions implements SessionStore {
 
     @Override
-    public Session create(Session session) {
+    public Session create(Session session, boolean durable) {
       synchronized (Locks.of(locks, session.id())) {
         if (index.get(session.id()).isPresent()) {
           throw new StaleVersionException("session " + session.id() + " already exists");
         }
         Session stored = session.withVersion(1);
-        writeSession(stored, true);
+        writeSession(stored, durable);
         index.put(stored);
         return stored;
       }

@@ -32,7 +32,7 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   }
 
   @Override
-  public Session create(Session session) {
+  public Session create(Session session, boolean durable) {
     synchronized (Locks.of(locks, session.id())) {
       if (index.get(session.id()).isPresent()) {
         throw new StaleVersionException("session " + session.id() + " already exists");

@@ -2,7 +2,6 @@ package dev.ccs.core.store;
 
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
-import dev.ccs.core.session.SessionJson;
 import dev.ccs.core.session.SessionStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ final class SessionIndex {
   private record Key(Instant updatedAt, UUID id) {
   }
 
-  private record Entry(Session session, String searchText) {
+  private record Entry(Session session) {
   }
 
   private static final Comparator<Key> NEWEST_FIRST =
@@ -54,8 +53,7 @@ final class SessionIndex {
 
   void put(Session session) {
     Key key = new Key(session.updatedAt(), session.id());
-    String searchText = (session.id() + " " + SessionJson.toJson(session).path("metadata")).toLowerCase(Locale.ROOT);
-    Entry previous = byId.put(session.id(), new Entry(session, searchText));
+    Entry previous = byId.put(session.id(), new Entry(session));
     // Add the new keys before removing the old ones: a concurrent listing may meet the session
     // twice for a moment (and drops the duplicate), never not at all.
     all.add(key);
@@ -119,7 +117,8 @@ final class SessionIndex {
     Set<UUID> seen = new LinkedHashSet<>();
     for (Key key : all) {
       Entry entry = byId.get(key.id());
-      if (entry != null && seen.add(key.id()) && entry.searchText().contains(needle)) {
+      // Built per search, not kept: a search walks every session anyway, an update should not pay for it.
+      if (entry != null && seen.add(key.id()) && searchText(entry.session()).contains(needle)) {
         found.add(entry.session());
         if (found.size() >= limit) {
           break;
@@ -127,6 +126,10 @@ final class SessionIndex {
       }
     }
     return found;
+  }
+
+  private static String searchText(Session session) {
+    return (session.id() + " " + session.metadata()).toLowerCase(Locale.ROOT);
   }
 
   List<Session> updatedBefore(Instant cutoff, int limit) {

@@ -18,7 +18,17 @@ public interface SessionStore {
    *
    * @throws StaleVersionException if a session with this id exists
    */
-  Session create(Session session);
+  default Session create(Session session) {
+    return create(session, true);
+  }
+
+  /**
+   * Stores a new session (version 1).
+   *
+   * @param durable false when the session's first turn follows at once and records it durably
+   *     (its message log carries the session), so the store may defer its own flush
+   */
+  Session create(Session session, boolean durable);
 
   Optional<Session> get(UUID id);
 
