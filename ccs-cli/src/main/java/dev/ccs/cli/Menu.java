@@ -33,6 +33,7 @@ public final class Menu {
       out.println("  2) stop server");
       out.println("  3) status");
       out.println("  4) send a prompt");
+      out.println("  5) list sessions");
       out.println("  0) quit");
       out.print("> ");
       out.flush();
@@ -45,12 +46,35 @@ public final class Menu {
         case "2" -> commands.stop(out);
         case "3" -> commands.status(out);
         case "4" -> sendPrompt();
+        case "5" -> listSessions();
         case "0", "q", "quit", "exit" -> {
           return;
         }
         case "" -> { }
         default -> out.println("unknown choice: " + choice.trim());
       }
+    }
+  }
+
+  private void listSessions() {
+    try {
+      ApiClient.Reply reply = commands.client().get("/api/sessions?limit=20");
+      if (!reply.ok()) {
+        out.println("failed (" + reply.status() + "): " + reply.error());
+        return;
+      }
+      if (reply.body().path("count").asInt() == 0) {
+        out.println("no sessions");
+      }
+      for (JsonNode session : reply.body().path("sessions")) {
+        out.printf("%s  %-8s %3d turns  $%-10s %s%n", session.path("id").asText(), session.path("status").asText(),
+            session.path("messages_count").asInt(), session.path("total_cost_usd").asText(),
+            session.path("project_path").asText());
+      }
+    } catch (IOException e) {
+      out.println("the server does not answer at " + commands.client().base() + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -84,8 +84,9 @@ class CliTest {
     assertThat(status.code()).as(status.output()).isZero();
     assertThat(status.output()).contains("health:  ok").contains("claude:  " + FakeClaude.VERSION);
 
-    Result menu = withInput("4\nhello from the menu\n\n0\n", "menu");
-    assertThat(menu.output()).contains("server running").contains("Echo: hello from the menu").contains("(session ");
+    Result menu = withInput("4\nhello from the menu\n\n5\n0\n", "menu");
+    assertThat(menu.output()).contains("server running").contains("Echo: hello from the menu").contains("(session ")
+        .contains("active     1 turns");
 
     Result stop = run("stop");
     assertThat(stop.output()).contains("stopped");
