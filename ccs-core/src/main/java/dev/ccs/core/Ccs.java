@@ -14,6 +14,8 @@ import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.store.FileStorage;
 import dev.ccs.core.store.Storage;
 import dev.ccs.core.stream.StreamRegistry;
+import dev.ccs.core.task.TaskQueue;
+import dev.ccs.core.webhook.WebhookDispatcher;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.core.workspace.ProjectRoots;
@@ -58,6 +60,9 @@ public final class Ccs implements AutoCloseable {
   private final java.util.concurrent.Executor jobs;
   private final SessionManager sessions;
   private final Projects projects;
+  private final ExecutorService senders;
+  private final WebhookDispatcher webhooks;
+  private final TaskQueue tasks;
   private final Instant startedAt;
   private volatile boolean closed;
 
@@ -87,12 +92,20 @@ public final class Ccs implements AutoCloseable {
     sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
         workers);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
+    senders = Threads.perTaskExecutor("ccs-webhook", 64);
+    webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
+        senders);
+    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers);
     startedAt = clock.instant();
-    // What a previous server on this data directory left running when it died is ended now.
-    int orphans = executor.sweepOrphans();
+    // What a previous server on this data directory left running when it died is ended now, and
+    // gone, before any task it ran can run again.
+    int orphans = executor.killOrphans(config.execution().killGracePeriod());
     if (orphans > 0) {
       LOG.info("ended {} process(es) left running by a previous server on {}", orphans, config.dataDir());
     }
+    // Deliveries left pending by the previous server first, so that the ones the start adds are not resumed twice.
+    webhooks.resumePending();
+    tasks.start();
     jobs.execute(this::purgeAndReschedule);
     } catch (RuntimeException | Error e) {
       storage.close();
@@ -106,6 +119,15 @@ public final class Ccs implements AutoCloseable {
     }
     try {
       sessions.purgeExpired(clock.instant());
+      if (config.sessionRetentionDays() > 0) {
+        Instant cutoff = clock.instant().minus(Duration.ofDays(config.sessionRetentionDays()));
+        for (var task : storage.tasks().finishedBefore(cutoff, 10_000)) {
+          storage.tasks().delete(task.id());
+        }
+        for (var delivery : storage.deliveries().finishedBefore(cutoff, 10_000)) {
+          storage.deliveries().delete(delivery.id());
+        }
+      }
     } catch (RuntimeException e) {
       LOG.warn("session retention failed: {}", e.toString());
     }
@@ -201,6 +223,40 @@ public final class Ccs implements AutoCloseable {
     return projects;
   }
 
+  /** The task queue. */
+  public TaskQueue tasks() {
+    return tasks;
+  }
+
+  /** Webhook deliveries. */
+  public WebhookDispatcher webhooks() {
+    return webhooks;
+  }
+
+  /**
+   * The webhook signing secret: {@code webhook.secret}, else one derived from the auth secret (so
+   * that configs written by the Node server sign too), else none.
+   */
+  static String webhookSecret(CcsConfig config) {
+    if (config.webhook().secret() != null && !config.webhook().secret().isBlank()) {
+      return config.webhook().secret();
+    }
+    String authSecret = config.security().auth().secretKey();
+    if (authSecret == null || authSecret.isBlank()) {
+      LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
+      return null;
+    }
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(authSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      return "whsec_" + java.util.HexFormat.of().formatHex(
+          mac.doFinal("ccs-webhook-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Streams of recent streamed turns. */
   public StreamRegistry streams() {
     return streams;
@@ -237,6 +293,8 @@ public final class Ccs implements AutoCloseable {
       return;
     }
     closed = true;
+    // No new task starts; running ones are recorded as interrupted (requeued) when their runs end.
+    tasks.close();
     // Cancel what runs, let each turn record what its run did, then close the store.
     Thread stopper = new Thread(executor::close, "ccs-stop-runs");
     stopper.start();
@@ -249,6 +307,8 @@ public final class Ccs implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     workers.shutdown();
+    webhooks.close();
+    senders.shutdown();
     try {
       if (!workers.awaitTermination(config.execution().killGracePeriod().toMillis() + 5000, TimeUnit.MILLISECONDS)) {
         LOG.warn("turns still finishing at shutdown");

@@ -8,6 +8,7 @@ import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
 import dev.ccs.httpd.handlers.SessionsHandler;
 import dev.ccs.httpd.handlers.StreamsHandler;
+import dev.ccs.httpd.handlers.TasksHandler;
 import dev.ccs.httpd.routing.HttpAdapter;
 import dev.ccs.httpd.routing.Router;
 import java.io.IOException;
@@ -92,6 +93,7 @@ public final class CcsHttpServer implements AutoCloseable {
     StreamsHandler streams = new StreamsHandler(ccs);
     SessionsHandler sessions = new SessionsHandler(ccs, streams);
     ProjectsHandler projects = new ProjectsHandler(ccs);
+    TasksHandler tasks = new TasksHandler(ccs, streams);
     return new Router()
         .get("/health", health::health)
         .post("/api/messages", messages::send)
@@ -110,7 +112,19 @@ public final class CcsHttpServer implements AutoCloseable {
         .delete("/api/sessions/{id}/stream", streams::cancel)
         .get("/api/projects", projects::list)
         .get("/api/projects/stats", projects::stats)
-        .delete("/api/projects/{*path}", projects::delete);
+        .delete("/api/projects/{*path}", projects::delete)
+        .post("/api/async/messages", tasks::asyncMessage)
+        .post("/api/messages/batches", tasks::batch)
+        .post("/api/tasks/async", tasks::create)
+        .get("/api/tasks", tasks::list)
+        .get("/api/tasks/queue/status", tasks::queueStatus)
+        .get("/api/tasks/dead-letter", tasks::deadLetters)
+        .get("/api/tasks/{id}", tasks::get)
+        .delete("/api/tasks/{id}", tasks::cancel)
+        .patch("/api/tasks/{id}/priority", tasks::setPriority)
+        .post("/api/tasks/{id}/replay", tasks::replay)
+        .get("/api/tasks/{id}/events", tasks::events)
+        .get("/api/tasks/{id}/webhooks", tasks::webhooks);
   }
 
   /** The port actually bound (useful with port 0). */

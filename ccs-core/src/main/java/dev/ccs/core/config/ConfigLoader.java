@@ -56,8 +56,12 @@ public final class ConfigLoader {
     try {
       text = Files.readString(absolute, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      CcsConfig defaults = CcsConfig.defaults(baseDir).toBuilder()
+      CcsConfig base = CcsConfig.defaults(baseDir);
+      WebhookConfig webhook = base.webhook();
+      CcsConfig defaults = base.toBuilder()
           .security(new SecurityConfig(new AuthConfig(false, newSecretKey(), true), true, true))
+          .webhook(new WebhookConfig(webhook.enabled(), webhook.defaultUrl(), webhook.timeout(), webhook.retries(),
+              "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();
       write(absolute, defaults);
       created = true;
@@ -106,7 +110,11 @@ public final class ConfigLoader {
     ConfigSection tq = s.section("taskQueue");
     TaskQueueConfig taskQueue = tq.build(() -> new TaskQueueConfig(
         tq.integer("concurrency", d.taskQueue().concurrency(), 1, 10),
-        tq.millis("defaultTimeout", d.taskQueue().defaultTimeout())), d.taskQueue());
+        tq.millis("defaultTimeout", d.taskQueue().defaultTimeout()),
+        tq.integer("retries", d.taskQueue().retries(), 0, 20),
+        tq.millis("retryBackoff", d.taskQueue().retryBackoff()),
+        "requeue".equals(tq.oneOf("onInterrupted", d.taskQueue().requeueInterrupted() ? "requeue" : "fail",
+            List.of("requeue", "fail")))), d.taskQueue());
 
     ConfigSection rl = s.section("rateLimit");
     RateLimitConfig rateLimit = rl.build(() -> new RateLimitConfig(
@@ -275,6 +283,9 @@ public final class ConfigLoader {
     ObjectNode tq = root.putObject("taskQueue");
     tq.put("concurrency", c.taskQueue().concurrency());
     tq.put("defaultTimeout", c.taskQueue().defaultTimeout().toMillis());
+    tq.put("retries", c.taskQueue().retries());
+    tq.put("retryBackoff", c.taskQueue().retryBackoff().toMillis());
+    tq.put("onInterrupted", c.taskQueue().requeueInterrupted() ? "requeue" : "fail");
     ObjectNode rl = root.putObject("rateLimit");
     rl.put("enabled", c.rateLimit().enabled());
     rl.put("windowMs", c.rateLimit().window().toMillis());

@@ -3,18 +3,36 @@ package dev.ccs.core.config;
 import java.time.Duration;
 
 /**
- * The async task queue: how many tasks run at once and how long one may run.
+ * The async task queue.
  *
  * @param concurrency tasks running at the same time, 1-10 (config {@code taskQueue.concurrency})
  * @param defaultTimeout wall-clock limit of one task unless the task sets its own
  *     (config {@code taskQueue.defaultTimeout}, milliseconds)
+ * @param retries further attempts of a task that failed in a way worth retrying (API overload, a
+ *     5xx or 429 from the API), config {@code taskQueue.retries}; 0 retries nothing
+ * @param retryBackoff wait before the first retry, doubled for each further one (with jitter, at
+ *     most 5 minutes), config {@code taskQueue.retryBackoff} (milliseconds)
+ * @param requeueInterrupted what happens to a task that was running when the server stopped:
+ *     {@code true} (config {@code taskQueue.onInterrupted: "requeue"}) runs it again, at most three
+ *     times, after its leftover processes are ended; {@code false} ({@code "fail"}) fails it with
+ *     reason "interrupted"
  */
-public record TaskQueueConfig(int concurrency, Duration defaultTimeout) {
+public record TaskQueueConfig(int concurrency, Duration defaultTimeout, int retries, Duration retryBackoff,
+    boolean requeueInterrupted) {
 
-  public static final TaskQueueConfig DEFAULT = new TaskQueueConfig(3, Duration.ofMinutes(5));
+  public static final TaskQueueConfig DEFAULT =
+      new TaskQueueConfig(3, Duration.ofMinutes(5), 0, Duration.ofSeconds(2), true);
 
   public TaskQueueConfig {
     Checks.range("taskQueue.concurrency", concurrency, 1, 10);
     Checks.positive("taskQueue.defaultTimeout", defaultTimeout);
+    Checks.range("taskQueue.retries", retries, 0, 20);
+    Checks.positive("taskQueue.retryBackoff", retryBackoff);
+  }
+
+  /** A config with the given concurrency and timeout and the other defaults. */
+  public static TaskQueueConfig of(int concurrency, Duration defaultTimeout) {
+    return new TaskQueueConfig(concurrency, defaultTimeout, DEFAULT.retries, DEFAULT.retryBackoff,
+        DEFAULT.requeueInterrupted);
   }
 }

@@ -190,6 +190,35 @@ public final class ClaudeExecutor implements AutoCloseable {
     return signalled;
   }
 
+  /**
+   * Ends every process of this owner that belongs to no live run and waits until they are gone:
+   * SIGTERM, then SIGKILL after {@code grace}. For start-up, before anything is run again.
+   *
+   * @return how many processes were ended
+   */
+  public int killOrphans(Duration grace) {
+    Map<ProcessHandle, String> tagged = ProcessTags.ofOwner(owner);
+    java.util.Set<String> liveRuns = new java.util.HashSet<>();
+    for (ClaudeRun run : live) {
+      liveRuns.add(run.runId());
+    }
+    List<ProcessHandle> orphans = new java.util.ArrayList<>();
+    for (Map.Entry<ProcessHandle, String> entry : tagged.entrySet()) {
+      if (entry.getValue() != null && !liveRuns.contains(entry.getValue())) {
+        orphans.add(entry.getKey());
+        entry.getKey().destroy();
+      }
+    }
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle orphan : orphans) {
+      if (!dev.ccs.core.process.Processes.awaitExit(orphan, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+        orphan.destroyForcibly();
+        dev.ccs.core.process.Processes.awaitExit(orphan, Duration.ofSeconds(5));
+      }
+    }
+    return orphans.size();
+  }
+
   /** Schedules one sweep a little later (several runs ending close together share it). */
   void sweepSoon() {
     if (ProcessTags.available() && sweepScheduled.compareAndSet(false, true)) {

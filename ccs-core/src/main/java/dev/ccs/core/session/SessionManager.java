@@ -280,6 +280,41 @@ public final class SessionManager {
   }
 
   /**
+   * A finished turn of the task queue: the session after it, how the run ended, and what it cost.
+   *
+   * @param costUsd what this run cost (the CLI reports a running total)
+   */
+  public record Turn(Session session, RunOutcome outcome, BigDecimal costUsd) {
+  }
+
+  /**
+   * Runs one turn for a queued task: waits for the session's earlier turns, runs with
+   * {@code timeout}, records it, and returns how it ended; a failed run is an outcome, not an
+   * exception.
+   *
+   * @param listener gets every CLI output line (the run uses {@code stream-json})
+   * @param onRun gets the run before it starts, so that it can be cancelled
+   * @throws CcsException.NotFound, CcsException.Conflict, CcsException.BudgetExceeded when the
+   *     session cannot take the turn (nothing runs)
+   */
+  public Turn runTask(UUID sessionId, String prompt, RunOptions options, java.time.Duration timeout,
+      RunListener listener, java.util.function.Consumer<ClaudeRun> onRun) throws InterruptedException {
+    checkRunnable(get(sessionId));
+    try (TurnLocks.Lease ignored = turns.acquire(sessionId)) {
+      TurnOutcome turn = runTurn(sessionId, prompt, options, OutputFormat.STREAM_JSON, listener, null, timeout, onRun);
+      if (turn.outcome().status() == RunStatus.START_FAILED) {
+        LOG.warn("task turn of session {}: {}", sessionId, turn.outcome().message());
+      }
+      return new Turn(turn.session(), turn.outcome(), turn.costUsd());
+    }
+  }
+
+  /** Creates a session for a task or a batch prompt (durably: the stored task refers to it). */
+  public Session createForTask(String projectPath, String model) {
+    return create(projectPath, model, Json.object().put("auto_created", true), null, true);
+  }
+
+  /**
    * Text of stream events: the text deltas of partial messages (what a typing client shows); the
    * assistant lines repeat that text in whole and are left out of the content.
    */
@@ -353,6 +388,11 @@ public final class SessionManager {
   /** Runs a turn; the caller holds the session's turn lock. */
   private TurnOutcome runTurn(UUID sessionId, String prompt, RunOptions options, OutputFormat format,
       RunListener listener, String streamId, java.util.function.Consumer<ClaudeRun> onRun) {
+    return runTurn(sessionId, prompt, options, format, listener, streamId, null, onRun);
+  }
+
+  private TurnOutcome runTurn(UUID sessionId, String prompt, RunOptions options, OutputFormat format,
+      RunListener listener, String streamId, java.time.Duration timeout, java.util.function.Consumer<ClaudeRun> onRun) {
     synchronized (this) {
       if (shuttingDown) {
         throw new CcsException.Unavailable("the server is stopping");
@@ -360,7 +400,7 @@ public final class SessionManager {
       turnsInFlight++;
     }
     try {
-      return runTurnInFlight(sessionId, prompt, options, format, listener, streamId, onRun);
+      return runTurnInFlight(sessionId, prompt, options, format, listener, streamId, timeout, onRun);
     } finally {
       synchronized (this) {
         if (--turnsInFlight == 0) {
@@ -395,7 +435,7 @@ public final class SessionManager {
   }
 
   private TurnOutcome runTurnInFlight(UUID sessionId, String prompt, RunOptions options, OutputFormat format,
-      RunListener listener, String streamId, java.util.function.Consumer<ClaudeRun> onRun) {
+      RunListener listener, String streamId, java.time.Duration timeout, java.util.function.Consumer<ClaudeRun> onRun) {
     Session session = get(sessionId);
     checkRunnable(session);
     checkBudget(session);
@@ -410,7 +450,8 @@ public final class SessionManager {
         options.mcpConfig(), options.permissionMode());
     ClaudeRequest.Builder request = policy.plan(prompt, directory, effective, budgetLeft(session))
         .outputFormat(format)
-        .includePartialMessages(format == OutputFormat.STREAM_JSON);
+        .includePartialMessages(format == OutputFormat.STREAM_JSON && streamId != null)
+        .timeout(timeout);
     Instant startedAt = clock.instant();
     StoredMessage userMessage = userMessage(session, prompt, model, startedAt, streamId);
     if (format == OutputFormat.STREAM_JSON) {

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * dataDir/clean-shutdown          present only between a clean close and the next open
  * dataDir/sessions/&lt;uuid&gt;.json    the session record (temp file, fsync, atomic rename)
  * dataDir/messages/&lt;uuid&gt;.jsonl   its messages, and after each turn a {"_session": ...} snapshot
+ * dataDir/tasks/&lt;uuid&gt;.json       one file per task, written durably at every change
+ * dataDir/webhooks/&lt;uuid&gt;.json    one file per webhook delivery
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
@@ -65,6 +67,8 @@ public final class FileStorage implements Storage {
   private final Set<UUID> knownLogs = ConcurrentHashMap.newKeySet();
   private final Sessions sessions = new Sessions();
   private final Messages messages = new Messages();
+  private final TaskRecords tasks;
+  private final DeliveryRecords deliveries;
   private final boolean recovered;
   private volatile boolean closed;
 
@@ -87,6 +91,8 @@ public final class FileStorage implements Storage {
       AtomicFiles.forceDirectory(dataDir);
       loadSessions();
       loadLogNames();
+      tasks = new TaskRecords(new RecordDirectory(dataDir.resolve("tasks"), dataDir.resolve("corrupt")));
+      deliveries = new DeliveryRecords(new RecordDirectory(dataDir.resolve("webhooks"), dataDir.resolve("corrupt")));
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && knownLogs.isEmpty();
       recovered = !clean && !fresh && recover();
@@ -122,6 +128,16 @@ public final class FileStorage implements Storage {
   @Override
   public MessageStore messages() {
     return messages;
+  }
+
+  @Override
+  public TaskStore tasks() {
+    return tasks;
+  }
+
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
   }
 
   @Override

@@ -20,6 +20,27 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   private final SessionIndex index = new SessionIndex();
   private final Map<UUID, List<StoredMessage>> histories = new ConcurrentHashMap<>();
   private final Object[] locks = Locks.stripes();
+  private final TaskRecords tasks;
+  private final DeliveryRecords deliveries;
+
+  public InMemoryStorage() {
+    try {
+      tasks = new TaskRecords(null);
+      deliveries = new DeliveryRecords(null);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e); // no files: cannot happen
+    }
+  }
+
+  @Override
+  public TaskStore tasks() {
+    return tasks;
+  }
+
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
+  }
 
   @Override
   public SessionStore sessions() {

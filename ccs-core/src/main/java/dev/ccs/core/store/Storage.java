@@ -14,6 +14,10 @@ public interface Storage extends AutoCloseable {
 
   MessageStore messages();
 
+  TaskStore tasks();
+
+  DeliveryStore deliveries();
+
   /**
    * Records one turn: appends its messages and stores the session's new state, as one durable
    * write (on disk before this returns).

@@ -64,10 +64,24 @@ public final class RunStream {
       if (status != StreamStatus.STREAMING) {
         return;
       }
-      add(new StreamItem(++lastId, "message", data));
+      add(new StreamItem(++lastId, "message", data, false));
       if (text != null) {
         content.append(text);
       }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds a non-terminal event of another name (a task's {@code status} changes). */
+  public void publishEvent(String name, String data) {
+    lock.lock();
+    try {
+      if (status != StreamStatus.STREAMING) {
+        return;
+      }
+      add(new StreamItem(++lastId, name, data, false));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -85,7 +99,7 @@ public final class RunStream {
       finishedAt = now;
       terminalData = data;
       // The terminal event is never dropped: it is what every client waits for.
-      add(new StreamItem(++lastId, eventName, data));
+      add(new StreamItem(++lastId, eventName, data, true));
       changed.signalAll();
     } finally {
       lock.unlock();

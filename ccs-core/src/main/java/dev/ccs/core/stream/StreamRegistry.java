@@ -40,11 +40,19 @@ public final class StreamRegistry {
   /** A new stream of {@code sessionId}, with {@code cancel} to stop its turn. */
   public RunStream open(UUID sessionId, Runnable cancel) {
     String id = "stream_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-    RunStream stream = new RunStream(id, sessionId, clock.instant(), maxEvents, maxBytes);
+    RunStream stream = detached(id, sessionId);
     stream.onCancel(cancel);
     streams.put(id, stream);
     latestBySession.put(sessionId, stream);
     return stream;
+  }
+
+  /**
+   * A stream kept by its caller rather than by this registry (a task's events), with the
+   * registry's bounds.
+   */
+  public RunStream detached(String id, UUID sessionId) {
+    return new RunStream(id, sessionId, clock.instant(), maxEvents, maxBytes);
   }
 
   /** Ends a stream and schedules its removal after the retention period. */

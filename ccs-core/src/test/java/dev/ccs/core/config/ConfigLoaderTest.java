@@ -31,7 +31,7 @@ class ConfigLoaderTest {
     assertThat(config.claudePath()).isEqualTo("claude");
     assertThat(config.workspacePath()).isEqualTo(temp.resolve("ccs-home/workspace"));
     assertThat(config.dataDir()).isEqualTo(temp.resolve("ccs-home/data"));
-    assertThat(config.taskQueue()).isEqualTo(new TaskQueueConfig(3, Duration.ofMinutes(5)));
+    assertThat(config.taskQueue()).isEqualTo(TaskQueueConfig.of(3, Duration.ofMinutes(5)));
     assertThat(config.maxBudgetUsd()).isEqualByComparingTo("10.0");
     assertThat(config.security().auth().enabled()).isFalse();
     assertThat(config.security().auth().secretKey()).matches("ccs_sk_[0-9a-f]{64}");
@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(c.workspacePath()).isEqualTo(dev.ccs.core.internal.UserHome.get().resolve("projects"));
     assertThat(c.logFile()).isEqualTo(temp.resolve("logs/server.log"));
     assertThat(c.sessionRetentionDays()).isEqualTo(7);
-    assertThat(c.taskQueue()).isEqualTo(new TaskQueueConfig(5, Duration.ofMinutes(1)));
+    assertThat(c.taskQueue()).isEqualTo(TaskQueueConfig.of(5, Duration.ofMinutes(1)));
     assertThat(c.rateLimit()).isEqualTo(new RateLimitConfig(false, Duration.ofSeconds(1), 5));
     assertThat(c.defaultModel()).isEqualTo("claude-sonnet-4-5");
     assertThat(c.maxBudgetUsd()).isEqualByComparingTo(new BigDecimal("2.5"));

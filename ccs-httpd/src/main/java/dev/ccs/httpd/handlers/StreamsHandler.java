@@ -105,6 +105,11 @@ public final class StreamsHandler {
     return ApiResponse.json(200, SessionsHandler.envelope().put("cancelled", cancelled).put("stream_id", stream.id()));
   }
 
+  /** Any stream as SSE from the request's {@code Last-Event-ID} (from its start without one). */
+  ApiResponse replay(RunStream stream, ApiRequest request) {
+    return sse(stream, Math.max(0, lastEventId(request)), false);
+  }
+
   private static void describe(ObjectNode info, RunStream stream) {
     info.put("stream_id", stream.id());
     info.put("status", stream.status().wireName());

@@ -1,0 +1,659 @@
+package dev.ccs.core.task;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.RunFailedException;
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunOutcome;
+import dev.ccs.core.exec.RunStatus;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.money.Usd;
+import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionManager;
+import dev.ccs.core.store.StaleVersionException;
+import dev.ccs.core.store.TaskStore;
+import dev.ccs.core.stream.RunStream;
+import dev.ccs.core.stream.StreamRegistry;
+import dev.ccs.core.stream.StreamStatus;
+import dev.ccs.core.time.Cancellable;
+import dev.ccs.core.time.Scheduler;
+import dev.ccs.core.webhook.WebhookDispatcher;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable priority queue of tasks. Priority 10 runs first, first-in-first-out within a
+ * priority, at most {@code taskQueue.concurrency} at once. Every task is stored before it is
+ * acknowledged and at every change. Dispatch is event-driven: a submission, a finished task, a
+ * due retry or a priority change starts what can start, at once, in O(log n).
+ *
+ * <p>Terminal states are final. Cancelling a running task ends its whole process tree and the slot
+ * is freed only when it has exited. A task that was running when the server stopped is requeued
+ * (at most three times) or failed, after its leftover processes have been ended; it never runs
+ * twice at the same time.
+ */
+public final class TaskQueue {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
+  /** API statuses worth another attempt: overload, rate limit, server errors. */
+  private static final Set<Integer> RETRYABLE = Set.of(429, 500, 502, 503, 504, 529);
+  private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+  private static final Duration MAX_RETRY_WAIT = Duration.ofMinutes(5);
+  private static final int MAX_INTERRUPTIONS = 3;
+
+  /** A submission: the task, and whether it is new (false: an earlier one with the same key). */
+  public record Submitted(Task task, boolean created) {
+  }
+
+  /** A task waiting for a slot, ordered by priority (high first), then submission. */
+  private record Waiting(int priority, long sequence, UUID id) {
+  }
+
+  /** A task holding a slot. */
+  private static final class Running {
+    final UUID id;
+    volatile ClaudeRun run;
+    volatile boolean cancelRequested;
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    Running(UUID id) {
+      this.id = id;
+    }
+  }
+
+  private final CcsConfig config;
+  private final TaskStore store;
+  private final SessionManager sessions;
+  private final WebhookDispatcher webhooks;
+  private final StreamRegistry streams;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final ExecutorService workers;
+
+  private final Object lock = new Object();
+  private final TreeSet<Waiting> pending = new TreeSet<>(Comparator.comparingInt(Waiting::priority).reversed()
+      .thenComparingLong(Waiting::sequence).thenComparing(Waiting::id));
+  private final Map<UUID, Running> running = new HashMap<>();
+  private final Map<UUID, Cancellable> delayed = new HashMap<>();
+  private boolean started;
+  private boolean closed;
+
+  private final AtomicLong sequence = new AtomicLong();
+  private final Map<String, UUID> idempotencyKeys = new HashMap<>();
+  private final Map<UUID, RunStream> events = new ConcurrentHashMap<>();
+  private final Map<UUID, CompletableFuture<Task>> completions = new ConcurrentHashMap<>();
+
+  public TaskQueue(CcsConfig config, TaskStore store, SessionManager sessions, WebhookDispatcher webhooks,
+      StreamRegistry streams, Clock clock, Scheduler scheduler, ExecutorService workers) {
+    this.config = config;
+    this.store = store;
+    this.sessions = sessions;
+    this.webhooks = webhooks;
+    this.streams = streams;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.workers = workers;
+  }
+
+  // ---------------------------------------------------------------- start and stop
+
+  /**
+   * Loads the stored tasks and starts dispatching: waiting tasks in their order, tasks that were
+   * running when the previous server stopped handled by {@code taskQueue.onInterrupted}. Call it
+   * after the previous server's leftover processes have been ended.
+   */
+  public void start() {
+    List<Task> all = store.all();
+    long maxSequence = 0;
+    Instant now = clock.instant();
+    for (Task task : all) {
+      maxSequence = Math.max(maxSequence, task.sequence());
+      if (task.idempotencyKey() != null && task.createdAt().plus(IDEMPOTENCY_WINDOW).isAfter(now)) {
+        idempotencyKeys.put(task.idempotencyKey(), task.id());
+      }
+    }
+    sequence.set(maxSequence);
+    int requeued = 0;
+    int failed = 0;
+    all.sort(Comparator.comparingLong(Task::sequence));
+    for (Task task : all) {
+      if (task.status() == TaskStatus.PROCESSING) {
+        Task after = interrupted(task);
+        if (after.status() == TaskStatus.PENDING) {
+          requeued++;
+        } else {
+          failed++;
+        }
+        task = after;
+      }
+      if (task.status() == TaskStatus.PENDING) {
+        completions.put(task.id(), new CompletableFuture<>());
+        stream(task).publishEvent("status", statusJson(task));
+        enqueue(task);
+      }
+    }
+    if (requeued + failed > 0) {
+      LOG.info("{} task(s) were running when the server stopped: {} requeued, {} failed", requeued + failed, requeued,
+          failed);
+    }
+    synchronized (lock) {
+      started = true;
+    }
+    dispatch();
+  }
+
+  /** Stops starting tasks; running ones are recorded as interrupted when their runs are ended. */
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+      delayed.values().forEach(Cancellable::cancel);
+      delayed.clear();
+    }
+  }
+
+  // ---------------------------------------------------------------- submission
+
+  /**
+   * Stores a task and queues it. With an idempotency key seen in the last 24 hours, returns the
+   * task of that key instead (same request) or refuses (another request).
+   *
+   * @throws CcsException.Conflict a key reused for another request
+   * @throws CcsException.InvalidRequest a refused webhook URL
+   */
+  public Submitted submit(NewTask request, String idempotencyKey) {
+    String hash = hash(request);
+    if (idempotencyKey == null) {
+      return new Submitted(create(request, null, hash, null), true);
+    }
+    synchronized (idempotencyKeys) {
+      UUID earlier = idempotencyKeys.get(idempotencyKey);
+      Optional<Task> task = earlier == null ? Optional.empty() : store.get(earlier);
+      if (task.isPresent() && task.get().createdAt().plus(IDEMPOTENCY_WINDOW).isAfter(clock.instant())) {
+        if (!hash.equals(task.get().requestHash())) {
+          throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
+              + "\" was already used for a different request (task " + earlier + ")");
+        }
+        return new Submitted(task.get(), false);
+      }
+      Task created = create(request, idempotencyKey, hash, null);
+      idempotencyKeys.put(idempotencyKey, created.id());
+      return new Submitted(created, true);
+    }
+  }
+
+  private Task create(NewTask request, String idempotencyKey, String hash, UUID replayOf) {
+    if (request.webhookUrl() != null) {
+      String problem = webhooks.problemWith(request.webhookUrl());
+      if (problem != null) {
+        throw new CcsException.InvalidRequest("\"webhook_url\" is refused: " + problem);
+      }
+    }
+    Session session = request.sessionId() != null ? sessions.get(request.sessionId())
+        : sessions.createForTask(request.projectPath(), request.options().model());
+    Instant now = clock.instant();
+    Task task = new Task(UUID.randomUUID(), sequence.incrementAndGet(), now, now, TaskStatus.PENDING, request.prompt(),
+        session.projectPath(), request.priority(), session.id(), request.options(), request.timeout(),
+        request.webhookUrl(), request.metadata(), null, null, null, null, null, null, BigDecimal.ZERO, null, 0, 0, null,
+        false, idempotencyKey, hash, request.batchId(), replayOf, 0);
+    // On disk before anyone hears of it.
+    Task stored = store.create(task);
+    completions.put(stored.id(), new CompletableFuture<>());
+    stream(stored).publishEvent("status", statusJson(stored));
+    enqueue(stored);
+    dispatch();
+    return stored;
+  }
+
+  private void enqueue(Task task) {
+    synchronized (lock) {
+      if (task.notBefore() != null && task.notBefore().isAfter(clock.instant())) {
+        Duration wait = Duration.between(clock.instant(), task.notBefore());
+        delayed.put(task.id(), scheduler.schedule(wait, () -> due(task.id())));
+      } else {
+        pending.add(new Waiting(task.priority(), task.sequence(), task.id()));
+      }
+    }
+  }
+
+  /** A retry's wait is over: it joins the waiting tasks, in its original place. */
+  private void due(UUID id) {
+    synchronized (lock) {
+      if (delayed.remove(id) == null) {
+        return;
+      }
+      store.get(id).filter(t -> t.status() == TaskStatus.PENDING)
+          .ifPresent(t -> pending.add(new Waiting(t.priority(), t.sequence(), t.id())));
+    }
+    dispatch();
+  }
+
+  // ---------------------------------------------------------------- dispatch and execution
+
+  private void dispatch() {
+    List<Running> toStart = new ArrayList<>();
+    synchronized (lock) {
+      while (started && !closed && running.size() < config.taskQueue().concurrency() && !pending.isEmpty()) {
+        Waiting next = pending.pollFirst();
+        Running slot = new Running(next.id());
+        running.put(next.id(), slot);
+        toStart.add(slot);
+      }
+    }
+    for (Running slot : toStart) {
+      workers.execute(() -> execute(slot));
+    }
+  }
+
+  private void execute(Running slot) {
+    try {
+      Task task = store.get(slot.id).orElse(null);
+      if (task == null || task.status() != TaskStatus.PENDING) {
+        return;
+      }
+      Instant now = clock.instant();
+      task = store.update(task.toBuilder().status(TaskStatus.PROCESSING).startedAt(now).updatedAt(now)
+          .attempts(task.attempts() + 1).notBefore(null).build());
+      RunStream stream = stream(task);
+      stream.publishEvent("status", statusJson(task));
+      webhooks.publish(task.id(), task.webhookUrl(), "task.started", startedData(task));
+      if (slot.cancelRequested) {
+        finish(task, TaskStatus.CANCELLED, null, "The task was cancelled", "cancelled", BigDecimal.ZERO, null, null);
+        return;
+      }
+      Duration timeout = task.timeout() != null ? task.timeout() : config.taskQueue().defaultTimeout();
+      SessionManager.Turn turn;
+      try {
+        turn = sessions.runTask(task.sessionId(), task.prompt(), task.options(), timeout,
+            event -> stream.publish(event.rawLine(), null), run -> {
+              slot.run = run;
+              if (slot.cancelRequested) {
+                run.cancel();
+              }
+            });
+      } catch (CcsException e) {
+        finish(task, TaskStatus.FAILED, null, e.getMessage(), e.code(), BigDecimal.ZERO, null, null);
+        return;
+      }
+      settle(task, slot, turn);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("task {} failed", slot.id, e);
+      store.get(slot.id).filter(t -> !t.status().terminal()).ifPresent(t ->
+          finish(t, TaskStatus.FAILED, null, "Internal error while running the task", "internal_error", BigDecimal.ZERO,
+              null, null));
+    } finally {
+      synchronized (lock) {
+        running.remove(slot.id);
+      }
+      slot.done.complete(null);
+      dispatch();
+    }
+  }
+
+  /** Decides what a finished run means for its task. */
+  private void settle(Task task, Running slot, SessionManager.Turn turn) {
+    RunOutcome outcome = turn.outcome();
+    BigDecimal cost = turn.costUsd();
+    ResultMessage result = outcome.result();
+    ObjectNode usage = result == null ? null : usage(result);
+    long durationMs = outcome.duration().toMillis();
+    switch (outcome.status()) {
+      case SUCCEEDED -> finish(task, TaskStatus.COMPLETED, result.result(), null, null, cost, usage, durationMs);
+      case TIMED_OUT -> finish(task, TaskStatus.TIMEOUT, null, "Task execution timeout", "timeout", cost, usage,
+          durationMs);
+      case CANCELLED -> {
+        if (slot.cancelRequested) {
+          finish(task, TaskStatus.CANCELLED, null, "The task was cancelled", "cancelled", cost, usage, durationMs);
+        } else {
+          // Not asked for by anyone: the server is stopping and ended the run.
+          interrupted(store.get(task.id()).orElse(task).toBuilder().costUsd(Usd.add(task.costUsd(), cost)).build());
+        }
+      }
+      default -> {
+        boolean retryable = outcome.status() == RunStatus.ERROR_RESULT && result.apiErrorStatus() != null
+            && RETRYABLE.contains(result.apiErrorStatus());
+        String code = new RunFailedException(outcome, cost, task.sessionId().toString()).code();
+        if (retryable && task.attempts() <= config.taskQueue().retries()) {
+          retryLater(task, cost, outcome.message(), code);
+        } else {
+          finish(task, TaskStatus.FAILED, null, outcome.message(), code, cost, usage, durationMs, retryable
+              && config.taskQueue().retries() > 0);
+        }
+      }
+    }
+  }
+
+  private void retryLater(Task task, BigDecimal cost, String error, String code) {
+    long base = config.taskQueue().retryBackoff().toMillis();
+    long full = Math.min(MAX_RETRY_WAIT.toMillis(), base << Math.min(20, task.attempts() - 1));
+    Duration wait = Duration.ofMillis(full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1));
+    Instant now = clock.instant();
+    Task waiting = store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now).error(error).errorCode(code)
+        .costUsd(Usd.add(task.costUsd(), cost)).notBefore(now.plus(wait)).build());
+    LOG.info("task {} failed ({}); retry {} of {} in {} ms", task.id(), code, task.attempts(),
+        config.taskQueue().retries(), wait.toMillis());
+    stream(waiting).publishEvent("status", statusJson(waiting));
+    enqueue(waiting);
+  }
+
+  /** A task whose run the stop of a server interrupted: requeued or failed, as configured. */
+  private Task interrupted(Task task) {
+    Instant now = clock.instant();
+    if (config.taskQueue().requeueInterrupted() && task.interruptions() < MAX_INTERRUPTIONS) {
+      return store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now)
+          .interruptions(task.interruptions() + 1).notBefore(null).build());
+    }
+    return finish(task, TaskStatus.FAILED, null, "interrupted: the server stopped while the task ran", "interrupted",
+        BigDecimal.ZERO, null, null);
+  }
+
+  private Task finish(Task task, TaskStatus status, String result, String error, String code, BigDecimal cost,
+      ObjectNode usage, Long durationMs) {
+    return finish(task, status, result, error, code, cost, usage, durationMs, false);
+  }
+
+  /** Stores a terminal state (never over another one), then tells webhooks, streams and waiters. */
+  private Task finish(Task task, TaskStatus status, String result, String error, String code, BigDecimal cost,
+      ObjectNode usage, Long durationMs, boolean deadLetter) {
+    Task current = task;
+    Task written;
+    while (true) {
+      if (current.status().terminal()) {
+        return current;
+      }
+      Instant now = clock.instant();
+      try {
+        written = store.update(current.toBuilder().status(status).updatedAt(now).completedAt(now).result(result)
+            .error(error).errorCode(code).costUsd(Usd.add(current.costUsd(), cost)).usage(usage)
+            .durationMs(durationMs).notBefore(null).deadLetter(deadLetter).build());
+        break;
+      } catch (StaleVersionException e) {
+        current = store.get(task.id()).orElseThrow();
+      }
+    }
+    Task stored = written;
+    String event = switch (status) {
+      case COMPLETED -> "task.completed";
+      case CANCELLED -> "task.cancelled";
+      case TIMEOUT -> "task.timeout";
+      default -> "task.failed";
+    };
+    webhooks.publish(stored.id(), stored.webhookUrl(), event, terminalData(stored));
+    RunStream stream = stream(stored);
+    streams.finish(stream, status == TaskStatus.COMPLETED ? StreamStatus.COMPLETED
+        : status == TaskStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED,
+        status == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(stored).toString());
+    scheduler.schedule(config.streaming().retention(), () -> events.remove(stored.id(), stream));
+    CompletableFuture<Task> completion = completions.remove(stored.id());
+    if (completion != null) {
+      completion.complete(stored);
+    }
+    return stored;
+  }
+
+  // ---------------------------------------------------------------- cancel, priority, replay
+
+  /**
+   * Cancels a task: a waiting one is removed; a running one has its process tree ended, and this
+   * returns when it has exited.
+   *
+   * @throws CcsException.NotFound, CcsException.Conflict (already finished)
+   */
+  public Task cancel(UUID id) {
+    Task task = get(id);
+    if (task.status().terminal()) {
+      throw new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + task.status().wireName());
+    }
+    Running slot;
+    boolean wasWaiting;
+    synchronized (lock) {
+      Cancellable timer = delayed.remove(id);
+      if (timer != null) {
+        timer.cancel();
+      }
+      wasWaiting = timer != null || pending.remove(new Waiting(task.priority(), task.sequence(), task.id()));
+      slot = wasWaiting ? null : running.get(id);
+    }
+    if (wasWaiting) {
+      return finish(store.get(id).orElse(task), TaskStatus.CANCELLED, null, "The task was cancelled", "cancelled",
+          BigDecimal.ZERO, null, null);
+    }
+    if (slot != null) {
+      slot.cancelRequested = true;
+      ClaudeRun run = slot.run;
+      if (run != null) {
+        run.cancel();
+      }
+      try {
+        slot.done.get(config.execution().killGracePeriod().toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("task {} is still ending after its cancel", id);
+      }
+    }
+    Task after = get(id);
+    if (after.status() != TaskStatus.CANCELLED && after.status().terminal()) {
+      throw new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + after.status().wireName());
+    }
+    return after;
+  }
+
+  /**
+   * Changes the priority of a waiting task.
+   *
+   * @throws CcsException.Conflict when it is not waiting any more
+   */
+  public Task setPriority(UUID id, int priority) {
+    if (priority < 1 || priority > 10) {
+      throw new CcsException.InvalidRequest("Priority must be a number between 1 and 10");
+    }
+    Task updated;
+    synchronized (lock) {
+      Task task = get(id);
+      boolean waiting = task.status() == TaskStatus.PENDING
+          && (pending.remove(new Waiting(task.priority(), task.sequence(), id)) || delayed.containsKey(id));
+      if (!waiting) {
+        throw new CcsException.Conflict("task_not_pending", "Cannot modify priority for task with status: "
+            + (task.status() == TaskStatus.PENDING ? TaskStatus.PROCESSING : task.status()).wireName());
+      }
+      updated = store.update(task.toBuilder().priority(priority).updatedAt(clock.instant()).build());
+      if (!delayed.containsKey(id)) {
+        pending.add(new Waiting(updated.priority(), updated.sequence(), id));
+      }
+    }
+    dispatch();
+    return updated;
+  }
+
+  /** Submits a failed task again, as a new task in the same session ({@code replay_of} names the old one). */
+  public Task replay(UUID id) {
+    Task failed = get(id);
+    if (failed.status() != TaskStatus.FAILED && failed.status() != TaskStatus.TIMEOUT) {
+      throw new CcsException.Conflict("task_not_failed", "Only failed tasks can be replayed, not "
+          + failed.status().wireName() + " ones");
+    }
+    NewTask again = new NewTask(failed.prompt(), null, failed.sessionId(), failed.options(), failed.priority(),
+        failed.timeout(), failed.webhookUrl(), failed.metadata(), null);
+    return create(again, null, hash(again), failed.id());
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** @throws CcsException.NotFound when there is no such task */
+  public Task get(UUID id) {
+    return store.get(id).orElseThrow(() -> new CcsException.NotFound("Task not found"));
+  }
+
+  public List<Task> list(TaskStatus status, int limit) {
+    return store.list(status, limit);
+  }
+
+  /** Tasks that failed for good after their retries, newest first. */
+  public List<Task> deadLetters(int limit) {
+    return store.list(TaskStatus.FAILED, Integer.MAX_VALUE).stream().filter(Task::deadLetter).limit(limit).toList();
+  }
+
+  public QueueStatus status() {
+    Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+    for (TaskStatus status : TaskStatus.values()) {
+      counts.put(status, 0);
+    }
+    BigDecimal cost = BigDecimal.ZERO;
+    Instant oldest = null;
+    int deadLetters = 0;
+    List<Task> all = store.all();
+    for (Task task : all) {
+      counts.merge(task.status(), 1, Integer::sum);
+      cost = cost.add(task.costUsd());
+      if (task.status() == TaskStatus.PENDING && (oldest == null || task.createdAt().isBefore(oldest))) {
+        oldest = task.createdAt();
+      }
+      if (task.deadLetter()) {
+        deadLetters++;
+      }
+    }
+    List<UUID> runningIds;
+    synchronized (lock) {
+      runningIds = List.copyOf(running.keySet());
+    }
+    return new QueueStatus(counts, runningIds, config.taskQueue().concurrency(), all.size(),
+        oldest == null ? null : Duration.between(oldest, clock.instant()), Usd.normalize(cost), deadLetters);
+  }
+
+  /** The task's events: its status changes, its CLI output, and its end. */
+  public RunStream events(UUID id) {
+    return stream(get(id));
+  }
+
+  /** Completes when the task ends (at once for a finished one). */
+  public CompletableFuture<Task> completion(UUID id) {
+    Task task = get(id);
+    if (task.status().terminal()) {
+      return CompletableFuture.completedFuture(task);
+    }
+    CompletableFuture<Task> completion = completions.computeIfAbsent(id, k -> new CompletableFuture<>());
+    // It may have ended between the read and the registration.
+    Task again = get(id);
+    if (again.status().terminal()) {
+      completion.complete(again);
+    }
+    return completion;
+  }
+
+  private RunStream stream(Task task) {
+    return events.computeIfAbsent(task.id(), id -> {
+      RunStream stream = streams.detached("task_" + id, task.sessionId());
+      if (task.status().terminal()) {
+        // Known only from the record (a finished task after a restart): its status and its end.
+        stream.publishEvent("status", statusJson(task));
+        stream.finish(task.status() == TaskStatus.COMPLETED ? StreamStatus.COMPLETED : StreamStatus.FAILED,
+            task.status() == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(task).toString(), clock.instant());
+        scheduler.schedule(config.streaming().retention(), () -> events.remove(id));
+      }
+      return stream;
+    });
+  }
+
+  // ---------------------------------------------------------------- payloads
+
+  private static String statusJson(Task task) {
+    return Json.object().put("task_id", task.id().toString()).put("status", task.status().wireName())
+        .put("attempts", task.attempts()).toString();
+  }
+
+  private static ObjectNode startedData(Task task) {
+    ObjectNode data = Json.object();
+    data.put("task_id", task.id().toString());
+    data.put("status", task.status().wireName());
+    data.put("prompt", task.prompt());
+    data.put("model", task.options().model());
+    data.put("project_path", task.projectPath());
+    data.put("priority", task.priority());
+    data.put("created_at", task.createdAt().toString());
+    data.put("started_at", task.startedAt().toString());
+    data.put("session_id", task.sessionId().toString());
+    data.put("attempt", task.attempts());
+    return data;
+  }
+
+  private static ObjectNode terminalData(Task task) {
+    ObjectNode data = Json.object();
+    data.put("task_id", task.id().toString());
+    data.put("status", task.status().wireName());
+    data.put("session_id", task.sessionId().toString());
+    data.put("cost_usd", task.costUsd());
+    if (task.durationMs() != null) {
+      data.put("duration_ms", task.durationMs());
+    }
+    switch (task.status()) {
+      case COMPLETED -> {
+        data.put("result", task.result());
+        data.set("usage", task.usage());
+      }
+      case FAILED -> {
+        data.put("error", task.error());
+        data.put("code", task.errorCode());
+        data.put("attempts", task.attempts());
+        data.put("dead_letter", task.deadLetter());
+      }
+      case TIMEOUT -> data.put("error", task.error());
+      default -> { }
+    }
+    return data;
+  }
+
+  private static ObjectNode usage(ResultMessage result) {
+    ObjectNode usage = Json.object();
+    usage.put("input_tokens", result.usage().inputTokens());
+    usage.put("output_tokens", result.usage().outputTokens());
+    usage.put("cache_creation_input_tokens", result.usage().cacheCreationInputTokens());
+    usage.put("cache_read_input_tokens", result.usage().cacheReadInputTokens());
+    usage.put("num_turns", result.numTurns());
+    return usage;
+  }
+
+  /** SHA-256 of what defines a request, to tell a repeat from a reuse of its idempotency key. */
+  static String hash(NewTask request) {
+    ObjectNode canonical = Json.object();
+    canonical.put("prompt", request.prompt());
+    canonical.put("project_path", request.projectPath());
+    canonical.put("session_id", request.sessionId() == null ? null : request.sessionId().toString());
+    canonical.set("options", TaskJson.options(request.options()));
+    canonical.put("priority", request.priority());
+    canonical.put("timeout_ms", request.timeout() == null ? null : request.timeout().toMillis());
+    canonical.put("webhook_url", request.webhookUrl());
+    canonical.set("metadata", request.metadata());
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.ccs.core.webhook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.Version;
+import dev.ccs.core.config.WebhookConfig;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.store.DeliveryStore;
+import dev.ccs.core.time.Scheduler;
+import java.io.IOException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers task events to webhooks, off the task's path: {@link #publish} stores a delivery per
+ * target and returns; sending happens on threads of its own, with retries (exponential backoff
+ * with jitter) and a log of every attempt. Deliveries are stored, so a restart resumes the pending
+ * ones. Each POST carries the envelope {@code {event, timestamp, id, data}}, the event id in
+ * {@code X-CCS-Event-Id} and, with a secret, the {@code X-CCS-Signature} header.
+ */
+public final class WebhookDispatcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+  private static final Duration BASE_BACKOFF = Duration.ofSeconds(1);
+
+  private final WebhookConfig config;
+  private final DeliveryStore store;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Executor senders;
+  private final WebhookTargets targets;
+  private final WebhookSigner signer;
+  private final HttpClient client;
+  private volatile boolean closed;
+
+  /**
+   * @param secret HMAC key of the signature, or null to send unsigned
+   * @param senders threads that send (each attempt blocks one until answered or timed out)
+   */
+  public WebhookDispatcher(WebhookConfig config, String secret, DeliveryStore store, Clock clock, Scheduler scheduler,
+      Executor senders) {
+    this.config = config;
+    this.store = store;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.senders = senders;
+    this.targets = new WebhookTargets(config.allowPrivateTargets());
+    this.signer = secret == null ? null : new WebhookSigner(secret);
+    this.client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).connectTimeout(config.timeout())
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** Null when {@code url} may receive webhooks, else why not (for a 400 at submission). */
+  public String problemWith(String url) {
+    return targets.problem(url);
+  }
+
+  /**
+   * Stores the deliveries of one event (to the task's own URL, and to the default URL when webhooks
+   * are enabled) and schedules them. Returns at once.
+   */
+  public void publish(UUID taskId, String taskUrl, String event, ObjectNode data) {
+    Set<String> urls = new LinkedHashSet<>();
+    if (taskUrl != null && !taskUrl.isBlank()) {
+      urls.add(taskUrl);
+    }
+    if (config.enabled() && config.defaultUrl() != null && !config.defaultUrl().isBlank()) {
+      urls.add(config.defaultUrl());
+    }
+    for (String url : urls) {
+      UUID id = UUID.randomUUID();
+      Instant now = clock.instant();
+      ObjectNode envelope = Json.object();
+      envelope.put("event", event);
+      envelope.put("timestamp", now.toString());
+      envelope.put("id", id.toString());
+      envelope.set("data", data);
+      Delivery delivery = store.create(new Delivery(id, taskId, event, url, envelope.toString(), now,
+          DeliveryStatus.PENDING, 0, now, null, List.of(), 0));
+      senders.execute(() -> attempt(delivery));
+    }
+  }
+
+  /** Resumes deliveries left pending by a previous run. */
+  public void resumePending() {
+    for (Delivery delivery : store.pending()) {
+      Duration wait = delivery.nextAttemptAt() == null ? Duration.ZERO
+          : Duration.between(clock.instant(), delivery.nextAttemptAt());
+      schedule(delivery, wait.isNegative() ? Duration.ZERO : wait);
+    }
+  }
+
+  public List<Delivery> deliveriesOf(UUID taskId) {
+    return store.ofTask(taskId);
+  }
+
+  /** Stops scheduling new attempts (pending ones are resumed at the next start). */
+  public void close() {
+    closed = true;
+  }
+
+  private void schedule(Delivery delivery, Duration wait) {
+    if (closed) {
+      return;
+    }
+    scheduler.schedule(wait, () -> senders.execute(() -> attempt(delivery)));
+  }
+
+  private void attempt(Delivery delivery) {
+    if (closed) {
+      return;
+    }
+    int number = delivery.attempts() + 1;
+    Instant at = clock.instant();
+    long start = System.nanoTime();
+    Integer statusCode = null;
+    String error = targets.problem(delivery.url());
+    boolean refused = error != null;
+    if (!refused) {
+      try {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(delivery.url()))
+            .timeout(config.timeout())
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "ccs-webhook/" + Version.current())
+            .header("X-CCS-Event", delivery.event())
+            .header("X-CCS-Event-Id", delivery.id().toString())
+            .header("X-CCS-Delivery-Attempt", Integer.toString(number))
+            .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()));
+        if (signer != null) {
+          request.header(WebhookSigner.HEADER, signer.sign(clock.instant().getEpochSecond(), delivery.payload()));
+        }
+        HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        statusCode = response.statusCode();
+        if (statusCode < 200 || statusCode >= 300) {
+          error = "HTTP " + statusCode;
+        }
+      } catch (IOException e) {
+        error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error = "interrupted";
+      } catch (IllegalArgumentException e) {
+        error = "invalid URL: " + e.getMessage();
+        refused = true;
+      }
+    }
+    long durationMs = (System.nanoTime() - start) / 1_000_000;
+    Delivery.Attempt entry = new Delivery.Attempt(number, at, statusCode, error, durationMs);
+    Delivery updated;
+    if (error == null) {
+      updated = delivery.attempted(entry, DeliveryStatus.DELIVERED, null);
+    } else if (!refused && number <= config.retries()) {
+      Duration wait = backoff(number);
+      updated = delivery.attempted(entry, DeliveryStatus.PENDING, clock.instant().plus(wait));
+      store.update(updated);
+      LOG.debug("webhook {} to {} failed ({}); attempt {} in {} ms", delivery.event(), delivery.url(), error,
+          number + 1, wait.toMillis());
+      schedule(updated, wait);
+      return;
+    } else {
+      updated = delivery.attempted(entry, DeliveryStatus.FAILED, null);
+      LOG.warn("webhook {} of task {} to {} failed after {} attempt(s): {}", delivery.event(), delivery.taskId(),
+          delivery.url(), number, error);
+    }
+    store.update(updated);
+  }
+
+  /** 1 s, 2 s, 4 s, ... at most 60 s, each between half and all of that (jitter spreads retries). */
+  static Duration backoff(int failedAttempts) {
+    long full = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(20, failedAttempts - 1));
+    return Duration.ofMillis(full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1));
+  }
+}

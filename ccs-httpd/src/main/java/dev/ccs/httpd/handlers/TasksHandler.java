@@ -1,0 +1,318 @@
+package dev.ccs.httpd.handlers;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.Ccs;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.run.RunOptions;
+import dev.ccs.core.task.NewTask;
+import dev.ccs.core.task.QueueStatus;
+import dev.ccs.core.task.Task;
+import dev.ccs.core.task.TaskJson;
+import dev.ccs.core.task.TaskQueue;
+import dev.ccs.core.task.TaskStatus;
+import dev.ccs.core.webhook.Delivery;
+import dev.ccs.httpd.routing.ApiRequest;
+import dev.ccs.httpd.routing.ApiResponse;
+import dev.ccs.httpd.routing.BodyFields;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** The task endpoints of the Node server, plus events, webhook deliveries, dead letters and replay. */
+public final class TasksHandler {
+
+  private static final int MAX_KEY_LENGTH = 255;
+
+  private final Ccs ccs;
+  private final StreamsHandler streams;
+
+  public TasksHandler(Ccs ccs, StreamsHandler streams) {
+    this.ccs = ccs;
+    this.streams = streams;
+  }
+
+  private TaskQueue queue() {
+    return ccs.tasks();
+  }
+
+  /**
+   * {@code POST /api/async/messages}: 202 {@code {success, message, task_id, status, priority,
+   * session_id, webhook_url}} (200 with the same body for a repeated idempotency key).
+   */
+  public ApiResponse asyncMessage(ApiRequest request) {
+    BodyFields fields = new BodyFields(request.jsonObject());
+    String prompt = fields.requiredString("prompt");
+    String projectPath = fields.optionalString("project_path");
+    String model = fields.optionalString("model");
+    UUID sessionId = fields.optionalUuid("session_id");
+    RunOptions read = RunOptionsFields.read(fields, false, true);
+    fields.optionalBoolean("stream");
+    fields.optionalBoolean("async");
+    String webhookUrl = fields.optionalUri("webhook_url");
+    Integer priority = fields.optionalInteger("priority", 1, 10);
+    Integer timeoutMs = fields.optionalInteger("timeout_ms", 1, Integer.MAX_VALUE);
+    ObjectNode metadata = fields.optionalObject("metadata");
+    fields.rejectUnknown();
+    RunOptions options = withModel(read, model);
+    TaskQueue.Submitted submitted = queue().submit(new NewTask(prompt, projectPath, sessionId, options,
+        priority == null ? 5 : priority, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), webhookUrl, metadata,
+        null), idempotencyKey(request));
+    Task task = submitted.task();
+    ObjectNode body = SessionsHandler.envelope();
+    body.put("message", submitted.created() ? "Task created successfully" : "Task already created with this Idempotency-Key");
+    body.put("task_id", task.id().toString());
+    body.put("status", task.status().wireName());
+    body.put("priority", task.priority());
+    body.put("session_id", task.sessionId().toString());
+    body.put("webhook_url", task.webhookUrl());
+    return ApiResponse.json(submitted.created() ? 202 : 200, body);
+  }
+
+  /** {@code POST /api/tasks/async}: 201 {@code {success, task}}; {@code webhook_url} may sit in {@code metadata}. */
+  public ApiResponse create(ApiRequest request) {
+    BodyFields fields = new BodyFields(request.jsonObject());
+    String prompt = fields.requiredString("prompt");
+    String projectPath = fields.optionalString("project_path");
+    String model = fields.optionalString("model");
+    Integer priority = fields.optionalInteger("priority", 1, 10);
+    ObjectNode metadata = fields.optionalObject("metadata");
+    UUID sessionId = fields.optionalUuid("session_id");
+    RunOptions read = RunOptionsFields.read(fields, false, true);
+    String webhookUrl = fields.optionalUri("webhook_url");
+    Integer timeoutMs = fields.optionalInteger("timeout_ms", 1, Integer.MAX_VALUE);
+    fields.rejectUnknown();
+    if (webhookUrl == null && metadata != null && metadata.hasNonNull("webhook_url")) {
+      // The Node server reads a task's webhook from its metadata.
+      BodyFields inMetadata = new BodyFields(metadata);
+      webhookUrl = inMetadata.optionalUri("webhook_url");
+    }
+    TaskQueue.Submitted submitted = queue().submit(new NewTask(prompt, projectPath, sessionId, withModel(read, model),
+        priority == null ? 5 : priority, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), webhookUrl, metadata,
+        null), idempotencyKey(request));
+    return ApiResponse.json(submitted.created() ? 201 : 200,
+        SessionsHandler.envelope().set("task", TaskJson.toJson(submitted.task())));
+  }
+
+  /** {@code GET /api/tasks?status=&limit=}, newest first. */
+  public ApiResponse list(ApiRequest request) {
+    Queries.onlyKnown(request, Set.of("status", "limit"));
+    TaskStatus status = status(request.query().get("status"));
+    List<Task> tasks = queue().list(status, Queries.limit(request, 100, 1000));
+    return tasks(tasks);
+  }
+
+  /** {@code GET /api/tasks/dead-letter?limit=}: tasks that failed for good after their retries. */
+  public ApiResponse deadLetters(ApiRequest request) {
+    Queries.onlyKnown(request, Set.of("limit"));
+    return tasks(queue().deadLetters(Queries.limit(request, 100, 1000)));
+  }
+
+  private static ApiResponse tasks(List<Task> tasks) {
+    ObjectNode body = SessionsHandler.envelope();
+    ArrayNode list = body.putArray("tasks");
+    tasks.forEach(t -> list.add(TaskJson.toJson(t)));
+    body.put("count", tasks.size());
+    return ApiResponse.json(200, body);
+  }
+
+  /** {@code GET /api/tasks/{id}}. */
+  public ApiResponse get(ApiRequest request) {
+    Task task = queue().get(taskId(request));
+    return ApiResponse.json(200, SessionsHandler.envelope().set("task", TaskJson.toJson(task)));
+  }
+
+  /** {@code DELETE /api/tasks/{id}}: cancels it (a running one's process tree is ended first). */
+  public ApiResponse cancel(ApiRequest request) {
+    Task task = queue().cancel(taskId(request));
+    ObjectNode body = SessionsHandler.envelope();
+    body.put("message", "Task cancelled");
+    body.set("task", TaskJson.toJson(task));
+    return ApiResponse.json(200, body);
+  }
+
+  /** {@code PATCH /api/tasks/{id}/priority} with {@code {priority}}; only while it waits. */
+  public ApiResponse setPriority(ApiRequest request) {
+    UUID id = taskId(request);
+    ObjectNode body = request.jsonObject();
+    if (!body.path("priority").isIntegralNumber() || body.get("priority").asInt() < 1 || body.get("priority").asInt() > 10) {
+      throw new CcsException.InvalidRequest("Priority must be a number between 1 and 10");
+    }
+    int old = queue().get(id).priority();
+    Task task = queue().setPriority(id, body.get("priority").asInt());
+    ObjectNode answer = SessionsHandler.envelope();
+    answer.put("message", "Priority updated");
+    answer.put("task_id", id.toString());
+    answer.put("old_priority", old);
+    answer.put("new_priority", task.priority());
+    return ApiResponse.json(200, answer);
+  }
+
+  /** {@code POST /api/tasks/{id}/replay}: a failed task again, as a new task. */
+  public ApiResponse replay(ApiRequest request) {
+    Task task = queue().replay(taskId(request));
+    return ApiResponse.json(201, SessionsHandler.envelope().set("task", TaskJson.toJson(task)));
+  }
+
+  /** {@code GET /api/tasks/queue/status}. */
+  public ApiResponse queueStatus(ApiRequest request) {
+    QueueStatus status = queue().status();
+    ObjectNode queue = Json.object();
+    queue.put("running", status.running().size());
+    queue.put("concurrency", status.concurrency());
+    ArrayNode active = queue.putArray("active_tasks");
+    status.running().forEach(id -> active.add(id.toString()));
+    queue.put("total", status.total());
+    for (TaskStatus s : TaskStatus.values()) {
+      queue.put(s.wireName(), status.counts().get(s));
+    }
+    queue.put("total_cost_usd", status.totalCostUsd());
+    if (status.oldestPendingAge() == null) {
+      queue.putNull("oldest_pending_age_ms");
+    } else {
+      queue.put("oldest_pending_age_ms", status.oldestPendingAge().toMillis());
+    }
+    queue.put("dead_letter", status.deadLetters());
+    return ApiResponse.json(200, SessionsHandler.envelope().set("queue", queue));
+  }
+
+  /** {@code GET /api/tasks/{id}/events}: status changes, CLI output and the end, as SSE with replay. */
+  public ApiResponse events(ApiRequest request) {
+    UUID id = taskId(request);
+    return streams.replay(queue().events(id), request);
+  }
+
+  /** {@code GET /api/tasks/{id}/webhooks}: every delivery of the task's events and each attempt. */
+  public ApiResponse webhooks(ApiRequest request) {
+    UUID id = taskId(request);
+    queue().get(id);
+    ObjectNode body = SessionsHandler.envelope();
+    body.put("task_id", id.toString());
+    ArrayNode list = body.putArray("deliveries");
+    for (Delivery delivery : ccs.webhooks().deliveriesOf(id)) {
+      ObjectNode node = list.addObject();
+      node.put("id", delivery.id().toString());
+      node.put("event", delivery.event());
+      node.put("url", delivery.url());
+      node.put("status", delivery.status().wireName());
+      node.put("created_at", delivery.createdAt().toString());
+      node.put("delivered_at", delivery.deliveredAt() == null ? null : delivery.deliveredAt().toString());
+      node.put("next_attempt_at", delivery.nextAttemptAt() == null ? null : delivery.nextAttemptAt().toString());
+      ArrayNode attempts = node.putArray("attempts");
+      for (Delivery.Attempt attempt : delivery.log()) {
+        ObjectNode entry = attempts.addObject();
+        entry.put("attempt", attempt.number());
+        entry.put("at", attempt.at().toString());
+        if (attempt.statusCode() == null) {
+          entry.putNull("status_code");
+        } else {
+          entry.put("status_code", attempt.statusCode());
+        }
+        entry.put("error", attempt.error());
+        entry.put("duration_ms", attempt.durationMs());
+      }
+    }
+    body.put("count", list.size());
+    return ApiResponse.json(200, body);
+  }
+
+  /**
+   * {@code POST /api/messages/batches}: 1-10 prompts run as tasks through the queue (so within its
+   * concurrency), answered when all have ended; {@code total_duration_ms} is the batch's elapsed time.
+   */
+  public ApiResponse batch(ApiRequest request) {
+    BodyFields fields = new BodyFields(request.jsonObject());
+    List<String> prompts = fields.optionalStringArray("prompts");
+    if (!request.jsonObject().has("prompts")) {
+      throw new CcsException.InvalidRequest("\"prompts\" is required");
+    }
+    if (prompts.isEmpty()) {
+      throw new CcsException.InvalidRequest("\"prompts\" must contain at least 1 items");
+    }
+    if (prompts.size() > 10) {
+      throw new CcsException.InvalidRequest("\"prompts\" must contain less than or equal to 10 items");
+    }
+    for (int i = 0; i < prompts.size(); i++) {
+      if (prompts.get(i).isEmpty()) {
+        throw new CcsException.InvalidRequest("\"prompts[" + i + "]\" is not allowed to be empty");
+      }
+    }
+    String projectPath = fields.optionalString("project_path");
+    String model = fields.optionalString("model");
+    Integer priority = fields.optionalInteger("priority", 1, 10);
+    fields.rejectUnknown();
+    long start = System.nanoTime();
+    UUID batchId = UUID.randomUUID();
+    List<CompletableFuture<Task>> done = new ArrayList<>();
+    for (String prompt : prompts) {
+      Task task = queue().submit(new NewTask(prompt, projectPath, null, withModel(RunOptions.NONE, model),
+          priority == null ? 5 : priority, null, null, null, batchId), null).task();
+      done.add(queue().completion(task.id()));
+    }
+    ObjectNode body = SessionsHandler.envelope();
+    body.put("batch_id", batchId.toString());
+    ArrayNode results = body.putArray("results");
+    int successful = 0;
+    BigDecimal cost = BigDecimal.ZERO;
+    for (CompletableFuture<Task> future : done) {
+      Task task = future.join();
+      ObjectNode result = results.addObject();
+      boolean ok = task.status() == TaskStatus.COMPLETED;
+      result.put("success", ok);
+      result.put("task_id", task.id().toString());
+      result.put("status", task.status().wireName());
+      if (ok) {
+        result.put("result", task.result());
+        successful++;
+      } else {
+        result.put("error", task.error());
+        result.put("code", task.errorCode());
+      }
+      result.put("duration_ms", task.durationMs());
+      result.put("cost_usd", task.costUsd());
+      result.put("session_id", task.sessionId().toString());
+      result.set("usage", task.usage());
+      cost = cost.add(task.costUsd());
+    }
+    ObjectNode summary = body.putObject("summary");
+    summary.put("total", prompts.size());
+    summary.put("successful", successful);
+    summary.put("failed", prompts.size() - successful);
+    summary.put("total_cost_usd", dev.ccs.core.money.Usd.normalize(cost));
+    summary.put("total_duration_ms", (System.nanoTime() - start) / 1_000_000);
+    return ApiResponse.json(200, body);
+  }
+
+  private static RunOptions withModel(RunOptions o, String model) {
+    return new RunOptions(model, o.systemPrompt(), o.appendSystemPrompt(), o.maxBudgetUsd(), o.maxTurns(),
+        o.allowedTools(), o.disallowedTools(), o.agent(), o.mcpConfig(), o.permissionMode());
+  }
+
+  private static String idempotencyKey(ApiRequest request) {
+    String key = request.header("idempotency-key");
+    if (key == null) {
+      return null;
+    }
+    if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+      throw new CcsException.InvalidRequest("Idempotency-Key must be 1-" + MAX_KEY_LENGTH + " characters");
+    }
+    return key;
+  }
+
+  private static UUID taskId(ApiRequest request) {
+    return Queries.uuid(request.pathParam("id"), "task id");
+  }
+
+  private static TaskStatus status(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    return TaskStatus.fromWireName(value).orElseThrow(() -> new CcsException.InvalidRequest(
+        "\"status\" must be one of [" + String.join(", ", TaskStatus.wireNames()) + "]"));
+  }
+}
