@@ -49,6 +49,15 @@ public final class FakeClaudeMain {
     Path dir = Path.of(System.getenv("FAKE_CLAUDE_DIR"));
     byte[] stdin = System.in.readAllBytes();
     int seq = record(dir, args, new String(stdin, StandardCharsets.UTF_8));
+    // When it ends (normally or by SIGTERM), so tests can check that runs never overlapped.
+    Path end = dir.resolve("invocations").resolve(String.format("%06d.end", seq));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Files.writeString(end, Long.toString(System.currentTimeMillis()));
+      } catch (IOException e) {
+        // best effort
+      }
+    }));
     JsonNode script = claimScript(dir);
     if (script == null) {
       System.exit(emulate(dir, args, new String(stdin, StandardCharsets.UTF_8)));

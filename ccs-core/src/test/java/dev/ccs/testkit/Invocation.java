@@ -13,8 +13,11 @@ import java.util.Map;
  * @param cwd its working directory
  * @param env its complete environment
  * @param stdin everything it read from stdin
+ * @param startedAtMillis wall-clock start
+ * @param endedAtMillis wall-clock end, or null while it runs (or when it was killed with SIGKILL)
  */
-public record Invocation(int seq, long pid, List<String> args, Path cwd, Map<String, String> env, String stdin) {
+public record Invocation(int seq, long pid, List<String> args, Path cwd, Map<String, String> env, String stdin,
+    long startedAtMillis, Long endedAtMillis) {
 
   /** The value of {@code --flag=value} or {@code --flag value}, or null. */
   public String flag(String flag) {
