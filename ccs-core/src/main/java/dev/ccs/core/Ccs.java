@@ -177,7 +177,7 @@ public final class Ccs implements AutoCloseable {
    * The tag of this instance's processes: the same for every server on this data directory, so a
    * server restarted after a crash finds and ends what the previous one left running.
    */
-  static String ownerTag(CcsConfig config) {
+  public static String ownerTag(CcsConfig config) {
     try {
       byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
           .digest(config.dataDir().toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -73,29 +73,6 @@ public final class FakeClaude {
     }
   }
 
-  /**
-   * A fast fake: a shell script (no JVM) that reads its prompt, waits {@code delayMillis}, and prints
-   * a result line for the session it was given. For tests that run hundreds of tasks; it records
-   * nothing.
-   */
-  public static Path fast(Path dir, long delayMillis) {
-    try {
-      Path script = Files.createDirectories(dir).resolve("fast-claude");
-      String sleep = delayMillis > 0 ? "sleep " + (delayMillis / 1000.0) + "\n" : "";
-      Files.writeString(script, "#!/bin/sh\n"
-          + "while IFS= read -r _line; do :; done\n"
-          + sleep
-          + "sid=00000000-0000-4000-8000-000000000000\n"
-          + "for a in \"$@\"; do case \"$a\" in --session-id=*|--resume=*) sid=\"${a#*=}\";; esac; done\n"
-          + "printf '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,\"result\":\"ok\","
-          + "\"session_id\":\"%s\",\"total_cost_usd\":0.001,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}\\n' \"$sid\"\n");
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return script;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** The path to configure as {@code claudePath}. */
   public Path executable() {
     return executable;

@@ -1,0 +1,106 @@
+package dev.ccs.httpd;
+
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The server as a child JVM ({@code dev.ccs.httpd.Main} on the test class path), for tests that
+ * kill it: the config is written to a file, the log goes to a file, and the port is read from the
+ * log's start line.
+ */
+final class ServerProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile(" on http://127\\.0\\.0\\.1:(\\d+)");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Writes {@code config} to {@code configFile} and starts a server on it; returns once it listens. */
+  static ServerProcess start(CcsConfig config, Path configFile, Path log) {
+    ConfigLoader.write(configFile, config);
+    try {
+      Files.deleteIfExists(log);
+      Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config",
+          configFile.toString()))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(log.toFile())
+          .start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        Matcher m = LISTENING.matcher(text);
+        if (m.find()) {
+          return new ServerProcess(process, Integer.parseInt(m.group(1)), log);
+        }
+        if (!process.isAlive()) {
+          throw new AssertionError("the server exited with " + process.exitValue() + ":\n" + text);
+        }
+        Thread.sleep(20);
+      }
+      process.destroyForcibly();
+      throw new AssertionError("the server did not start in time:\n" + Files.readString(log));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SIGKILL, and waits until it is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM (the orderly stop), and waits until it is gone; returns its exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the server did not stop within 60 s");
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
