@@ -4,7 +4,7 @@
 # FAKE_DELAY_MS it sleeps first (the one external process: sleep). FAKE_LINES=N prints N assistant
 # lines before the result (stream-json benchmarks).
 while IFS= read -r _line; do :; done
-if [ -n "$FAKE_DELAY_MS" ]; then sleep "$(awk "BEGIN{print $FAKE_DELAY_MS/1000}")"; fi
+if [ "${FAKE_DELAY_MS:-0}" -gt 0 ]; then sleep "$((FAKE_DELAY_MS / 1000)).$(printf %03d $((FAKE_DELAY_MS % 1000)))"; fi
 sid=00000000-0000-4000-8000-000000000000
 for a in "$@"; do
   case "$a" in --session-id=*|--resume=*) sid="${a#*=}";; esac

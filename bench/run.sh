@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -13,5 +13,7 @@ case "$which" in
   sync) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/SyncBench.java "$@" ;;
   stream) java bench/StreamBench.java "$@" ;;
   store) java -cp ccs-httpd/target/ccs-httpd.jar bench/StoreBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store)" >&2; exit 2 ;;
+  queue) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp ccs-httpd/target/ccs-httpd.jar bench/QueueBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue)" >&2; exit 2 ;;
 esac

@@ -138,6 +138,10 @@ public final class ClaudeExecutor implements AutoCloseable {
         LOG.warn("Claude CLI pid {} did not end in time", run.pid());
       }
     }
+    if (sweepScheduled.get()) {
+      // Leftovers of runs that ended just before: not for the next server to find.
+      sweepOrphans();
+    }
     if (ownsIoThreads) {
       ioThreads.shutdown();
     }
@@ -224,7 +228,11 @@ public final class ClaudeExecutor implements AutoCloseable {
     if (ProcessTags.available() && sweepScheduled.compareAndSet(false, true)) {
       scheduler.schedule(SWEEP_DELAY, () -> {
         sweepScheduled.set(false);
-        ioThreads.execute(this::sweepOrphans);
+        try {
+          ioThreads.execute(this::sweepOrphans);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // Closed meanwhile; its close swept.
+        }
       });
     }
   }

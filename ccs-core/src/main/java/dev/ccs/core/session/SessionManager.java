@@ -310,8 +310,30 @@ public final class SessionManager {
   }
 
   /** Creates a session for a task or a batch prompt (durably: the stored task refers to it). */
+  /**
+   * The session of a new task. It is not written on its own: the task's record, written durably
+   * right after, names it, and {@link #restoreForTask} rebuilds it from there after a crash; its
+   * first turn then records it with its messages.
+   */
   public Session createForTask(String projectPath, String model) {
-    return create(projectPath, model, Json.object().put("auto_created", true), null, true);
+    return create(projectPath, model, Json.object().put("auto_created", true), null, false);
+  }
+
+  /**
+   * Rebuilds the session of a waiting task that a crash lost before its first turn (see
+   * {@link #createForTask}); does nothing when it exists.
+   */
+  public void restoreForTask(UUID id, String projectPath, String model, Instant createdAt) {
+    if (storage.sessions().get(id).isPresent()) {
+      return;
+    }
+    Session session = Session.create(id, createdAt, projectPath, blankToNull(model) != null ? model
+        : config.defaultModel(), Json.object().put("auto_created", true), null);
+    try {
+      storage.sessions().create(session, false);
+    } catch (StaleVersionException e) {
+      // Created meanwhile: nothing to restore.
+    }
   }
 
   /**

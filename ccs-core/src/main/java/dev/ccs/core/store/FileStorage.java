@@ -84,6 +84,7 @@ public final class FileStorage implements Storage {
       throw new StoreException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
     }
     this.lock = DataDirectoryLock.acquire(dataDir);
+    TaskRecords openedTasks = null;
     try {
       Path marker = dataDir.resolve("clean-shutdown");
       boolean clean = Files.deleteIfExists(marker);
@@ -91,12 +92,16 @@ public final class FileStorage implements Storage {
       AtomicFiles.forceDirectory(dataDir);
       loadSessions();
       loadLogNames();
-      tasks = new TaskRecords(new RecordDirectory(dataDir.resolve("tasks"), dataDir.resolve("corrupt")));
-      deliveries = new DeliveryRecords(new RecordDirectory(dataDir.resolve("webhooks"), dataDir.resolve("corrupt")));
+      openedTasks = new TaskRecords(dataDir.resolve("tasks"));
+      deliveries = new DeliveryRecords(dataDir.resolve("webhooks"));
+      tasks = openedTasks;
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && knownLogs.isEmpty();
       recovered = !clean && !fresh && recover();
     } catch (IOException | RuntimeException e) {
+      if (openedTasks != null) {
+        openedTasks.close();
+      }
       lock.close();
       throw e instanceof StoreException se ? se : new StoreException("cannot open " + dataDir + ": " + e.getMessage(), e);
     }
@@ -166,6 +171,8 @@ public final class FileStorage implements Storage {
     }
     closed = true;
     try {
+      tasks.close();
+      deliveries.close();
       for (UUID id : unflushed) {
         Optional<Session> session = index.get(id);
         if (session.isPresent()) {

@@ -1,7 +1,9 @@
 package dev.ccs.core.store;
 
+import dev.ccs.core.money.Usd;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskStatus;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,8 +15,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Tasks in memory, newest first, with a set per status; changes to one task are serialised by the caller. */
+/**
+ * Tasks in memory, newest first, with a set per status and running counts; changes to one task
+ * are serialised by the caller.
+ */
 final class TaskIndex {
 
   private record Key(Instant createdAt, long sequence, UUID id) {
@@ -26,10 +33,15 @@ final class TaskIndex {
   private final Map<UUID, Task> byId = new ConcurrentHashMap<>();
   private final NavigableSet<Key> all = new ConcurrentSkipListSet<>(NEWEST_FIRST);
   private final Map<TaskStatus, NavigableSet<Key>> byStatus = new EnumMap<>(TaskStatus.class);
+  // ConcurrentSkipListSet.size() walks the set: the counts are kept beside it.
+  private final Map<TaskStatus, AtomicInteger> counts = new EnumMap<>(TaskStatus.class);
+  private final AtomicInteger deadLetters = new AtomicInteger();
+  private final AtomicReference<BigDecimal> totalCost = new AtomicReference<>(BigDecimal.ZERO);
 
   TaskIndex() {
     for (TaskStatus status : TaskStatus.values()) {
       byStatus.put(status, new ConcurrentSkipListSet<>(NEWEST_FIRST));
+      counts.put(status, new AtomicInteger());
     }
   }
 
@@ -49,6 +61,35 @@ final class TaskIndex {
     if (previous != null && previous.status() != task.status()) {
       byStatus.get(previous.status()).remove(key(previous));
     }
+    count(previous, -1);
+    count(task, 1);
+  }
+
+  private void count(Task task, int sign) {
+    if (task == null) {
+      return;
+    }
+    counts.get(task.status()).addAndGet(sign);
+    if (task.deadLetter()) {
+      deadLetters.addAndGet(sign);
+    }
+    BigDecimal cost = sign > 0 ? task.costUsd() : task.costUsd().negate();
+    totalCost.accumulateAndGet(cost, BigDecimal::add);
+  }
+
+  TaskSummary summary() {
+    Map<TaskStatus, Integer> snapshot = new EnumMap<>(TaskStatus.class);
+    int total = 0;
+    for (Map.Entry<TaskStatus, AtomicInteger> entry : counts.entrySet()) {
+      snapshot.put(entry.getKey(), entry.getValue().get());
+      total += entry.getValue().get();
+    }
+    Instant oldestPending = null;
+    for (Key key : byStatus.get(TaskStatus.PENDING).descendingSet()) {
+      oldestPending = key.createdAt(); // the set is newest first: its last key is the oldest
+      break;
+    }
+    return new TaskSummary(snapshot, total, Usd.normalize(totalCost.get()), deadLetters.get(), oldestPending);
   }
 
   void remove(UUID id) {
@@ -56,6 +97,7 @@ final class TaskIndex {
     if (previous != null) {
       all.remove(key(previous));
       byStatus.get(previous.status()).remove(key(previous));
+      count(previous, -1);
     }
   }
 
@@ -71,6 +113,10 @@ final class TaskIndex {
       }
     }
     return found;
+  }
+
+  int size() {
+    return byId.size();
   }
 
   List<Task> all() {

@@ -1,29 +1,41 @@
 package dev.ccs.core.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.CcsException;
 import dev.ccs.core.internal.Json;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskJson;
 import dev.ccs.core.task.TaskStatus;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** {@link TaskStore} over an in-memory index and, when given a directory, one durable file per task. */
-final class TaskRecords implements TaskStore {
+/**
+ * {@link TaskStore} over an in-memory index and, when given a directory, a {@link RecordJournal}:
+ * a change is one appended line and (when durable) one sync shared with concurrent writers.
+ */
+final class TaskRecords implements TaskStore, AutoCloseable {
 
   private final TaskIndex index = new TaskIndex();
   private final Object[] locks = Locks.stripes();
-  private final RecordDirectory files;
+  private final RecordJournal<Task> journal;
 
-  /** @param files where tasks are written, or null to keep them in memory only */
-  TaskRecords(RecordDirectory files) throws IOException {
-    this.files = files;
-    if (files != null) {
-      files.load((id, json) -> index.put(TaskJson.fromStored(json)));
-    }
+  /** @param dir where the journal is kept, or null to keep tasks in memory only */
+  TaskRecords(Path dir) throws IOException {
+    journal = dir == null ? null : RecordJournal.open(dir, new RecordJournal.Loader() {
+      @Override
+      public void put(JsonNode record) {
+        index.put(TaskJson.fromStored(record));
+      }
+
+      @Override
+      public void remove(UUID id) {
+        index.remove(id);
+      }
+    }, task -> Json.writeBytes(TaskJson.toStored(task)), index::all, index::size);
   }
 
   @Override
@@ -33,8 +45,7 @@ final class TaskRecords implements TaskStore {
         throw new StaleVersionException("task " + task.id() + " already exists");
       }
       Task stored = task.toBuilder().version(1).build();
-      write(stored);
-      index.put(stored);
+      write(stored, true);
       return stored;
     }
   }
@@ -45,7 +56,7 @@ final class TaskRecords implements TaskStore {
   }
 
   @Override
-  public Task update(Task task) {
+  public Task update(Task task, boolean durable) {
     synchronized (Locks.of(locks, task.id())) {
       Task current = index.get(task.id()).orElseThrow(() -> new CcsException.NotFound("Task not found"));
       if (current.version() != task.version()) {
@@ -53,8 +64,7 @@ final class TaskRecords implements TaskStore {
             + ", expected " + task.version() + ")");
       }
       Task stored = task.toBuilder().version(current.version() + 1).build();
-      write(stored);
-      index.put(stored);
+      write(stored, durable);
       return stored;
     }
   }
@@ -63,11 +73,15 @@ final class TaskRecords implements TaskStore {
   public boolean delete(UUID id) {
     synchronized (Locks.of(locks, id)) {
       boolean existed = index.get(id).isPresent();
-      if (files != null) {
-        files.delete(id);
+      if (!existed) {
+        return false;
       }
-      index.remove(id);
-      return existed;
+      if (journal == null) {
+        index.remove(id);
+      } else {
+        journal.delete(id, () -> index.remove(id), true);
+      }
+      return true;
     }
   }
 
@@ -82,13 +96,27 @@ final class TaskRecords implements TaskStore {
   }
 
   @Override
+  public TaskSummary summary() {
+    return index.summary();
+  }
+
+  @Override
   public List<Task> finishedBefore(Instant cutoff, int limit) {
     return index.finishedBefore(cutoff, limit);
   }
 
-  private void write(Task task) {
-    if (files != null) {
-      files.write(task.id(), Json.writeBytes(TaskJson.toStored(task)), true);
+  private void write(Task task, boolean durable) {
+    if (journal == null) {
+      index.put(task);
+    } else {
+      journal.put(task, () -> index.put(task), durable);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (journal != null) {
+      journal.close();
     }
   }
 }

@@ -16,19 +16,33 @@ public interface TaskStore {
   Optional<Task> get(UUID id);
 
   /**
-   * Replaces the stored task, provided it is still at {@code task.version()}.
+   * Replaces the stored task, provided it is still at {@code task.version()}, durably.
    *
    * @throws StaleVersionException when it changed since it was read
    */
-  Task update(Task task);
+  default Task update(Task task) {
+    return update(task, true);
+  }
+
+  /**
+   * Replaces the stored task, provided it is still at {@code task.version()}.
+   *
+   * @param durable false for a change that may be lost with the machine (not with the process): it
+   *     is written at once and synced with the next durable change
+   * @throws StaleVersionException when it changed since it was read
+   */
+  Task update(Task task, boolean durable);
 
   boolean delete(UUID id);
 
   /** Tasks, newest first, optionally of one status. */
   List<Task> list(TaskStatus status, int limit);
 
-  /** Every task (for recovery at start and for the queue's counts). */
+  /** Every task (for recovery at start). */
   List<Task> all();
+
+  /** Counts over every task; cheap (kept as tasks change), for the queue's status. */
+  TaskSummary summary();
 
   /** Finished tasks completed before {@code cutoff}. */
   List<Task> finishedBefore(Instant cutoff, int limit);

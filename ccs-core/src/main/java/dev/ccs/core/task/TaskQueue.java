@@ -14,6 +14,7 @@ import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.store.StaleVersionException;
 import dev.ccs.core.store.TaskStore;
+import dev.ccs.core.store.TaskSummary;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
@@ -29,7 +30,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,11 +76,16 @@ public final class TaskQueue {
   private record Waiting(int priority, long sequence, UUID id) {
   }
 
-  /** A task holding a slot. */
+  /**
+   * A task being worked on. It holds one of the {@code concurrency} slots while its CLI process
+   * runs; the slot is handed to the next task as soon as that process has exited, and the task's
+   * bookkeeping (its turn, its end, its webhooks) goes on beside the next run.
+   */
   private static final class Running {
     final UUID id;
     volatile ClaudeRun run;
     volatile boolean cancelRequested;
+    final AtomicBoolean slotHeld = new AtomicBoolean(true);
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
     Running(UUID id) {
@@ -99,7 +105,10 @@ public final class TaskQueue {
   private final Object lock = new Object();
   private final TreeSet<Waiting> pending = new TreeSet<>(Comparator.comparingInt(Waiting::priority).reversed()
       .thenComparingLong(Waiting::sequence).thenComparing(Waiting::id));
+  /** Tasks being worked on, from dispatch until their end is stored. */
   private final Map<UUID, Running> running = new HashMap<>();
+  /** Slots in use: tasks whose CLI process may still be running. */
+  private int slotsInUse;
   private final Map<UUID, Cancellable> delayed = new HashMap<>();
   private boolean started;
   private boolean closed;
@@ -143,6 +152,9 @@ public final class TaskQueue {
     int failed = 0;
     all.sort(Comparator.comparingLong(Task::sequence));
     for (Task task : all) {
+      if (!task.status().terminal()) {
+        sessions.restoreForTask(task.sessionId(), task.projectPath(), task.options().model(), task.createdAt());
+      }
       if (task.status() == TaskStatus.PROCESSING) {
         Task after = interrupted(task);
         if (after.status() == TaskStatus.PENDING) {
@@ -258,10 +270,11 @@ public final class TaskQueue {
   private void dispatch() {
     List<Running> toStart = new ArrayList<>();
     synchronized (lock) {
-      while (started && !closed && running.size() < config.taskQueue().concurrency() && !pending.isEmpty()) {
+      while (started && !closed && slotsInUse < config.taskQueue().concurrency() && !pending.isEmpty()) {
         Waiting next = pending.pollFirst();
         Running slot = new Running(next.id());
         running.put(next.id(), slot);
+        slotsInUse++;
         toStart.add(slot);
       }
     }
@@ -277,8 +290,10 @@ public final class TaskQueue {
         return;
       }
       Instant now = clock.instant();
+      // Not synced on its own: lost only with the machine, when the run is gone too and the task
+      // simply waits again. The run's end is synced.
       task = store.update(task.toBuilder().status(TaskStatus.PROCESSING).startedAt(now).updatedAt(now)
-          .attempts(task.attempts() + 1).notBefore(null).build());
+          .attempts(task.attempts() + 1).notBefore(null).build(), false);
       RunStream stream = stream(task);
       stream.publishEvent("status", statusJson(task));
       webhooks.publish(task.id(), task.webhookUrl(), "task.started", startedData(task));
@@ -291,7 +306,13 @@ public final class TaskQueue {
       try {
         turn = sessions.runTask(task.sessionId(), task.prompt(), task.options(), timeout,
             event -> stream.publish(event.rawLine(), null), run -> {
+              // A second run of the same turn (the CLI disagreed about its session) takes the
+              // slot again, even if that briefly exceeds the limit: it is rare, and short.
+              holdSlot(slot);
               slot.run = run;
+              // The outcome exists once the process has exited (its whole tree, when it was
+              // stopped): the slot can run the next task while this one is recorded.
+              run.outcome().whenComplete((outcome, error) -> releaseSlot(slot));
               if (slot.cancelRequested) {
                 run.cancel();
               }
@@ -313,6 +334,24 @@ public final class TaskQueue {
         running.remove(slot.id);
       }
       slot.done.complete(null);
+      releaseSlot(slot);
+    }
+  }
+
+  private void holdSlot(Running slot) {
+    if (slot.slotHeld.compareAndSet(false, true)) {
+      synchronized (lock) {
+        slotsInUse++;
+      }
+    }
+  }
+
+  /** Frees the task's slot (once) and starts what can start. */
+  private void releaseSlot(Running slot) {
+    if (slot.slotHeld.compareAndSet(true, false)) {
+      synchronized (lock) {
+        slotsInUse--;
+      }
       dispatch();
     }
   }
@@ -520,30 +559,15 @@ public final class TaskQueue {
   }
 
   public QueueStatus status() {
-    Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
-    for (TaskStatus status : TaskStatus.values()) {
-      counts.put(status, 0);
-    }
-    BigDecimal cost = BigDecimal.ZERO;
-    Instant oldest = null;
-    int deadLetters = 0;
-    List<Task> all = store.all();
-    for (Task task : all) {
-      counts.merge(task.status(), 1, Integer::sum);
-      cost = cost.add(task.costUsd());
-      if (task.status() == TaskStatus.PENDING && (oldest == null || task.createdAt().isBefore(oldest))) {
-        oldest = task.createdAt();
-      }
-      if (task.deadLetter()) {
-        deadLetters++;
-      }
-    }
+    TaskSummary summary = store.summary();
     List<UUID> runningIds;
     synchronized (lock) {
       runningIds = List.copyOf(running.keySet());
     }
-    return new QueueStatus(counts, runningIds, config.taskQueue().concurrency(), all.size(),
-        oldest == null ? null : Duration.between(oldest, clock.instant()), Usd.normalize(cost), deadLetters);
+    Instant oldest = summary.oldestPendingCreatedAt();
+    return new QueueStatus(summary.counts(), runningIds, config.taskQueue().concurrency(), summary.total(),
+        oldest == null ? null : Duration.between(oldest, clock.instant()), summary.totalCostUsd(),
+        summary.deadLetters());
   }
 
   /** The task's events: its status changes, its CLI output, and its end. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,7 @@ public final class WebhookDispatcher {
       envelope.set("data", data);
       Delivery delivery = store.create(new Delivery(id, taskId, event, url, envelope.toString(), now,
           DeliveryStatus.PENDING, 0, now, null, List.of(), 0));
-      senders.execute(() -> attempt(delivery));
+      send(delivery);
     }
   }
 
@@ -117,7 +118,16 @@ public final class WebhookDispatcher {
     if (closed) {
       return;
     }
-    scheduler.schedule(wait, () -> senders.execute(() -> attempt(delivery)));
+    scheduler.schedule(wait, () -> send(delivery));
+  }
+
+  /** Hands an attempt to a sender; when all are busy it waits a little (it is stored, so nothing is lost). */
+  private void send(Delivery delivery) {
+    try {
+      senders.execute(() -> attempt(delivery));
+    } catch (RejectedExecutionException e) {
+      schedule(delivery, BASE_BACKOFF);
+    }
   }
 
   private void attempt(Delivery delivery) {

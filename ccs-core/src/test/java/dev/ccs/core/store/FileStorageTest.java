@@ -8,6 +8,8 @@ import dev.ccs.core.session.SessionFilter;
 import dev.ccs.core.session.SessionJson;
 import dev.ccs.core.session.SessionStatus;
 import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.task.Task;
+import dev.ccs.core.task.TaskStatus;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +46,25 @@ class FileStorageTest extends StorageContractTest {
     assertThat(storage.sessions().get(session.id())).contains(after);
     assertThat(storage.messages().history(session.id())).extracting(StoredMessage::content).containsExactly("hello");
     assertThat(((FileStorage) storage).recoveredFromCrash()).isFalse();
+  }
+
+  @Test
+  void tasksAndTheirCountsSurviveAReopen() {
+    Task task = storage.tasks().create(newTask(7, t0));
+    Task failed = storage.tasks().update(task.toBuilder().status(TaskStatus.FAILED).deadLetter(true)
+        .costUsd(new BigDecimal("0.125")).error("overloaded").build());
+    Task waiting = storage.tasks().create(newTask(3, t0.plusSeconds(1)));
+    storage.close();
+
+    storage = open(data());
+
+    assertThat(storage.tasks().get(task.id())).contains(failed);
+    assertThat(storage.tasks().get(waiting.id())).contains(waiting);
+    TaskSummary summary = storage.tasks().summary();
+    assertThat(summary.total()).isEqualTo(2);
+    assertThat(summary.deadLetters()).isEqualTo(1);
+    assertThat(summary.totalCostUsd()).isEqualByComparingTo("0.125");
+    assertThat(summary.oldestPendingCreatedAt()).isEqualTo(waiting.createdAt());
   }
 
   @Test

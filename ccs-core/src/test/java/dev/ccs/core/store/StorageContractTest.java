@@ -12,6 +12,8 @@ import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
 import dev.ccs.core.session.SessionStatus;
 import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.task.Task;
+import dev.ccs.core.task.TaskStatus;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -219,5 +221,48 @@ abstract class StorageContractTest {
       assertThat(session.totalCostUsd()).isEqualByComparingTo("0.020");
       assertThat(storage.messages().history(id)).hasSize(20);
     }
+  }
+
+  protected Task newTask(int priority, Instant at) {
+    return new Task(UUID.randomUUID(), sequence++, at, at, TaskStatus.PENDING, "prompt " + sequence, "/w/a", priority,
+        UUID.randomUUID(), null, null, null, null, null, null, null, null, null, null, BigDecimal.ZERO, null, 0, 0,
+        null, false, null, null, null, null, 0);
+  }
+
+  private long sequence = 1;
+
+  @Test
+  void tasksAreListedByStatusNewestFirstAndCountedAsTheyChange() {
+    Task a = storage.tasks().create(newTask(5, t0));
+    Task b = storage.tasks().create(newTask(5, t0.plusSeconds(1)));
+    Task c = storage.tasks().create(newTask(9, t0.plusSeconds(2)));
+    assertThat(a.version()).isEqualTo(1);
+
+    Task running = storage.tasks().update(b.toBuilder().status(TaskStatus.PROCESSING).build());
+    storage.tasks().update(c.toBuilder().status(TaskStatus.FAILED).deadLetter(true)
+        .costUsd(new BigDecimal("0.25")).build());
+    assertThatThrownBy(() -> storage.tasks().update(b.toBuilder().status(TaskStatus.CANCELLED).build()))
+        .isInstanceOf(StaleVersionException.class);
+
+    assertThat(storage.tasks().list(null, 10)).extracting(Task::id).containsExactly(c.id(), b.id(), a.id());
+    assertThat(storage.tasks().list(TaskStatus.PENDING, 10)).extracting(Task::id).containsExactly(a.id());
+    assertThat(storage.tasks().list(null, 2)).hasSize(2);
+    TaskSummary summary = storage.tasks().summary();
+    assertThat(summary.total()).isEqualTo(3);
+    assertThat(summary.counts()).containsEntry(TaskStatus.PENDING, 1).containsEntry(TaskStatus.PROCESSING, 1)
+        .containsEntry(TaskStatus.FAILED, 1).containsEntry(TaskStatus.COMPLETED, 0);
+    assertThat(summary.deadLetters()).isEqualTo(1);
+    assertThat(summary.totalCostUsd()).isEqualByComparingTo("0.25");
+    assertThat(summary.oldestPendingCreatedAt()).isEqualTo(t0);
+
+    storage.tasks().update(running.toBuilder().status(TaskStatus.COMPLETED).costUsd(new BigDecimal("0.5")).build());
+    assertThat(storage.tasks().delete(a.id())).isTrue();
+    assertThat(storage.tasks().delete(a.id())).isFalse();
+    summary = storage.tasks().summary();
+    assertThat(summary.total()).isEqualTo(2);
+    assertThat(summary.counts()).containsEntry(TaskStatus.PENDING, 0).containsEntry(TaskStatus.COMPLETED, 1);
+    assertThat(summary.totalCostUsd()).isEqualByComparingTo("0.75");
+    assertThat(summary.oldestPendingCreatedAt()).isNull();
+    assertThat(storage.tasks().finishedBefore(t0.plusSeconds(60), 10)).isEmpty(); // completedAt not set
   }
 }

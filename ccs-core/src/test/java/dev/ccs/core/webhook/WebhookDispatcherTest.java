@@ -1,0 +1,133 @@
+package dev.ccs.core.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ccs.core.config.WebhookConfig;
+import dev.ccs.core.internal.Json;
+import dev.ccs.core.store.InMemoryStorage;
+import dev.ccs.core.testing.ManualScheduler;
+import dev.ccs.core.testing.MutableClock;
+import dev.ccs.testkit.WebhookReceiver;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Delivery on a virtual clock: every wait between attempts is a scheduler step, not a sleep. */
+@Timeout(60)
+class WebhookDispatcherTest {
+
+  private static final String SECRET = "whsec_unit";
+
+  private final MutableClock clock = MutableClock.startingAt("2026-11-23T12:00:00Z");
+  private final ManualScheduler scheduler = new ManualScheduler(clock);
+  private final InMemoryStorage storage = new InMemoryStorage();
+  private final WebhookReceiver receiver = WebhookReceiver.start();
+
+  @AfterEach
+  void tearDown() {
+    receiver.close();
+  }
+
+  /** Sends on the calling thread, so each attempt has happened when publish or advance returns. */
+  private WebhookDispatcher dispatcher(boolean enabled, String defaultUrl, int retries) {
+    return new WebhookDispatcher(new WebhookConfig(enabled, defaultUrl, Duration.ofSeconds(5), retries, SECRET, true),
+        SECRET, storage.deliveries(), clock, scheduler, Runnable::run);
+  }
+
+  @Test
+  void aDeliveryIsSignedAndCarriesItsEventId() throws Exception {
+    UUID task = UUID.randomUUID();
+    dispatcher(false, null, 3).publish(task, receiver.url("/hook"), "task.completed",
+        Json.object().put("task_id", task.toString()));
+
+    WebhookReceiver.Received received = receiver.take();
+    assertThat(received.header("x-ccs-event")).isEqualTo("task.completed");
+    assertThat(received.header("x-ccs-delivery-attempt")).isEqualTo("1");
+    assertThat(new WebhookSigner(SECRET).verify(received.header("x-ccs-signature"), received.body(),
+        clock.instant().getEpochSecond(), 0)).isTrue();
+    assertThat(Json.parse(received.body()).path("id").asText()).isEqualTo(received.header("x-ccs-event-id"));
+    assertThat(Json.parse(received.body()).path("timestamp").asText()).isEqualTo("2026-11-23T12:00:00Z");
+    Delivery stored = storage.deliveries().ofTask(task).get(0);
+    assertThat(stored.status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(stored.log()).extracting(Delivery.Attempt::statusCode).containsExactly(200);
+  }
+
+  @Test
+  void failedAttemptsAreRetriedWithGrowingJitteredWaitsThenGivenUp() {
+    receiver.answer(503, 503, 503);
+    UUID task = UUID.randomUUID();
+    dispatcher(false, null, 2).publish(task, receiver.url("/hook"), "task.failed", Json.object());
+    assertThat(receiver.received()).hasSize(1);
+
+    // The first retry waits between 0.5 and 1 s, the second between 1 and 2 s.
+    scheduler.advance(Duration.ofMillis(499));
+    assertThat(receiver.received()).hasSize(1);
+    scheduler.advance(Duration.ofMillis(501));
+    assertThat(receiver.received()).hasSize(2);
+    assertThat(receiver.received().get(1).header("x-ccs-delivery-attempt")).isEqualTo("2");
+    assertThat(receiver.received().get(1).header("x-ccs-event-id")).isEqualTo(receiver.received().get(0)
+        .header("x-ccs-event-id"));
+    scheduler.advance(Duration.ofMillis(999));
+    assertThat(receiver.received()).hasSize(2);
+    scheduler.advance(Duration.ofMillis(1001));
+    assertThat(receiver.received()).hasSize(3);
+
+    scheduler.advance(Duration.ofHours(1));
+    assertThat(receiver.received()).as("retries means attempts after the first").hasSize(3);
+    Delivery stored = storage.deliveries().ofTask(task).get(0);
+    assertThat(stored.status()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(stored.log()).extracting(Delivery.Attempt::statusCode).containsExactly(503, 503, 503);
+    assertThat(stored.log()).extracting(Delivery.Attempt::error).containsOnly("HTTP 503");
+  }
+
+  @Test
+  void aPendingDeliveryIsResumedByTheNextDispatcher() {
+    receiver.answer(500);
+    UUID task = UUID.randomUUID();
+    WebhookDispatcher first = dispatcher(false, null, 3);
+    first.publish(task, receiver.url("/hook"), "task.started", Json.object());
+    first.close(); // the server stops before the retry is due
+
+    scheduler.advance(Duration.ofMinutes(1));
+    assertThat(receiver.received()).hasSize(1);
+    assertThat(storage.deliveries().pending()).hasSize(1);
+
+    dispatcher(false, null, 3).resumePending();
+    scheduler.advance(Duration.ZERO);
+
+    assertThat(receiver.received()).hasSize(2);
+    assertThat(storage.deliveries().pending()).isEmpty();
+    assertThat(storage.deliveries().ofTask(task).get(0).status()).isEqualTo(DeliveryStatus.DELIVERED);
+  }
+
+  @Test
+  void theDefaultUrlNeedsWebhooksEnabledButATasksOwnUrlDoesNot() {
+    dispatcher(false, receiver.url("/default"), 0).publish(UUID.randomUUID(), receiver.url("/own"), "task.completed",
+        Json.object());
+    dispatcher(true, receiver.url("/default"), 0).publish(UUID.randomUUID(), null, "task.completed", Json.object());
+    dispatcher(true, receiver.url("/same"), 0).publish(UUID.randomUUID(), receiver.url("/same"), "task.completed",
+        Json.object());
+
+    assertThat(receiver.received()).extracting(WebhookReceiver.Received::path)
+        .containsExactly("/own", "/default", "/same");
+  }
+
+  @Test
+  void aTargetRefusedAtSendingTimeIsNotRetried() {
+    WebhookDispatcher strict = new WebhookDispatcher(new WebhookConfig(false, null, Duration.ofSeconds(5), 3, SECRET,
+        false), SECRET, storage.deliveries(), clock, scheduler, Runnable::run);
+    UUID task = UUID.randomUUID();
+
+    strict.publish(task, receiver.url("/hook"), "task.completed", Json.object());
+    scheduler.advance(Duration.ofHours(1));
+
+    assertThat(receiver.received()).isEmpty();
+    List<Delivery> deliveries = storage.deliveries().ofTask(task);
+    assertThat(deliveries.get(0).status()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(deliveries.get(0).log()).hasSize(1);
+    assertThat(deliveries.get(0).log().get(0).error()).contains("webhook.allowPrivateTargets");
+  }
+}
