@@ -34,15 +34,24 @@ final class ServerProcess implements AutoCloseable {
 
   /** Writes {@code config} to {@code configFile} and starts a server on it; returns once it listens. */
   static ServerProcess start(CcsConfig config, Path configFile, Path log) {
+    return start(config, configFile, log, null);
+  }
+
+  /** As {@link #start(CcsConfig, Path, Path)}, with exactly {@code environment} (null: this JVM's). */
+  static ServerProcess start(CcsConfig config, Path configFile, Path log, java.util.Map<String, String> environment) {
     ConfigLoader.write(configFile, config);
     try {
       Files.deleteIfExists(log);
-      Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config",
+      ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config",
           configFile.toString()))
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(log.toFile())
-          .start();
+          .redirectError(log.toFile());
+      if (environment != null) {
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+      }
+      Process process = builder.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < deadline) {
         String text = Files.exists(log) ? Files.readString(log) : "";
