@@ -234,27 +234,15 @@ public final class Ccs implements AutoCloseable {
   }
 
   /**
-   * The webhook signing secret: {@code webhook.secret}, else one derived from the auth secret (so
-   * that configs written by the Node server sign too), else none.
+   * The webhook signing secret, {@code webhook.secret} (a new config file gets a random one). Without
+   * it deliveries go out unsigned: a secret the operator never saw would be of no use to receivers.
    */
   static String webhookSecret(CcsConfig config) {
     if (config.webhook().secret() != null && !config.webhook().secret().isBlank()) {
       return config.webhook().secret();
     }
-    String authSecret = config.security().auth().secretKey();
-    if (authSecret == null || authSecret.isBlank()) {
-      LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
-      return null;
-    }
-    try {
-      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-      mac.init(new javax.crypto.spec.SecretKeySpec(authSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          "HmacSHA256"));
-      return "whsec_" + java.util.HexFormat.of().formatHex(
-          mac.doFinal("ccs-webhook-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
+    return null;
   }
 
   /** Streams of recent streamed turns. */

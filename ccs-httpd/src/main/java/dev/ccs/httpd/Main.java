@@ -33,9 +33,8 @@ public final class Main {
 
   /**
    * On Linux the JDK starts a child by spawning its helper {@code jspawnhelper}, which then execs the
-   * program: two execs per run, and ccs adds {@code setsid} for a third. The VFORK mechanism execs
-   * the program directly, saving one exec (about 2.5 ms per run on a gVisor sandbox, less on bare
-   * Linux). It is deprecated from Java 25 on, where the default is kept; an explicit
+   * program: two execs per run. The VFORK mechanism execs the program directly, saving one (about
+   * 2.5 ms per run on a gVisor sandbox, less on bare Linux). It is deprecated from Java 25 on, where the default is kept; an explicit
    * {@code -Djdk.lang.Process.launchMechanism} always wins.
    */
   static void useFastProcessLaunch() {

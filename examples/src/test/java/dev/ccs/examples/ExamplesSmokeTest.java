@@ -47,6 +47,17 @@ class ExamplesSmokeTest {
   }
 
   @Test
+  void queueTasks() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+
+    String output = runMain(QueueTasksMain.class, fake.executable().toString(), "first task", "second task");
+
+    assertThat(output).contains("(priority 1): completed -> Echo: first task")
+        .contains("(priority 2): completed -> Echo: second task")
+        .contains("webhook task.completed, signature verified").doesNotContain("INVALID");
+  }
+
+  @Test
   void httpServer() throws Exception {
     FakeClaude fake = FakeClaude.create(temp);
     int port;
