@@ -463,8 +463,11 @@ class TasksApiTest {
     fake.enqueue(FakeReply.script().sleep(30_000).emulate());
     String id = submit("{\"prompt\":\"cut short\"}");
     awaitStatus(id, "processing");
+    long pid = fake.takeInvocation().pid();
     server.close();
     server = null;
+    // Seed defect #16: a stopping server left its CLI processes running.
+    assertThat(Processes.isRunning(pid)).isFalse();
 
     start(failing);
 
