@@ -10,7 +10,7 @@ import java.util.UUID;
  * The queue at one moment.
  *
  * @param counts tasks per status
- * @param running ids of the tasks running now
+ * @param running ids of the tasks whose CLI process runs now (at most {@code concurrency})
  * @param oldestPendingAge how long the oldest waiting task has waited, or null when none waits
  * @param totalCostUsd what all stored tasks cost
  * @param deadLetters tasks that failed for good after their retries

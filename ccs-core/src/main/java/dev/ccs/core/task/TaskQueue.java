@@ -562,7 +562,8 @@ public final class TaskQueue {
     TaskSummary summary = store.summary();
     List<UUID> runningIds;
     synchronized (lock) {
-      runningIds = List.copyOf(running.keySet());
+      // Those whose CLI runs (at most the concurrency); a task recording its end is still processing.
+      runningIds = running.values().stream().filter(r -> r.slotHeld.get()).map(r -> r.id).toList();
     }
     Instant oldest = summary.oldestPendingCreatedAt();
     return new QueueStatus(summary.counts(), runningIds, config.taskQueue().concurrency(), summary.total(),
