@@ -45,7 +45,8 @@ public final class WebhookDispatcher {
   private final Executor senders;
   private final WebhookTargets targets;
   private final WebhookSigner signer;
-  private final HttpClient client;
+  /** Created at the first delivery: an HTTP client costs a thread and some megabytes a server without webhooks does not need. */
+  private volatile HttpClient client;
   private volatile boolean closed;
 
   /**
@@ -61,8 +62,6 @@ public final class WebhookDispatcher {
     this.senders = senders;
     this.targets = new WebhookTargets(config.allowPrivateTargets());
     this.signer = secret == null ? null : new WebhookSigner(secret);
-    this.client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).connectTimeout(config.timeout())
-        .followRedirects(HttpClient.Redirect.NEVER).build();
   }
 
   /** Null when {@code url} may receive webhooks, else why not (for a 400 at submission). */
@@ -153,7 +152,7 @@ public final class WebhookDispatcher {
         if (signer != null) {
           request.header(WebhookSigner.HEADER, signer.sign(clock.instant().getEpochSecond(), delivery.payload()));
         }
-        HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = client().send(request.build(), HttpResponse.BodyHandlers.discarding());
         statusCode = response.statusCode();
         if (statusCode < 200 || statusCode >= 300) {
           error = "HTTP " + statusCode;
@@ -187,6 +186,22 @@ public final class WebhookDispatcher {
           delivery.url(), number, error);
     }
     store.update(updated);
+  }
+
+  private HttpClient client() {
+    HttpClient current = client;
+    if (current == null) {
+      synchronized (this) {
+        current = client;
+        if (current == null) {
+          // No proxy (a receiver on the operator's network), no redirects (a redirect could lead past the target checks).
+          current = HttpClient.newBuilder().proxy(ProxySelector.of(null)).connectTimeout(config.timeout())
+              .followRedirects(HttpClient.Redirect.NEVER).build();
+          client = current;
+        }
+      }
+    }
+    return current;
   }
 
   /** 1 s, 2 s, 4 s, ... at most 60 s, each between half and all of that (jitter spreads retries). */
