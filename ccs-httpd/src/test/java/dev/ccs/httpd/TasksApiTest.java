@@ -476,6 +476,34 @@ class TasksApiTest {
     assertThat(task.path("error_code").asText()).isEqualTo("interrupted");
   }
 
+  /** The seed stored the whole provider object, API key included, in every task's metadata. */
+  @Test
+  void providerSecretsNeverReachATaskItsWebhooksOrTheDataFiles() throws Exception {
+    String secret = "sk-ant-provider-secret-0123456789";
+    start(config(1, 0).toBuilder().providers(List.of(new dev.ccs.core.config.ProviderConfig("main", "Main", secret,
+        "http://127.0.0.1:9/", 1, true, java.util.Map.of("EXTRA_TOKEN", secret + "-env")))).build());
+
+    String id = submit("{\"prompt\":\"use the provider\",\"webhook_url\":\"" + receiver.url("/p") + "\"}");
+    JsonNode done = await(id);
+
+    assertThat(fake.takeInvocation().env()).containsEntry("ANTHROPIC_API_KEY", secret);
+    assertThat(done.toString()).doesNotContain(secret);
+    assertThat(server.get("/api/tasks").text()).doesNotContain(secret);
+    assertThat(server.get("/api/tasks/" + id + "/events").text()).doesNotContain(secret);
+    assertThat(receiver.take("task.completed").body()).doesNotContain(secret);
+    server.close();
+    server = null;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(temp.resolve("home"))) {
+      List<Path> stored = files.filter(java.nio.file.Files::isRegularFile)
+          .filter(f -> !f.getFileName().toString().equals("config.json")).toList();
+      assertThat(stored).anyMatch(f -> f.toString().endsWith("tasks/journal-1.jsonl"))
+          .anyMatch(f -> f.toString().endsWith("webhooks/journal-1.jsonl"));
+      for (Path file : stored) {
+        assertThat(java.nio.file.Files.readString(file)).as(file.toString()).doesNotContain(secret);
+      }
+    }
+  }
+
   @Test
   void defaultWebhookUrlIsUsedOnlyWhenEnabledButTaskUrlsAlways() throws Exception {
     start(config(1, 0).toBuilder()
