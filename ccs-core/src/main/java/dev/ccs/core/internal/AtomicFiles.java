@@ -47,6 +47,16 @@ public final class AtomicFiles {
    * use it only for data that is also recorded durably elsewhere.
    */
   public static void replace(Path target, byte[] content, boolean ownerOnly, boolean sync) throws IOException {
+    replace(target, content, ownerOnly, sync, sync);
+  }
+
+  /**
+   * As {@link #replace(Path, byte[], boolean, boolean)}, with the content's sync and the directory's
+   * apart: a caller replacing many files in one directory syncs each file and then the directory once.
+   */
+  public static void replace(Path target, byte[] content, boolean ownerOnly, boolean syncContent, boolean syncDirectory)
+      throws IOException {
+    boolean sync = syncContent;
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(
@@ -76,7 +86,7 @@ public final class AtomicFiles {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    if (sync) {
+    if (syncDirectory) {
       forceDirectory(dir);
     }
   }

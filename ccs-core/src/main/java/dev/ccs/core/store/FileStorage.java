@@ -176,7 +176,8 @@ public final class FileStorage implements Storage {
       for (UUID id : unflushed) {
         Optional<Session> session = index.get(id);
         if (session.isPresent()) {
-          AtomicFiles.replace(sessionFile(id), Json.writeBytes(SessionJson.toJson(session.get())), false, true);
+          // Each file synced, the directory once after the loop.
+          AtomicFiles.replace(sessionFile(id), Json.writeBytes(SessionJson.toJson(session.get())), false, true, false);
         }
       }
       AtomicFiles.forceDirectory(sessionsDir);
