@@ -9,6 +9,7 @@ import dev.ccs.core.testing.ManualScheduler;
 import dev.ccs.core.testing.MutableClock;
 import dev.ccs.testkit.WebhookReceiver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -62,18 +63,12 @@ class WebhookDispatcherTest {
     dispatcher(false, null, 2).publish(task, receiver.url("/hook"), "task.failed", Json.object());
     assertThat(receiver.received()).hasSize(1);
 
-    // The first retry waits between 0.5 and 1 s, the second between 1 and 2 s.
-    scheduler.advance(Duration.ofMillis(499));
-    assertThat(receiver.received()).hasSize(1);
-    scheduler.advance(Duration.ofMillis(501));
-    assertThat(receiver.received()).hasSize(2);
+    // The first retry waits between 0.5 and 1 s after the failed attempt, the second between 1 and 2 s.
+    awaitRetry(task, Duration.ofMillis(500), Duration.ofMillis(1000), 2);
     assertThat(receiver.received().get(1).header("x-ccs-delivery-attempt")).isEqualTo("2");
     assertThat(receiver.received().get(1).header("x-ccs-event-id")).isEqualTo(receiver.received().get(0)
         .header("x-ccs-event-id"));
-    scheduler.advance(Duration.ofMillis(999));
-    assertThat(receiver.received()).hasSize(2);
-    scheduler.advance(Duration.ofMillis(1001));
-    assertThat(receiver.received()).hasSize(3);
+    awaitRetry(task, Duration.ofMillis(1000), Duration.ofMillis(2000), 3);
 
     scheduler.advance(Duration.ofHours(1));
     assertThat(receiver.received()).as("retries means attempts after the first").hasSize(3);
@@ -81,6 +76,22 @@ class WebhookDispatcherTest {
     assertThat(stored.status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(stored.log()).extracting(Delivery.Attempt::statusCode).containsExactly(503, 503, 503);
     assertThat(stored.log()).extracting(Delivery.Attempt::error).containsOnly("HTTP 503");
+  }
+
+  /**
+   * Checks that the next attempt is due between {@code min} and {@code max} after the last one, that
+   * nothing is sent a millisecond before it, and that it is sent when due.
+   */
+  private void awaitRetry(UUID task, Duration min, Duration max, int attemptsThen) {
+    Delivery pending = storage.deliveries().ofTask(task).get(0);
+    Instant lastAttempt = pending.log().get(pending.log().size() - 1).at();
+    Duration wait = Duration.between(lastAttempt, pending.nextAttemptAt());
+    assertThat(wait).isBetween(min, max);
+    Duration left = Duration.between(clock.instant(), pending.nextAttemptAt());
+    scheduler.advance(left.minusMillis(1));
+    assertThat(receiver.received()).hasSize(attemptsThen - 1);
+    scheduler.advance(Duration.ofMillis(1));
+    assertThat(receiver.received()).hasSize(attemptsThen);
   }
 
   @Test
