@@ -56,7 +56,6 @@ public final class AtomicFiles {
    */
   public static void replace(Path target, byte[] content, boolean ownerOnly, boolean syncContent, boolean syncDirectory)
       throws IOException {
-    boolean sync = syncContent;
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(
@@ -70,7 +69,7 @@ public final class AtomicFiles {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      if (sync) {
+      if (syncContent) {
         channel.force(true);
       }
     } catch (IOException | RuntimeException e) {

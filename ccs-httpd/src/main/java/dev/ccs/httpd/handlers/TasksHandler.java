@@ -13,6 +13,7 @@ import dev.ccs.core.task.TaskJson;
 import dev.ccs.core.task.TaskQueue;
 import dev.ccs.core.task.TaskStatus;
 import dev.ccs.core.webhook.Delivery;
+import dev.ccs.core.webhook.DeliveryJson;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
@@ -195,27 +196,7 @@ public final class TasksHandler {
     body.put("task_id", id.toString());
     ArrayNode list = body.putArray("deliveries");
     for (Delivery delivery : ccs.webhooks().deliveriesOf(id)) {
-      ObjectNode node = list.addObject();
-      node.put("id", delivery.id().toString());
-      node.put("event", delivery.event());
-      node.put("url", delivery.url());
-      node.put("status", delivery.status().wireName());
-      node.put("created_at", delivery.createdAt().toString());
-      node.put("delivered_at", delivery.deliveredAt() == null ? null : delivery.deliveredAt().toString());
-      node.put("next_attempt_at", delivery.nextAttemptAt() == null ? null : delivery.nextAttemptAt().toString());
-      ArrayNode attempts = node.putArray("attempts");
-      for (Delivery.Attempt attempt : delivery.log()) {
-        ObjectNode entry = attempts.addObject();
-        entry.put("attempt", attempt.number());
-        entry.put("at", attempt.at().toString());
-        if (attempt.statusCode() == null) {
-          entry.putNull("status_code");
-        } else {
-          entry.put("status_code", attempt.statusCode());
-        }
-        entry.put("error", attempt.error());
-        entry.put("duration_ms", attempt.durationMs());
-      }
+      list.add(DeliveryJson.toJson(delivery));
     }
     body.put("count", list.size());
     return ApiResponse.json(200, body);
