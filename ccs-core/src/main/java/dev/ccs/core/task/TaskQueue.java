@@ -18,6 +18,7 @@ import dev.ccs.core.store.TaskSummary;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
+import dev.ccs.core.time.Backoff;
 import dev.ccs.core.time.Cancellable;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.webhook.WebhookDispatcher;
@@ -41,7 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -390,9 +390,7 @@ public final class TaskQueue {
   }
 
   private void retryLater(Task task, BigDecimal cost, String error, String code) {
-    long base = config.taskQueue().retryBackoff().toMillis();
-    long full = Math.min(MAX_RETRY_WAIT.toMillis(), base << Math.min(20, task.attempts() - 1));
-    Duration wait = Duration.ofMillis(full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1));
+    Duration wait = new Backoff(config.taskQueue().retryBackoff(), MAX_RETRY_WAIT).after(task.attempts());
     Instant now = clock.instant();
     Task waiting = store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now).error(error).errorCode(code)
         .costUsd(Usd.add(task.costUsd(), cost)).notBefore(now.plus(wait)).build());

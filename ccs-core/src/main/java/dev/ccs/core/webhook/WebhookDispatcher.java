@@ -5,6 +5,7 @@ import dev.ccs.core.Version;
 import dev.ccs.core.config.WebhookConfig;
 import dev.ccs.core.internal.Json;
 import dev.ccs.core.store.DeliveryStore;
+import dev.ccs.core.time.Backoff;
 import dev.ccs.core.time.Scheduler;
 import java.io.IOException;
 import java.net.ProxySelector;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
   private static final Duration BASE_BACKOFF = Duration.ofSeconds(1);
+  /** 1 s, 2 s, 4 s, ... at most 60 s, each between half and all of that. */
+  private static final Backoff BACKOFF = new Backoff(BASE_BACKOFF, Duration.ofSeconds(60));
 
   private final WebhookConfig config;
   private final DeliveryStore store;
@@ -173,7 +174,7 @@ public final class WebhookDispatcher {
     if (error == null) {
       updated = delivery.attempted(entry, DeliveryStatus.DELIVERED, null);
     } else if (!refused && number <= config.retries()) {
-      Duration wait = backoff(number);
+      Duration wait = BACKOFF.after(number);
       updated = delivery.attempted(entry, DeliveryStatus.PENDING, clock.instant().plus(wait));
       store.update(updated);
       LOG.debug("webhook {} to {} failed ({}); attempt {} in {} ms", delivery.event(), delivery.url(), error,
@@ -202,11 +203,5 @@ public final class WebhookDispatcher {
       }
     }
     return current;
-  }
-
-  /** 1 s, 2 s, 4 s, ... at most 60 s, each between half and all of that (jitter spreads retries). */
-  static Duration backoff(int failedAttempts) {
-    long full = Math.min(MAX_BACKOFF.toMillis(), BASE_BACKOFF.toMillis() << Math.min(20, failedAttempts - 1));
-    return Duration.ofMillis(full / 2 + ThreadLocalRandom.current().nextLong(full / 2 + 1));
   }
 }
