@@ -105,8 +105,8 @@ public class QueueBench {
     CcsConfig config = CcsConfig.defaults(home).toBuilder()
         .claudePath(fake.toString())
         .taskQueue(new TaskQueueConfig(concurrency, Duration.ofMinutes(5), 0, Duration.ofSeconds(1), true))
-        .execution(new ExecutionConfig(Duration.ofMinutes(5), Duration.ofSeconds(5), null, false,
-            Map.of("FAKE_DELAY_MS", Long.toString(delay))))
+        .execution(ExecutionConfig.DEFAULT.toBuilder().inheritEnv(false)
+            .env(Map.of("FAKE_DELAY_MS", Long.toString(delay))).build())
         .build();
     try (Ccs ccs = Ccs.builder(config).environment(Map.of("PATH", System.getenv("PATH"))).build()) {
       long start = System.nanoTime();

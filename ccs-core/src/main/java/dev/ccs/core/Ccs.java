@@ -8,6 +8,8 @@ import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;
 import dev.ccs.core.process.ProcessLauncher;
 import dev.ccs.core.internal.Threads;
+import dev.ccs.core.limit.InputLimits;
+import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.session.Projects;
 import dev.ccs.core.session.SessionManager;
@@ -56,6 +58,8 @@ public final class Ccs implements AutoCloseable {
   private final CliMonitor cli;
   private final ProjectRoots projectRoots;
   private final StreamRegistry streams;
+  private final InputLimits limits;
+  private final RunSlots runSlots;
   private final ExecutorService workers;
   private final java.util.concurrent.Executor jobs;
   private final SessionManager sessions;
@@ -82,20 +86,23 @@ public final class Ccs implements AutoCloseable {
         .ticker(b.ticker)
         .defaultTimeout(config.execution().timeout())
         .killGrace(config.execution().killGracePeriod())
+        .maxLineBytes(config.execution().maxOutputLineBytes())
         .build();
     cli = new CliMonitor(config.claudePath(), environment, clock);
     projectRoots = new ProjectRoots(config.projectRoots());
-    streams = new StreamRegistry(clock, scheduler, config.streaming().retention(),
-        config.streaming().maxBufferedEvents(), config.streaming().maxBufferedBytes());
+    streams = new StreamRegistry(clock, scheduler, config.streaming());
+    limits = new InputLimits(config.limits());
+    runSlots = new RunSlots(config.execution().maxConcurrentRuns(), config.execution().maxWaitingRuns(),
+        config.execution().runWaitTimeout(), scheduler);
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
     sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
-        workers);
+        workers, limits, runSlots);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
     webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
         senders);
-    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers);
+    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers, limits);
     startedAt = clock.instant();
     // What a previous server on this data directory left running when it died is ended now, and
     // gone, before any task it ran can run again.
@@ -243,6 +250,16 @@ public final class Ccs implements AutoCloseable {
     }
     LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
     return null;
+  }
+
+  /** The size limits every request is checked against. */
+  public InputLimits limits() {
+    return limits;
+  }
+
+  /** Admission of synchronous and streamed runs ({@code execution.maxConcurrentRuns} and the waiting line). */
+  public RunSlots runSlots() {
+    return runSlots;
   }
 
   /** Streams of recent streamed turns. */

@@ -1,5 +1,6 @@
 package dev.ccs.core;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -80,6 +81,48 @@ public class CcsException extends RuntimeException {
   public static final class CliUnavailable extends CcsException {
     public CliUnavailable(String message) {
       super("cli_unavailable", message);
+    }
+  }
+
+  /** Part of a request is larger than its limit; nothing was stored or started. */
+  public static final class PayloadTooLarge extends CcsException {
+    public PayloadTooLarge(String message) {
+      super("payload_too_large", message);
+    }
+  }
+
+  /**
+   * Not now: the request is fine but the server will not take it at this moment; the same request
+   * may succeed after {@link #retryAfter()}.
+   */
+  public abstract static class RetryLater extends CcsException {
+    private final Duration retryAfter;
+
+    protected RetryLater(String code, String message, Duration retryAfter) {
+      super(code, message);
+      this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
+    }
+
+    /** When the client may try again. */
+    public Duration retryAfter() {
+      return retryAfter;
+    }
+  }
+
+  /**
+   * The server is at one of its bounds (runs at once, waiting work, open streams): it refuses at
+   * once rather than queue without limit.
+   */
+  public static final class Overloaded extends RetryLater {
+    public Overloaded(String code, String message, Duration retryAfter) {
+      super(code, message, retryAfter);
+    }
+  }
+
+  /** The client is over its own share (turns waiting in one session), while others are served. */
+  public static final class TooManyRequests extends RetryLater {
+    public TooManyRequests(String code, String message, Duration retryAfter) {
+      super(code, message, retryAfter);
     }
   }
 

@@ -18,8 +18,10 @@ import java.util.Map;
  * from it that no session ever ran twice at the same time and how many runs overlapped.
  *
  * <p>A prompt that starts with {@code slow} waits {@code slowMillis} instead, on its first run only,
- * so a test can leave long runs behind (for example by killing the server with SIGKILL). SIGTERM
- * ends a wait at once and is logged.
+ * so a test can leave long runs behind (for example by killing the server with SIGKILL); one that
+ * starts with {@code wait:<millis>} waits that long. SIGTERM ends a wait at once and is logged.
+ * With {@code --output-format=stream-json} it prints an init line and a partial text delta before
+ * its result, as the real CLI does.
  */
 public final class ShellClaude {
 
@@ -63,7 +65,9 @@ public final class ShellClaude {
     return "#!/bin/sh\n"
         + "log='" + d + "/runs.log'\n"
         + "sid=00000000-0000-4000-8000-000000000000\n"
-        + "for a in \"$@\"; do case \"$a\" in --session-id=*|--resume=*) sid=\"${a#*=}\";; esac; done\n"
+        + "stream=\n"
+        + "for a in \"$@\"; do case \"$a\" in --session-id=*|--resume=*) sid=\"${a#*=}\";;"
+        + " --output-format=stream-json) stream=1;; esac; done\n"
         + "echo \"start $sid $$\" >> \"$log\"\n"
         + "waiter=\n"
         + "trap '[ -n \"$waiter\" ] && kill $waiter 2>/dev/null; echo \"term $sid $$\" >> \"$log\"; exit 143' TERM\n"
@@ -75,7 +79,13 @@ public final class ShellClaude {
         + "case \"$prompt\" in slow*)\n"
         + "  n=0; while IFS= read -r entry; do case \"$entry\" in \"start $sid \"*) n=$((n + 1));; esac; done < \"$log\"\n"
         + "  [ $n = 1 ] && wait=" + seconds(slowMillis) + ";;\n"
+        + "wait:*) ms=${prompt#wait:}; ms=${ms%%[!0-9]*}; wait=$((ms / 1000)).$(printf %03d $((ms % 1000)));;\n"
         + "esac\n"
+        + "if [ -n \"$stream\" ]; then\n"
+        + "  printf '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"%s\"}\\n' \"$sid\"\n"
+        + "  printf '{\"type\":\"stream_event\",\"event\":{\"type\":\"content_block_delta\",\"index\":0,"
+        + "\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}},\"session_id\":\"%s\"}\\n' \"$sid\"\n"
+        + "fi\n"
         // In the background, so that SIGTERM interrupts the wait instead of waiting for it.
         + "if [ \"$wait\" != 0.000 ]; then sleep $wait & waiter=$!; wait $waiter; waiter=; fi\n"
         + "trap '' TERM\n"

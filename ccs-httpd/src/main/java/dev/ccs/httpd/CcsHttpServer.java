@@ -2,7 +2,8 @@ package dev.ccs.httpd;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ccs.core.Ccs;
-import dev.ccs.core.internal.Threads;
+import dev.ccs.core.config.HttpConfig;
+import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
@@ -11,19 +12,23 @@ import dev.ccs.httpd.handlers.StreamsHandler;
 import dev.ccs.httpd.handlers.TasksHandler;
 import dev.ccs.httpd.routing.HttpAdapter;
 import dev.ccs.httpd.routing.Router;
+import dev.ccs.httpd.transport.BodyBudget;
+import dev.ccs.httpd.transport.ExchangeExecutor;
+import dev.ccs.httpd.transport.IoWatchdog;
+import dev.ccs.httpd.transport.JdkServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of a {@link Ccs} on the JDK's {@code com.sun.net.httpserver}. Every exchange gets its
- * own thread (virtual on Java 21+), so a long run or a stream never holds up other requests.
+ * own thread (virtual on Java 21+, from a bounded pool on 17-20), so a long run or a stream never
+ * holds up other requests; the limits of {@code http.*} bound what slow or greedy clients can hold.
  *
  * <pre>{@code
  * try (Ccs ccs = Ccs.builder(config).build();
@@ -36,20 +41,14 @@ public final class CcsHttpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CcsHttpServer.class);
 
-  static {
-    // Without TCP_NODELAY the JDK server's small writes (headers, then body; each SSE event) can
-    // wait for a delayed ACK: tens of milliseconds per response.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private final HttpServer server;
-  private final ExecutorService executor;
+  private final ExchangeExecutor executor;
+  private final IoWatchdog watchdog;
 
-  private CcsHttpServer(HttpServer server, ExecutorService executor) {
+  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog) {
     this.server = server;
     this.executor = executor;
+    this.watchdog = watchdog;
   }
 
   /**
@@ -70,24 +69,33 @@ public final class CcsHttpServer implements AutoCloseable {
       throw new IllegalStateException("refusing to listen on " + host + " without authentication: set "
           + "security.auth.enabled to true (clients then send the API key), or bind 127.0.0.1");
     }
+    HttpConfig http = ccs.config().http();
+    // Before the first server of the JVM is created: the JDK reads them once.
+    JdkServerSettings.apply(http);
     Router router = routes(ccs);
-    ExecutorService executor = Threads.perTaskExecutor("ccs-http", ccs.config().http().maxThreads());
+    ExchangeExecutor executor = ExchangeExecutor.create(http, Ticker.system());
+    IoWatchdog watchdog = new IoWatchdog(http.ioTimeout(), Ticker.system());
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(address, port), 256);
+      server = HttpServer.create(new InetSocketAddress(address, port), BACKLOG);
     } catch (IOException e) {
-      executor.shutdown();
+      executor.close();
+      watchdog.close();
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
-    server.createContext("/", new HttpAdapter(router, ccs.config().http().maxBodyBytes(),
-        new ApiKeyAuth(ccs.config().security().auth())));
+    server.createContext("/", new HttpAdapter(router, http, new ApiKeyAuth(ccs.config().security().auth()),
+        new BodyBudget(http.maxBodyBytesInFlight()), watchdog));
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
-    return new CcsHttpServer(server, executor);
+    return new CcsHttpServer(server, executor, watchdog);
   }
 
+  /** Connections accepted by the kernel before the server takes them (beyond http.maxConnections, they wait here). */
+  private static final int BACKLOG = 1024;
+
   static Router routes(Ccs ccs) {
+    int prompt = ccs.config().http().maxBodyBytes();
     HealthHandler health = new HealthHandler(ccs);
     MessagesHandler messages = new MessagesHandler(ccs);
     StreamsHandler streams = new StreamsHandler(ccs);
@@ -96,7 +104,7 @@ public final class CcsHttpServer implements AutoCloseable {
     TasksHandler tasks = new TasksHandler(ccs, streams);
     return new Router()
         .get("/health", health::health)
-        .post("/api/messages", messages::send)
+        .post("/api/messages", prompt, messages::send)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)
         .get("/api/sessions/search", sessions::search)
@@ -104,8 +112,8 @@ public final class CcsHttpServer implements AutoCloseable {
         .delete("/api/sessions/{id}", sessions::delete)
         .patch("/api/sessions/{id}/status", sessions::setStatus)
         .get("/api/sessions/{id}/stats", sessions::stats)
-        .post("/api/sessions/{id}/continue", sessions::continueSession)
-        .post("/api/sessions/{id}/continue/stream", sessions::continueStream)
+        .post("/api/sessions/{id}/continue", prompt, sessions::continueSession)
+        .post("/api/sessions/{id}/continue/stream", prompt, sessions::continueStream)
         .get("/api/sessions/{id}/messages", sessions::messages)
         .get("/api/sessions/{id}/stream/status", streams::status)
         .get("/api/sessions/{id}/stream/resume", streams::resume)
@@ -113,9 +121,9 @@ public final class CcsHttpServer implements AutoCloseable {
         .get("/api/projects", projects::list)
         .get("/api/projects/stats", projects::stats)
         .delete("/api/projects/{*path}", projects::delete)
-        .post("/api/async/messages", tasks::asyncMessage)
-        .post("/api/messages/batches", tasks::batch)
-        .post("/api/tasks/async", tasks::create)
+        .post("/api/async/messages", prompt, tasks::asyncMessage)
+        .post("/api/messages/batches", prompt, tasks::batch)
+        .post("/api/tasks/async", prompt, tasks::create)
         .get("/api/tasks", tasks::list)
         .get("/api/tasks/queue/status", tasks::queueStatus)
         .get("/api/tasks/dead-letter", tasks::deadLetters)
@@ -132,10 +140,16 @@ public final class CcsHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** Threads running HTTP exchanges now (Java 17-20; virtual threads are not counted). */
+  public int handlerThreads() {
+    return executor.threads();
+  }
+
   /** Stops accepting requests; exchanges in progress get a second to finish. */
   @Override
   public void close() {
     server.stop(1);
-    executor.shutdownNow();
+    executor.close();
+    watchdog.close();
   }
 }

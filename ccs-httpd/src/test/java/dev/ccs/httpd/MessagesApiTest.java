@@ -159,7 +159,7 @@ class MessagesApiTest {
 
   @Test
   void badBodiesGetClearClientErrors() {
-    start(config().toBuilder().http(new HttpConfig(4096, 50)).build());
+    start(config().toBuilder().http(HttpConfig.DEFAULT.toBuilder().maxBodyBytes(4096).build()).build());
 
     TestServer.Reply malformed = server.post("/api/messages", "{\"prompt\": ");
     assertThat(malformed.status()).isEqualTo(400);

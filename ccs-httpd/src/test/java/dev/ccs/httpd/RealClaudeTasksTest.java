@@ -185,7 +185,7 @@ class RealClaudeTasksTest {
   void aTaskInterruptedByACrashRunsAgainAfterTheOrphanedCliIsEnded() throws Exception {
     Map<String, String> environment = RealClaude.environment(temp.resolve("home"), mock);
     CcsConfig config = config(0).toBuilder()
-        .execution(new ExecutionConfig(Duration.ofMinutes(2), Duration.ofSeconds(5), null, true, Map.of()))
+        .execution(ExecutionConfig.of(Duration.ofMinutes(2), Duration.ofSeconds(5)))
         .build();
     Path configFile = temp.resolve("config.json");
     HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).build();

@@ -222,7 +222,8 @@ class StreamingApiTest {
 
   @Test
   void idleStreamsGetHeartbeats() {
-    start(new StreamingConfig(Duration.ofMillis(200), Duration.ofMinutes(10), 10_000, 1 << 20, false));
+    start(StreamingConfig.DEFAULT.toBuilder().heartbeat(Duration.ofMillis(200)).retention(Duration.ofMinutes(10))
+        .cancelOnDisconnect(false).build());
     String id = createSession();
     fake.enqueue(slowReply(id, 1500));
 
@@ -253,7 +254,8 @@ class StreamingApiTest {
 
   @Test
   void aDisconnectCancelsTheTurnWhenConfiguredTo() throws Exception {
-    start(new StreamingConfig(Duration.ofMillis(100), Duration.ofMinutes(10), 10_000, 1 << 20, true));
+    start(StreamingConfig.DEFAULT.toBuilder().heartbeat(Duration.ofMillis(100)).retention(Duration.ofMinutes(10))
+        .cancelOnDisconnect(true).build());
     String id = createSession();
     fake.enqueue(FakeReply.script().line(FakeReply.initLine(id)).hang());
     try (SseClient sse = stream(id, "{\"prompt\":\"go\"}")) {
@@ -289,7 +291,8 @@ class StreamingApiTest {
   /** Seed defect #37: every stream stayed in memory for ever. */
   @Test
   void finishedStreamsAreForgottenAfterTheirRetention() throws Exception {
-    start(new StreamingConfig(Duration.ofSeconds(15), Duration.ofMillis(300), 10_000, 1 << 20, false));
+    start(StreamingConfig.DEFAULT.toBuilder().heartbeat(Duration.ofSeconds(15)).retention(Duration.ofMillis(300))
+        .cancelOnDisconnect(false).build());
     String id = createSession();
     String streamId;
     try (SseClient sse = stream(id, "{\"prompt\":\"go\"}")) {

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param logLevel {@code debug}, {@code info}, {@code warn} or {@code error}
  * @param allowDangerouslySkipPermissions whether requests may ask for
  *     {@code permission_mode: "bypassPermissions"}
+ * @param limits sizes of prompts, metadata and CLI arguments
  */
 public record CcsConfig(
     int port,
@@ -52,6 +53,7 @@ public record CcsConfig(
     ExecutionConfig execution,
     HttpConfig http,
     StreamingConfig streaming,
+    LimitsConfig limits,
     List<ProviderConfig> providers,
     LoadBalanceConfig loadBalance) {
 
@@ -90,6 +92,7 @@ public record CcsConfig(
     Objects.requireNonNull(execution, "execution");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(streaming, "streaming");
+    Objects.requireNonNull(limits, "limits");
     providers = List.copyOf(Objects.requireNonNull(providers, "providers"));
     long distinctIds = providers.stream().map(ProviderConfig::id).distinct().count();
     if (distinctIds != providers.size()) {
@@ -105,8 +108,8 @@ public record CcsConfig(
         base.resolve("data"), base.resolve("logs").resolve("server.log"), base.resolve("server.pid"),
         30, TaskQueueConfig.DEFAULT, RateLimitConfig.DEFAULT, null, new BigDecimal("10.0"),
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
-        SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT, List.of(),
-        LoadBalanceConfig.DEFAULT);
+        SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
+        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -146,6 +149,7 @@ public record CcsConfig(
     private ExecutionConfig execution;
     private HttpConfig http;
     private StreamingConfig streaming;
+    private LimitsConfig limits;
     private List<ProviderConfig> providers;
     private LoadBalanceConfig loadBalance;
 
@@ -173,6 +177,7 @@ public record CcsConfig(
       execution = c.execution;
       http = c.http;
       streaming = c.streaming;
+      limits = c.limits;
       providers = c.providers;
       loadBalance = c.loadBalance;
     }
@@ -203,6 +208,7 @@ public record CcsConfig(
     public Builder execution(ExecutionConfig value) { execution = value; return this; }
     public Builder http(HttpConfig value) { http = value; return this; }
     public Builder streaming(StreamingConfig value) { streaming = value; return this; }
+    public Builder limits(LimitsConfig value) { limits = value; return this; }
     public Builder providers(List<ProviderConfig> value) { providers = value; return this; }
     public Builder loadBalance(LoadBalanceConfig value) { loadBalance = value; return this; }
 
@@ -210,7 +216,7 @@ public record CcsConfig(
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, providers, loadBalance);
+          execution, http, streaming, limits, providers, loadBalance);
     }
   }
 }

@@ -114,7 +114,8 @@ public final class ConfigLoader {
         tq.integer("retries", d.taskQueue().retries(), 0, 20),
         tq.millis("retryBackoff", d.taskQueue().retryBackoff()),
         "requeue".equals(tq.oneOf("onInterrupted", d.taskQueue().requeueInterrupted() ? "requeue" : "fail",
-            List.of("requeue", "fail")))), d.taskQueue());
+            List.of("requeue", "fail"))),
+        tq.integer("maxPending", d.taskQueue().maxPending(), 1, 10_000_000)), d.taskQueue());
 
     ConfigSection rl = s.section("rateLimit");
     RateLimitConfig rateLimit = rl.build(() -> new RateLimitConfig(
@@ -154,25 +155,53 @@ public final class ConfigLoader {
     SecurityConfig security = new SecurityConfig(auth, swagger, audit);
 
     ConfigSection ex = s.section("execution");
+    ExecutionConfig de = d.execution();
     ExecutionConfig execution = ex.build(() -> new ExecutionConfig(
-        ex.millis("timeout", d.execution().timeout()),
-        ex.millis("killGracePeriod", d.execution().killGracePeriod()),
+        ex.millis("timeout", de.timeout()),
+        ex.millis("killGracePeriod", de.killGracePeriod()),
         ex.optionalInteger("maxRetries", 0, 100),
-        ex.bool("inheritEnv", d.execution().inheritEnv()),
-        ex.stringMap("env")), d.execution());
+        ex.bool("inheritEnv", de.inheritEnv()),
+        ex.stringMap("env"),
+        ex.integer("maxConcurrentRuns", de.maxConcurrentRuns(), 1, 10_000),
+        ex.integer("maxWaitingRuns", de.maxWaitingRuns(), 0, 1_000_000),
+        ex.millis("runWaitTimeout", de.runWaitTimeout()),
+        ex.integer("maxWaitingTurnsPerSession", de.maxWaitingTurnsPerSession(), 0, 1_000_000),
+        ex.integer("maxOutputLineBytes", de.maxOutputLineBytes(), 64 * 1024, 1024 * 1024 * 1024)), de);
 
     ConfigSection ht = s.section("http");
+    HttpConfig dh = d.http();
     HttpConfig http = ht.build(() -> new HttpConfig(
-        ht.integer("maxBodyBytes", d.http().maxBodyBytes(), 1024, Integer.MAX_VALUE),
-        ht.integer("maxThreads", d.http().maxThreads(), 2, 10_000)), d.http());
+        ht.integer("maxBodyBytes", dh.maxBodyBytes(), 1024, Integer.MAX_VALUE),
+        ht.integer("maxBodyBytesInFlight", dh.maxBodyBytesInFlight(), 1024, Integer.MAX_VALUE),
+        ht.integer("maxThreads", dh.maxThreads(), 2, 10_000),
+        ht.integer("maxQueuedRequests", dh.maxQueuedRequests(), 0, 1_000_000),
+        ht.millis("queueTimeout", dh.queueTimeout()),
+        ht.integer("maxConnections", dh.maxConnections(), 1, 1_000_000),
+        ht.millis("requestTimeout", dh.requestTimeout()),
+        ht.millis("idleTimeout", dh.idleTimeout()),
+        ht.millis("ioTimeout", dh.ioTimeout()),
+        ht.integer("maxHeaderCount", dh.maxHeaderCount(), 8, 10_000),
+        ht.integer("maxHeaderBytes", dh.maxHeaderBytes(), 1024, 1024 * 1024),
+        ht.integer("maxUrlBytes", dh.maxUrlBytes(), 256, 1024 * 1024)), dh);
 
     ConfigSection sm = s.section("streaming");
+    StreamingConfig ds = d.streaming();
     StreamingConfig streaming = sm.build(() -> new StreamingConfig(
-        sm.millis("heartbeatMs", d.streaming().heartbeat()),
-        sm.millis("retentionMs", d.streaming().retention()),
-        sm.integer("maxBufferedEvents", d.streaming().maxBufferedEvents(), 10, 10_000_000),
-        sm.integer("maxBufferedBytes", d.streaming().maxBufferedBytes(), 64 * 1024, Integer.MAX_VALUE),
-        sm.bool("cancelOnDisconnect", d.streaming().cancelOnDisconnect())), d.streaming());
+        sm.millis("heartbeatMs", ds.heartbeat()),
+        sm.millis("retentionMs", ds.retention()),
+        sm.integer("maxBufferedEvents", ds.maxBufferedEvents(), 10, 10_000_000),
+        sm.integer("maxBufferedBytes", ds.maxBufferedBytes(), 64 * 1024, Integer.MAX_VALUE),
+        sm.bool("cancelOnDisconnect", ds.cancelOnDisconnect()),
+        sm.integer("maxClients", ds.maxClients(), 1, 1_000_000),
+        sm.integer("maxRetainedBytes", ds.maxRetainedBytes(), 0, Integer.MAX_VALUE)), ds);
+
+    ConfigSection li = s.section("limits");
+    LimitsConfig dl = d.limits();
+    LimitsConfig limits = li.build(() -> new LimitsConfig(
+        li.integer("maxPromptBytes", dl.maxPromptBytes(), 1024, 64 * 1024 * 1024),
+        li.integer("maxMetadataBytes", dl.maxMetadataBytes(), 64, 16 * 1024 * 1024),
+        li.integer("maxMetadataDepth", dl.maxMetadataDepth(), 1, 64),
+        li.integer("maxArgumentBytes", dl.maxArgumentBytes(), 256, LimitsConfig.ARGUMENT_CEILING)), dl);
 
     List<ProviderConfig> providers = s.objects("providers", p -> p.build(() -> new ProviderConfig(
         p.string("id", null), p.string("name", null), p.string("apiKey", null),
@@ -205,7 +234,7 @@ public final class ConfigLoader {
         webhook, statistics, mcp,
         s.oneOf("logLevel", d.logLevel(), CcsConfig.LOG_LEVELS),
         s.bool("allowDangerouslySkipPermissions", d.allowDangerouslySkipPermissions()),
-        security, execution, http, streaming, providers, loadBalance), d);
+        security, execution, http, streaming, limits, providers, loadBalance), d);
   }
 
   private static CcsConfig applyEnvironment(CcsConfig config, Map<String, String> env, Path baseDir) {
@@ -286,6 +315,7 @@ public final class ConfigLoader {
     tq.put("retries", c.taskQueue().retries());
     tq.put("retryBackoff", c.taskQueue().retryBackoff().toMillis());
     tq.put("onInterrupted", c.taskQueue().requeueInterrupted() ? "requeue" : "fail");
+    tq.put("maxPending", c.taskQueue().maxPending());
     ObjectNode rl = root.putObject("rateLimit");
     rl.put("enabled", c.rateLimit().enabled());
     rl.put("windowMs", c.rateLimit().window().toMillis());
@@ -323,15 +353,38 @@ public final class ConfigLoader {
     ex.put("inheritEnv", c.execution().inheritEnv());
     ObjectNode env = ex.putObject("env");
     c.execution().env().forEach(env::put);
+    ex.put("maxConcurrentRuns", c.execution().maxConcurrentRuns());
+    ex.put("maxWaitingRuns", c.execution().maxWaitingRuns());
+    ex.put("runWaitTimeout", c.execution().runWaitTimeout().toMillis());
+    ex.put("maxWaitingTurnsPerSession", c.execution().maxWaitingTurnsPerSession());
+    ex.put("maxOutputLineBytes", c.execution().maxOutputLineBytes());
     ObjectNode http = root.putObject("http");
-    http.put("maxBodyBytes", c.http().maxBodyBytes());
-    http.put("maxThreads", c.http().maxThreads());
+    HttpConfig h = c.http();
+    http.put("maxBodyBytes", h.maxBodyBytes());
+    http.put("maxBodyBytesInFlight", h.maxBodyBytesInFlight());
+    http.put("maxThreads", h.maxThreads());
+    http.put("maxQueuedRequests", h.maxQueuedRequests());
+    http.put("queueTimeout", h.queueTimeout().toMillis());
+    http.put("maxConnections", h.maxConnections());
+    http.put("requestTimeout", h.requestTimeout().toMillis());
+    http.put("idleTimeout", h.idleTimeout().toMillis());
+    http.put("ioTimeout", h.ioTimeout().toMillis());
+    http.put("maxHeaderCount", h.maxHeaderCount());
+    http.put("maxHeaderBytes", h.maxHeaderBytes());
+    http.put("maxUrlBytes", h.maxUrlBytes());
     ObjectNode sm = root.putObject("streaming");
     sm.put("heartbeatMs", c.streaming().heartbeat().toMillis());
     sm.put("retentionMs", c.streaming().retention().toMillis());
     sm.put("maxBufferedEvents", c.streaming().maxBufferedEvents());
     sm.put("maxBufferedBytes", c.streaming().maxBufferedBytes());
     sm.put("cancelOnDisconnect", c.streaming().cancelOnDisconnect());
+    sm.put("maxClients", c.streaming().maxClients());
+    sm.put("maxRetainedBytes", c.streaming().maxRetainedBytes());
+    ObjectNode li = root.putObject("limits");
+    li.put("maxPromptBytes", c.limits().maxPromptBytes());
+    li.put("maxMetadataBytes", c.limits().maxMetadataBytes());
+    li.put("maxMetadataDepth", c.limits().maxMetadataDepth());
+    li.put("maxArgumentBytes", c.limits().maxArgumentBytes());
     var providers = root.putArray("providers");
     for (ProviderConfig p : c.providers()) {
       ObjectNode node = providers.addObject();

@@ -2,6 +2,8 @@ package dev.ccs.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.ccs.core.CcsException;
+import dev.ccs.core.money.Decimals;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,7 +157,13 @@ final class ConfigSection {
       problem(name, value, "a number >= 0");
       return defaultValue;
     }
-    return parsed;
+    try {
+      return Decimals.check(key(name), parsed);
+    } catch (CcsException.InvalidRequest e) {
+      problem(name, value, "a number >= 0 with at most " + Decimals.MAX_SCALE + " decimal places, below 1e"
+          + Decimals.MAX_INTEGER_DIGITS);
+      return defaultValue;
+    }
   }
 
   Path path(String name, Path defaultValue) {

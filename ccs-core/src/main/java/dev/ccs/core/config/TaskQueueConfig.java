@@ -16,23 +16,37 @@ import java.time.Duration;
  *     {@code true} (config {@code taskQueue.onInterrupted: "requeue"}) runs it again, at most three
  *     times, after its leftover processes are ended; {@code false} ({@code "fail"}) fails it with
  *     reason "interrupted"
+ * @param maxPending tasks waiting to run (not yet started, or waiting for a retry), config
+ *     {@code taskQueue.maxPending}; a submission beyond it is refused with 503 and nothing is stored
  */
 public record TaskQueueConfig(int concurrency, Duration defaultTimeout, int retries, Duration retryBackoff,
-    boolean requeueInterrupted) {
+    boolean requeueInterrupted, int maxPending) {
 
   public static final TaskQueueConfig DEFAULT =
-      new TaskQueueConfig(3, Duration.ofMinutes(5), 0, Duration.ofSeconds(2), true);
+      new TaskQueueConfig(3, Duration.ofMinutes(5), 0, Duration.ofSeconds(2), true, 1000);
 
   public TaskQueueConfig {
     Checks.range("taskQueue.concurrency", concurrency, 1, 10);
     Checks.positive("taskQueue.defaultTimeout", defaultTimeout);
     Checks.range("taskQueue.retries", retries, 0, 20);
     Checks.positive("taskQueue.retryBackoff", retryBackoff);
+    Checks.range("taskQueue.maxPending", maxPending, 1, 10_000_000);
+  }
+
+  /** The same with the default {@code maxPending}. */
+  public TaskQueueConfig(int concurrency, Duration defaultTimeout, int retries, Duration retryBackoff,
+      boolean requeueInterrupted) {
+    this(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, 1000);
   }
 
   /** A config with the given concurrency and timeout and the other defaults. */
   public static TaskQueueConfig of(int concurrency, Duration defaultTimeout) {
     return new TaskQueueConfig(concurrency, defaultTimeout, DEFAULT.retries, DEFAULT.retryBackoff,
-        DEFAULT.requeueInterrupted);
+        DEFAULT.requeueInterrupted, DEFAULT.maxPending);
+  }
+
+  /** The same with another {@code maxPending}. */
+  public TaskQueueConfig withMaxPending(int value) {
+    return new TaskQueueConfig(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, value);
   }
 }

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,7 +163,7 @@ public final class ClaudeRun {
     LOG.debug("stdout of pid {} closed", launched.pid());
     stderrDone.join();
     streamsClosed.complete(null);
-    int exitCode = launched.waitFor();
+    Integer exitCode = exitCode(launched);
     String rawStderr = stderr.text();
     String stderrText = rawStderr.isEmpty() ? rawStderr : executor.redactor(request).redact(rawStderr);
 
@@ -189,7 +190,7 @@ public final class ClaudeRun {
       message = finalResult.failed() ? executor.redactor(request).redact(finalResult.errorMessage()) : null;
     } else {
       status = RunStatus.CRASHED;
-      message = "Claude CLI exited with code " + exitCode + " without a result"
+      message = (exitCode == null ? "Claude CLI ended" : "Claude CLI exited with code " + exitCode) + " without a result"
           + lastLine(stderrText).map(line -> ": " + line).orElse("");
     }
     RunOutcome done = finish(finalResult, status, exitCode, message, stderrText);
@@ -203,6 +204,31 @@ public final class ClaudeRun {
       }
     }
     return done;
+  }
+
+  /**
+   * The exit code, once the pipes are closed. The process has normally exited by then; one that
+   * closed its output and lives on is ended like a stuck one. When even SIGKILL is not seen to end
+   * it (the JVM's own reaper thread failed, say, or the process is stuck in the kernel), the run
+   * ends without an exit code rather than never: no caller and no slot waits for ever.
+   */
+  private Integer exitCode(LaunchedProcess launched) {
+    OptionalInt code = launched.waitFor(executor.exitGrace());
+    if (code.isEmpty()) {
+      LOG.warn("Claude CLI pid {} closed its output but did not exit; ending it", launched.pid());
+      launched.signalTree(false);
+      code = launched.waitFor(executor.killGrace());
+    }
+    if (code.isEmpty()) {
+      launched.signalTree(true);
+      code = launched.waitFor(Duration.ofSeconds(2));
+    }
+    if (code.isEmpty()) {
+      LOG.error("Claude CLI pid {} was not seen to exit even after SIGKILL; its run ends without an exit code",
+          launched.pid());
+      return null;
+    }
+    return code.getAsInt();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ccs.core.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -26,26 +27,28 @@ public final class Json {
    */
   private static final int MAX_STRING_LENGTH = 256 * 1024 * 1024;
 
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      // Costs are BigDecimals: 0.000148, never 1.48E-4.
-      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .build();
-
-  static {
-    MAPPER.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build());
-  }
+  private static final JsonMapper MAPPER =
+      mapper(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build());
 
   private Json() {
   }
 
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /** A mapper configured as {@link #mapper()}, with other limits for what it reads. */
+  public static JsonMapper mapper(StreamReadConstraints constraints) {
+    JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
+    return JsonMapper.builder(factory)
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        // Costs are BigDecimals: 0.000148, never 1.48E-4.
+        .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+        .build();
   }
 
   public static ObjectNode object() {

@@ -1,8 +1,10 @@
 package dev.ccs.core.process;
 
 import java.io.InputStream;
+import java.time.Duration;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** A started child process and the handles to end it together with everything it started. */
 public interface LaunchedProcess {
@@ -16,10 +18,11 @@ public interface LaunchedProcess {
   InputStream stderr();
 
   /**
-   * Waits for the process to exit and returns its exit code (128 + signal number for a signal).
-   * Interruption is deferred: the wait goes on and the thread's interrupt flag is set again after.
+   * Waits at most {@code timeout} for the process to exit and returns its exit code (128 + signal
+   * number for a signal), or empty when it has not been seen to exit. Interruption is deferred: the
+   * wait goes on and the thread's interrupt flag is set again after.
    */
-  int waitFor();
+  OptionalInt waitFor(Duration timeout);
 
   boolean isAlive();
 

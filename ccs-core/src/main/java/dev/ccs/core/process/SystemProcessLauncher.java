@@ -3,10 +3,13 @@ package dev.ccs.core.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link ProcessBuilder}-backed launcher. The tree of a process is what {@code descendants()} sees
@@ -70,17 +73,21 @@ final class SystemProcessLauncher implements ProcessLauncher {
     }
 
     @Override
-    public int waitFor() {
+    public OptionalInt waitFor(Duration timeout) {
       boolean interrupted = false;
-      while (true) {
-        try {
-          int code = process.waitFor();
-          if (interrupted) {
-            Thread.currentThread().interrupt();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try {
+        while (true) {
+          try {
+            return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                ? OptionalInt.of(process.exitValue()) : OptionalInt.empty();
+          } catch (InterruptedException e) {
+            interrupted = true;
           }
-          return code;
-        } catch (InterruptedException e) {
-          interrupted = true;
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
     }

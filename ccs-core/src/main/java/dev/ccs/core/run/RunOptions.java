@@ -36,4 +36,10 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
       throw new IllegalArgumentException("maxTurns must be >= 1");
     }
   }
+
+  /** The same options with another model. */
+  public RunOptions withModel(String value) {
+    return new RunOptions(value, systemPrompt, appendSystemPrompt, maxBudgetUsd, maxTurns, allowedTools,
+        disallowedTools, agent, mcpConfig, permissionMode);
+  }
 }

@@ -13,7 +13,10 @@ import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
 import dev.ccs.core.internal.Json;
+import dev.ccs.core.limit.InputLimits;
+import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.message.MessageResult;
+import dev.ccs.core.money.Decimals;
 import dev.ccs.core.money.Usd;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.protocol.StreamEvent;
@@ -55,13 +58,16 @@ public final class SessionManager {
   private final Clock clock;
   private final StreamRegistry streams;
   private final ExecutorService workers;
+  private final InputLimits limits;
+  private final RunSlots runSlots;
   private final TurnLocks turns = new TurnLocks();
   /** Turns between their first check and their record, so that shutdown can wait for them. */
   private int turnsInFlight;
   private boolean shuttingDown;
 
   public SessionManager(CcsConfig config, Storage storage, ClaudeExecutor executor, RunPolicy policy,
-      ProjectRoots roots, Clock clock, StreamRegistry streams, ExecutorService workers) {
+      ProjectRoots roots, Clock clock, StreamRegistry streams, ExecutorService workers, InputLimits limits,
+      RunSlots runSlots) {
     this.config = config;
     this.storage = storage;
     this.executor = executor;
@@ -70,6 +76,8 @@ public final class SessionManager {
     this.clock = clock;
     this.streams = streams;
     this.workers = workers;
+    this.limits = limits;
+    this.runSlots = runSlots;
   }
 
   // ---------------------------------------------------------------- sessions
@@ -77,8 +85,16 @@ public final class SessionManager {
   /**
    * Creates a session working in {@code projectPath} (resolved inside the allowed roots, created if
    * missing).
+   *
+   * @throws CcsException.InvalidRequest, CcsException.PayloadTooLarge for a model, metadata or
+   *     budget over the limits
    */
   public Session create(String projectPath, String model, JsonNode metadata, BigDecimal maxBudgetUsd) {
+    limits.checkOptions(RunOptions.NONE.withModel(model));
+    limits.checkMetadata(metadata);
+    if (maxBudgetUsd != null) {
+      Decimals.check("max_budget_usd", maxBudgetUsd);
+    }
     return create(projectPath, model, metadata, maxBudgetUsd, true);
   }
 
@@ -199,6 +215,7 @@ public final class SessionManager {
    * @throws CcsException.Conflict when {@code projectPath} is not the given session's directory
    */
   public MessageResult send(String prompt, String projectPath, UUID sessionId, RunOptions options) {
+    checkInput(prompt, options);
     Session session;
     if (sessionId != null) {
       session = get(sessionId);
@@ -225,8 +242,12 @@ public final class SessionManager {
    * @throws RunFailedException when the CLI failed (its cost is recorded all the same)
    */
   public MessageResult continueSession(UUID sessionId, String prompt, RunOptions options) {
+    checkInput(prompt, options);
     checkRunnable(get(sessionId));
-    try (TurnLocks.Lease ignored = turns.acquire(sessionId)) {
+    try (RunSlots.Ticket ticket = runSlots.admit();
+         TurnLocks.Place place = turns.join(sessionId, config.execution().maxWaitingTurnsPerSession())) {
+      place.await();
+      ticket.await();
       TurnOutcome turn = runTurn(sessionId, prompt, options, OutputFormat.JSON, RunListener.NONE, null, run -> { });
       return answer(turn);
     } catch (InterruptedException e) {
@@ -240,9 +261,19 @@ public final class SessionManager {
    * session's previous turns, then its CLI output goes to the stream as it is printed.
    */
   public RunStream startStream(UUID sessionId, String prompt, RunOptions options) {
+    checkInput(prompt, options);
     Session session = get(sessionId);
     checkRunnable(session);
     checkBudget(session);
+    // Admitted now, so that a refusal is an answer of its own rather than an event of a stream.
+    RunSlots.Ticket ticket = runSlots.admit();
+    TurnLocks.Place place;
+    try {
+      place = turns.join(sessionId, config.execution().maxWaitingTurnsPerSession());
+    } catch (RuntimeException e) {
+      ticket.close();
+      throw e;
+    }
     AtomicReference<ClaudeRun> current = new AtomicReference<>();
     AtomicReference<Boolean> cancelled = new AtomicReference<>(false);
     RunStream stream = streams.open(sessionId, () -> {
@@ -252,8 +283,12 @@ public final class SessionManager {
         run.cancel();
       }
     });
-    workers.execute(() -> {
-      try (TurnLocks.Lease ignored = turns.acquire(sessionId)) {
+    Runnable turnOfStream = () -> {
+      try (ticket; place) {
+        place.await();
+        if (!cancelled.get()) {
+          ticket.await();
+        }
         if (cancelled.get()) {
           streams.finish(stream, StreamStatus.CANCELLED, "error", errorJson("cancelled", "The turn was cancelled", null));
           return;
@@ -274,8 +309,20 @@ public final class SessionManager {
       } catch (RuntimeException e) {
         LOG.error("streamed turn of session {} failed", sessionId, e);
         streams.finish(stream, StreamStatus.FAILED, "error", errorJson("internal_error", "Internal server error", null));
+      } catch (Error e) {
+        // Out of memory, most likely: the stream still ends, so that no client waits for ever.
+        streams.finish(stream, StreamStatus.FAILED, "error", errorJson("internal_error", "Internal server error", null));
+        throw e;
       }
-    });
+    };
+    try {
+      workers.execute(turnOfStream);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      place.close();
+      ticket.close();
+      streams.finish(stream, StreamStatus.FAILED, "error", errorJson("unavailable", "the server is stopping", null));
+      throw new CcsException.Unavailable("the server is stopping");
+    }
     return stream;
   }
 
@@ -300,7 +347,7 @@ public final class SessionManager {
   public Turn runTask(UUID sessionId, String prompt, RunOptions options, java.time.Duration timeout,
       RunListener listener, java.util.function.Consumer<ClaudeRun> onRun) throws InterruptedException {
     checkRunnable(get(sessionId));
-    try (TurnLocks.Lease ignored = turns.acquire(sessionId)) {
+    try (TurnLocks.Place ignored = turns.acquire(sessionId)) {
       TurnOutcome turn = runTurn(sessionId, prompt, options, OutputFormat.STREAM_JSON, listener, null, timeout, onRun);
       if (turn.outcome().status() == RunStatus.START_FAILED) {
         LOG.warn("task turn of session {}: {}", sessionId, turn.outcome().message());
@@ -380,6 +427,12 @@ public final class SessionManager {
       error.set("details", details);
     }
     return error.toString();
+  }
+
+  /** The prompt and options of a turn, against the limits; before anything is stored. */
+  private void checkInput(String prompt, RunOptions options) {
+    limits.checkPrompt(prompt);
+    limits.checkOptions(options);
   }
 
   private void checkRunnable(Session session) {

@@ -1,5 +1,7 @@
 package dev.ccs.core.session;
 
+import dev.ccs.core.CcsException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,9 +9,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One turn at a time per session, in arrival order (a CLI transcript cannot take two turns at
- * once); other sessions are not held up. Locks exist only while someone holds or waits for them.
+ * once); other sessions are not held up. A turn first joins its session's line ({@link #join}),
+ * which may be refused when too many of the session's turns already wait, then waits for its turn
+ * ({@link Place#await()}). Locks exist only while someone holds or waits for them.
  */
 final class TurnLocks {
+
+  /** What a client whose session has too many turns waiting is told to wait before trying again. */
+  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private static final class Entry {
     final ReentrantLock lock = new ReentrantLock(true);
@@ -18,20 +25,42 @@ final class TurnLocks {
 
   private final Map<UUID, Entry> locks = new ConcurrentHashMap<>();
 
-  /** Waits for the session's turn. */
-  Lease acquire(UUID sessionId) throws InterruptedException {
+  /**
+   * Joins the session's line.
+   *
+   * @param maxWaiting turns of the session that may wait behind the running one
+   * @throws CcsException.TooManyRequests when that many already wait
+   */
+  Place join(UUID sessionId, int maxWaiting) {
+    boolean[] full = new boolean[1];
     Entry entry = locks.compute(sessionId, (id, existing) -> {
       Entry e = existing == null ? new Entry() : existing;
-      e.users++;
+      // users: the running turn (if any) and those waiting behind it.
+      if (e.users > maxWaiting) {
+        full[0] = true;
+      } else {
+        e.users++;
+      }
       return e;
     });
+    if (full[0]) {
+      throw new CcsException.TooManyRequests("session_busy", "Session " + sessionId + " already has " + maxWaiting
+          + " turn(s) waiting behind its running turn (execution.maxWaitingTurnsPerSession); try again when one has"
+          + " finished", RETRY_AFTER);
+    }
+    return new Place(sessionId, entry);
+  }
+
+  /** Joins the session's line and waits for its turn (no bound on the line). */
+  Place acquire(UUID sessionId) throws InterruptedException {
+    Place place = join(sessionId, Integer.MAX_VALUE - 1);
     try {
-      entry.lock.lockInterruptibly();
+      place.await();
     } catch (InterruptedException e) {
-      release(sessionId, entry, false);
+      place.close();
       throw e;
     }
-    return () -> release(sessionId, entry, true);
+    return place;
   }
 
   /** Whether a turn of the session runs or waits. */
@@ -39,21 +68,39 @@ final class TurnLocks {
     return locks.containsKey(sessionId);
   }
 
-  private void release(UUID sessionId, Entry entry, boolean held) {
-    if (held) {
-      entry.lock.unlock();
-    }
-    locks.compute(sessionId, (id, existing) -> {
-      if (existing != entry) {
-        return existing;
-      }
-      return --entry.users == 0 ? null : entry;
-    });
-  }
+  /** A turn's place in its session's line; closing it leaves the line (and lets the next turn in). */
+  final class Place implements AutoCloseable {
+    private final UUID sessionId;
+    private final Entry entry;
+    private boolean held;
+    private boolean closed;
 
-  /** A held turn; closing it lets the next one in. */
-  interface Lease extends AutoCloseable {
+    private Place(UUID sessionId, Entry entry) {
+      this.sessionId = sessionId;
+      this.entry = entry;
+    }
+
+    /** Waits until the session's earlier turns are done. */
+    void await() throws InterruptedException {
+      entry.lock.lockInterruptibly();
+      held = true;
+    }
+
     @Override
-    void close();
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (held) {
+        entry.lock.unlock();
+      }
+      locks.compute(sessionId, (id, existing) -> {
+        if (existing != entry) {
+          return existing;
+        }
+        return --entry.users == 0 ? null : entry;
+      });
+    }
   }
 }

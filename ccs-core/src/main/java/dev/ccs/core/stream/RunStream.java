@@ -34,6 +34,7 @@ public final class RunStream {
   private StreamStatus status = StreamStatus.STREAMING;
   private Instant finishedAt;
   private final StringBuilder content = new StringBuilder();
+  private boolean contentTruncated;
   private String terminalData;
   private Runnable canceller;
 
@@ -65,8 +66,13 @@ public final class RunStream {
         return;
       }
       add(new StreamItem(++lastId, "message", data, false));
-      if (text != null) {
-        content.append(text);
+      if (text != null && !contentTruncated) {
+        if (content.length() + text.length() > maxBytes) {
+          // The text is also in the stored answer; this copy is for clients that reconnect.
+          contentTruncated = true;
+        } else {
+          content.append(text);
+        }
       }
       changed.signalAll();
     } finally {
@@ -196,7 +202,27 @@ public final class RunStream {
     }
   }
 
-  /** The assistant text streamed so far. */
+  /** Bytes (characters) of event data kept now. */
+  public long bufferedBytes() {
+    lock.lock();
+    try {
+      return bufferedBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether {@link #content()} stopped growing at the stream's byte limit. */
+  public boolean contentTruncated() {
+    lock.lock();
+    try {
+      return contentTruncated;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The assistant text streamed so far (up to the stream's byte limit). */
   public String content() {
     lock.lock();
     try {

@@ -8,6 +8,7 @@ import dev.ccs.core.exec.ClaudeRun;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
 import dev.ccs.core.internal.Json;
+import dev.ccs.core.limit.InputLimits;
 import dev.ccs.core.money.Usd;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.session.Session;
@@ -67,13 +68,19 @@ public final class TaskQueue {
   private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
   private static final Duration MAX_RETRY_WAIT = Duration.ofMinutes(5);
   private static final int MAX_INTERRUPTIONS = 3;
+  private static final int MAX_WEBHOOK_URL_CHARS = 2048;
+  /** What a client refused for a full queue is told to wait. */
+  private static final Duration QUEUE_FULL_RETRY = Duration.ofSeconds(5);
 
   /** A submission: the task, and whether it is new (false: an earlier one with the same key). */
   public record Submitted(Task task, boolean created) {
   }
 
   /** A task waiting for a slot, ordered by priority (high first), then submission. */
-  private record Waiting(int priority, long sequence, UUID id) {
+  private record Waiting(boolean batch, int priority, long sequence, UUID id) {
+    static Waiting of(Task task) {
+      return new Waiting(task.batchId() != null, task.priority(), task.sequence(), task.id());
+    }
   }
 
   /**
@@ -101,15 +108,20 @@ public final class TaskQueue {
   private final Clock clock;
   private final Scheduler scheduler;
   private final ExecutorService workers;
+  private final InputLimits limits;
 
   private final Object lock = new Object();
-  private final TreeSet<Waiting> pending = new TreeSet<>(Comparator.comparingInt(Waiting::priority).reversed()
+  // A batch's client waits for its answer: its tasks go before tasks queued to run in the background.
+  private final TreeSet<Waiting> pending = new TreeSet<>(Comparator.comparing(Waiting::batch).reversed()
+      .thenComparing(Comparator.comparingInt(Waiting::priority).reversed())
       .thenComparingLong(Waiting::sequence).thenComparing(Waiting::id));
   /** Tasks being worked on, from dispatch until their end is stored. */
   private final Map<UUID, Running> running = new HashMap<>();
   /** Slots in use: tasks whose CLI process may still be running. */
   private int slotsInUse;
   private final Map<UUID, Cancellable> delayed = new HashMap<>();
+  /** Submissions between their room check and their place in {@code pending}. */
+  private int arriving;
   private boolean started;
   private boolean closed;
 
@@ -119,7 +131,7 @@ public final class TaskQueue {
   private final Map<UUID, CompletableFuture<Task>> completions = new ConcurrentHashMap<>();
 
   public TaskQueue(CcsConfig config, TaskStore store, SessionManager sessions, WebhookDispatcher webhooks,
-      StreamRegistry streams, Clock clock, Scheduler scheduler, ExecutorService workers) {
+      StreamRegistry streams, Clock clock, Scheduler scheduler, ExecutorService workers, InputLimits limits) {
     this.config = config;
     this.store = store;
     this.sessions = sessions;
@@ -128,6 +140,7 @@ public final class TaskQueue {
     this.clock = clock;
     this.scheduler = scheduler;
     this.workers = workers;
+    this.limits = limits;
   }
 
   // ---------------------------------------------------------------- start and stop
@@ -196,9 +209,11 @@ public final class TaskQueue {
    * task of that key instead (same request) or refuses (another request).
    *
    * @throws CcsException.Conflict a key reused for another request
-   * @throws CcsException.InvalidRequest a refused webhook URL
+   * @throws CcsException.InvalidRequest a refused webhook URL, or a field over its limits
+   * @throws CcsException.Overloaded when {@code taskQueue.maxPending} tasks wait already
    */
   public Submitted submit(NewTask request, String idempotencyKey) {
+    check(request);
     String hash = hash(request);
     if (idempotencyKey == null) {
       return new Submitted(create(request, null, hash, null), true);
@@ -219,13 +234,79 @@ public final class TaskQueue {
     }
   }
 
-  private Task create(NewTask request, String idempotencyKey, String hash, UUID replayOf) {
+  /**
+   * Stores and queues every task of a batch, or none: they are checked, and room is made for all of
+   * them, before the first is stored.
+   *
+   * @throws CcsException.Overloaded when the queue has no room for all of them
+   */
+  public List<Task> submitAll(List<NewTask> requests) {
+    requests.forEach(this::check);
+    reserveRoom(requests.size());
+    List<Task> created = new ArrayList<>();
+    try {
+      for (NewTask request : requests) {
+        created.add(createReserved(request, null, hash(request), null));
+      }
+    } finally {
+      releaseRoom(requests.size());
+    }
+    return created;
+  }
+
+  /** A request's fields against the limits; nothing is stored before this passes. */
+  private void check(NewTask request) {
+    limits.checkPrompt(request.prompt());
+    limits.checkOptions(request.options());
+    limits.checkMetadata(request.metadata());
     if (request.webhookUrl() != null) {
+      if (request.webhookUrl().length() > MAX_WEBHOOK_URL_CHARS) {
+        throw new CcsException.InvalidRequest("\"webhook_url\" is longer than " + MAX_WEBHOOK_URL_CHARS
+            + " characters");
+      }
       String problem = webhooks.problemWith(request.webhookUrl());
       if (problem != null) {
         throw new CcsException.InvalidRequest("\"webhook_url\" is refused: " + problem);
       }
     }
+  }
+
+  /**
+   * Makes room for {@code count} more waiting tasks.
+   *
+   * @throws CcsException.Overloaded when {@code taskQueue.maxPending} would be exceeded
+   */
+  private void reserveRoom(int count) {
+    synchronized (lock) {
+      int waiting = pending.size() + delayed.size() + arriving;
+      if (waiting + count > config.taskQueue().maxPending()) {
+        throw new CcsException.Overloaded("queue_full", "The task queue has " + waiting + " task(s) waiting "
+            + "(taskQueue.maxPending is " + config.taskQueue().maxPending() + "); try again later", QUEUE_FULL_RETRY);
+      }
+      arriving += count;
+    }
+  }
+
+  private void releaseRoom(int count) {
+    synchronized (lock) {
+      arriving -= count;
+    }
+  }
+
+  private Task create(NewTask request, String idempotencyKey, String hash, UUID replayOf) {
+    reserveRoom(1);
+    try {
+      return createReserved(request, idempotencyKey, hash, replayOf);
+    } finally {
+      releaseRoom(1);
+    }
+  }
+
+  /**
+   * Creates a task for which room was reserved; the caller ends the reservation once this returns
+   * (the task then counts as pending).
+   */
+  private Task createReserved(NewTask request, String idempotencyKey, String hash, UUID replayOf) {
     Session session = request.sessionId() != null ? sessions.get(request.sessionId())
         : sessions.createForTask(request.projectPath(), request.options().model());
     Instant now = clock.instant();
@@ -248,7 +329,7 @@ public final class TaskQueue {
         Duration wait = Duration.between(clock.instant(), task.notBefore());
         delayed.put(task.id(), scheduler.schedule(wait, () -> due(task.id())));
       } else {
-        pending.add(new Waiting(task.priority(), task.sequence(), task.id()));
+        pending.add(Waiting.of(task));
       }
     }
   }
@@ -260,7 +341,7 @@ public final class TaskQueue {
         return;
       }
       store.get(id).filter(t -> t.status() == TaskStatus.PENDING)
-          .ifPresent(t -> pending.add(new Waiting(t.priority(), t.sequence(), t.id())));
+          .ifPresent(t -> pending.add(Waiting.of(t)));
     }
     dispatch();
   }
@@ -290,10 +371,14 @@ public final class TaskQueue {
         return;
       }
       Instant now = clock.instant();
-      // Not synced on its own: lost only with the machine, when the run is gone too and the task
-      // simply waits again. The run's end is synced.
-      task = store.update(task.toBuilder().status(TaskStatus.PROCESSING).startedAt(now).updatedAt(now)
-          .attempts(task.attempts() + 1).notBefore(null).build(), false);
+      try {
+        // Not synced on its own: lost only with the machine, when the run is gone too and the task
+        // simply waits again. The run's end is synced.
+        task = store.update(task.toBuilder().status(TaskStatus.PROCESSING).startedAt(now).updatedAt(now)
+            .attempts(task.attempts() + 1).notBefore(null).build(), false);
+      } catch (StaleVersionException e) {
+        return; // cancelled as it was dispatched
+      }
       RunStream stream = stream(task);
       stream.publishEvent("status", statusJson(task));
       webhooks.publish(task.id(), task.webhookUrl(), "task.started", startedData(task));
@@ -324,17 +409,40 @@ public final class TaskQueue {
       settle(task, slot, turn);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.error("task {} failed", slot.id, e);
-      store.get(slot.id).filter(t -> !t.status().terminal()).ifPresent(t ->
-          finish(t, TaskStatus.FAILED, null, "Internal error while running the task", "internal_error", BigDecimal.ZERO,
-              null, null));
+      endAfterFailure(slot, null);
+    } catch (RuntimeException | Error e) {
+      // Whatever went wrong (out of memory included), the task ends: nobody waits for ever.
+      endAfterFailure(slot, e);
+      if (e instanceof Error error) {
+        throw error;
+      }
     } finally {
       synchronized (lock) {
         running.remove(slot.id);
       }
       slot.done.complete(null);
       releaseSlot(slot);
+    }
+  }
+
+  /** A task whose worker failed or was interrupted: cancelled if asked for, else failed (or requeued). */
+  private void endAfterFailure(Running slot, Throwable failure) {
+    try {
+      Task task = store.get(slot.id).orElse(null);
+      if (task == null || task.status().terminal()) {
+        return;
+      }
+      if (slot.cancelRequested) {
+        finish(task, TaskStatus.CANCELLED, null, "The task was cancelled", "cancelled", BigDecimal.ZERO, null, null);
+      } else if (failure == null) {
+        interrupted(task);
+      } else {
+        LOG.error("task {} failed", slot.id, failure);
+        finish(task, TaskStatus.FAILED, null, "Internal error while running the task", "internal_error",
+            BigDecimal.ZERO, null, null);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.error("task {} could not be ended after a failure", slot.id, e);
     }
   }
 
@@ -392,8 +500,13 @@ public final class TaskQueue {
   private void retryLater(Task task, BigDecimal cost, String error, String code) {
     Duration wait = new Backoff(config.taskQueue().retryBackoff(), MAX_RETRY_WAIT).after(task.attempts());
     Instant now = clock.instant();
-    Task waiting = store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now).error(error).errorCode(code)
-        .costUsd(Usd.add(task.costUsd(), cost)).notBefore(now.plus(wait)).build());
+    Task waiting;
+    try {
+      waiting = store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now).error(error).errorCode(code)
+          .costUsd(Usd.add(task.costUsd(), cost)).notBefore(now.plus(wait)).build());
+    } catch (StaleVersionException e) {
+      return; // cancelled while it ran: it stays cancelled
+    }
     LOG.info("task {} failed ({}); retry {} of {} in {} ms", task.id(), code, task.attempts(),
         config.taskQueue().retries(), wait.toMillis());
     stream(waiting).publishEvent("status", statusJson(waiting));
@@ -404,8 +517,12 @@ public final class TaskQueue {
   private Task interrupted(Task task) {
     Instant now = clock.instant();
     if (config.taskQueue().requeueInterrupted() && task.interruptions() < MAX_INTERRUPTIONS) {
-      return store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now)
-          .interruptions(task.interruptions() + 1).notBefore(null).build());
+      try {
+        return store.update(task.toBuilder().status(TaskStatus.PENDING).updatedAt(now)
+            .interruptions(task.interruptions() + 1).notBefore(null).build());
+      } catch (StaleVersionException e) {
+        return store.get(task.id()).orElse(task); // ended meanwhile (a cancel): that stays
+      }
     }
     return finish(task, TaskStatus.FAILED, null, "interrupted: the server stopped while the task ran", "interrupted",
         BigDecimal.ZERO, null, null);
@@ -446,8 +563,8 @@ public final class TaskQueue {
     RunStream stream = stream(stored);
     streams.finish(stream, status == TaskStatus.COMPLETED ? StreamStatus.COMPLETED
         : status == TaskStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED,
-        status == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(stored).toString());
-    scheduler.schedule(config.streaming().retention(), () -> events.remove(stored.id(), stream));
+        status == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(stored).toString(),
+        () -> events.remove(stored.id(), stream));
     CompletableFuture<Task> completion = completions.remove(stored.id());
     if (completion != null) {
       completion.complete(stored);
@@ -459,14 +576,15 @@ public final class TaskQueue {
 
   /**
    * Cancels a task: a waiting one is removed; a running one has its process tree ended, and this
-   * returns when it has exited.
+   * returns when it has exited (or, should it not exit within the kill grace period and ten seconds,
+   * with the task marked cancelled all the same). On return the task is {@code cancelled}.
    *
    * @throws CcsException.NotFound, CcsException.Conflict (already finished)
    */
   public Task cancel(UUID id) {
     Task task = get(id);
     if (task.status().terminal()) {
-      throw new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + task.status().wireName());
+      throw finished(task);
     }
     Running slot;
     boolean wasWaiting;
@@ -475,30 +593,35 @@ public final class TaskQueue {
       if (timer != null) {
         timer.cancel();
       }
-      wasWaiting = timer != null || pending.remove(new Waiting(task.priority(), task.sequence(), task.id()));
+      wasWaiting = timer != null || pending.remove(Waiting.of(task));
       slot = wasWaiting ? null : running.get(id);
-    }
-    if (wasWaiting) {
-      return finish(store.get(id).orElse(task), TaskStatus.CANCELLED, null, "The task was cancelled", "cancelled",
-          BigDecimal.ZERO, null, null);
-    }
-    if (slot != null) {
-      slot.cancelRequested = true;
-      ClaudeRun run = slot.run;
-      if (run != null) {
-        run.cancel();
+      if (slot != null) {
+        slot.cancelRequested = true;
       }
+    }
+    ClaudeRun run = slot == null ? null : slot.run;
+    if (run != null) {
+      run.cancel();
       try {
         slot.done.get(config.execution().killGracePeriod().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warn("task {} is still ending after its cancel", id);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warn("task {} is still ending after its cancel; it is marked cancelled now", id);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
-    Task after = get(id);
-    if (after.status() != TaskStatus.CANCELLED && after.status().terminal()) {
-      throw new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + after.status().wireName());
+    // A waiting task, one whose run has not started (it never will), or one that did not end in
+    // time: the cancel decides its state now. Whatever ended it first (a result) stays.
+    Task after = finish(store.get(id).orElse(task), TaskStatus.CANCELLED, null, "The task was cancelled",
+        "cancelled", BigDecimal.ZERO, null, null);
+    if (after.status() != TaskStatus.CANCELLED) {
+      throw finished(after);
     }
     return after;
+  }
+
+  private static CcsException.Conflict finished(Task task) {
+    return new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + task.status().wireName());
   }
 
   /**
@@ -514,14 +637,14 @@ public final class TaskQueue {
     synchronized (lock) {
       Task task = get(id);
       boolean waiting = task.status() == TaskStatus.PENDING
-          && (pending.remove(new Waiting(task.priority(), task.sequence(), id)) || delayed.containsKey(id));
+          && (pending.remove(Waiting.of(task)) || delayed.containsKey(id));
       if (!waiting) {
         throw new CcsException.Conflict("task_not_pending", "Cannot modify priority for task with status: "
             + (task.status() == TaskStatus.PENDING ? TaskStatus.PROCESSING : task.status()).wireName());
       }
       updated = store.update(task.toBuilder().priority(priority).updatedAt(clock.instant()).build());
       if (!delayed.containsKey(id)) {
-        pending.add(new Waiting(updated.priority(), updated.sequence(), id));
+        pending.add(Waiting.of(updated));
       }
     }
     dispatch();
@@ -590,17 +713,27 @@ public final class TaskQueue {
   }
 
   private RunStream stream(Task task) {
-    return events.computeIfAbsent(task.id(), id -> {
-      RunStream stream = streams.detached("task_" + id, task.sessionId());
-      if (task.status().terminal()) {
-        // Known only from the record (a finished task after a restart): its status and its end.
-        stream.publishEvent("status", statusJson(task));
-        stream.finish(task.status() == TaskStatus.COMPLETED ? StreamStatus.COMPLETED : StreamStatus.FAILED,
-            task.status() == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(task).toString(), clock.instant());
-        scheduler.schedule(config.streaming().retention(), () -> events.remove(id));
-      }
-      return stream;
-    });
+    RunStream existing = events.get(task.id());
+    if (existing != null) {
+      return existing;
+    }
+    RunStream created = streams.detached("task_" + task.id(), task.sessionId());
+    boolean finished = task.status().terminal();
+    if (finished) {
+      // Known only from the record (a finished task after a restart): its status and its end.
+      created.publishEvent("status", statusJson(task));
+      created.finish(task.status() == TaskStatus.COMPLETED ? StreamStatus.COMPLETED : StreamStatus.FAILED,
+          task.status() == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(task).toString(), clock.instant());
+    }
+    RunStream raced = events.putIfAbsent(task.id(), created);
+    if (raced != null) {
+      return raced;
+    }
+    if (finished) {
+      // Outside any map operation: retiring it may forget an older stream, which removes that from the map.
+      streams.retire(created, () -> events.remove(task.id(), created));
+    }
+    return created;
   }
 
   // ---------------------------------------------------------------- payloads

@@ -189,6 +189,11 @@ public final class WebhookDispatcher {
     store.update(updated);
   }
 
+  /** Whether an HTTP client exists yet: none is made before the first delivery that passes the target checks. */
+  boolean clientCreated() {
+    return client != null;
+  }
+
   private HttpClient client() {
     HttpClient current = client;
     if (current == null) {

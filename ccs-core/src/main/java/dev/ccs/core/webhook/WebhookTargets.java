@@ -55,25 +55,94 @@ public final class WebhookTargets {
     for (InetAddress address : addresses) {
       String refused = refused(address);
       if (refused != null) {
-        return refused + " (" + host + " is " + address.getHostAddress() + ")";
+        // Never which address: a caller must not learn what internal names resolve to.
+        return refused;
       }
     }
     return null;
   }
 
   private String refused(InetAddress address) {
-    if (address.isLinkLocalAddress() || isMetadata(address)) {
-      return "link-local and cloud metadata addresses are not allowed";
+    // An IPv6 address that carries an IPv4 one (NAT64, IPv4-compatible, 6to4) reaches that IPv4
+    // address: it is judged as that address.
+    Inet4Address embedded = embeddedIpv4(address);
+    if (embedded != null) {
+      return refused(embedded);
     }
-    if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
-      return "this address is not a webhook receiver";
+    if (address.isLinkLocalAddress() || isMetadata(address)) {
+      return "the host is a link-local or cloud metadata address, which is never a webhook target";
+    }
+    if (address.isAnyLocalAddress() || address.isMulticastAddress() || isReserved(address)) {
+      return "the host is a reserved, broadcast or multicast address, not a webhook receiver";
     }
     boolean local = address.isLoopbackAddress() || address.isSiteLocalAddress() || isUniqueLocal(address)
         || isSharedAddressSpace(address);
     if (local && !allowPrivate) {
-      return "loopback and private addresses are not allowed (webhook.allowPrivateTargets)";
+      return "the host is a loopback or private address, allowed only with webhook.allowPrivateTargets";
     }
     return null;
+  }
+
+  /**
+   * The IPv4 address inside {@code 64:ff9b::/96} (NAT64),
+   * {@code ::/96} (IPv4-compatible, but not {@code ::} and {@code ::1}) and {@code 2002::/16}
+   * (6to4); null for any other address. (IPv4-mapped {@code ::ffff:0:0/96} arrives as an
+   * {@link Inet4Address} already.)
+   */
+  static Inet4Address embeddedIpv4(InetAddress address) {
+    if (!(address instanceof Inet6Address)) {
+      return null;
+    }
+    byte[] b = address.getAddress();
+    int offset = -1;
+    if (prefix(b, new int[] {0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0})) {
+      offset = 12;
+    } else if (prefix(b, new int[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+        && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1))) {
+      offset = 12;
+    } else if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+      offset = 2;
+    }
+    if (offset < 0) {
+      return null;
+    }
+    try {
+      return (Inet4Address) InetAddress.getByAddress(new byte[] {b[offset], b[offset + 1], b[offset + 2], b[offset + 3]});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
+  }
+
+  private static boolean prefix(byte[] bytes, int[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if ((bytes[i] & 0xff) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * IPv4 {@code 0.0.0.0/8} (this network), {@code 192.0.0.0/24} (IETF protocol assignments),
+   * {@code 198.18.0.0/15} (benchmarking), {@code 240.0.0.0/4} (reserved, with the broadcast address
+   * 255.255.255.255); IPv6 {@code 100::/64} (discard), {@code 64:ff9b:1::/48} (local-use NAT64,
+   * whose IPv4 address sits where its operator chose), {@code 2001::/32} (Teredo, whose IPv4 end
+   * is obscured) and {@code 2001:db8::/32} (documentation).
+   */
+  static boolean isReserved(InetAddress address) {
+    byte[] b = address.getAddress();
+    if (address instanceof Inet4Address) {
+      int first = b[0] & 0xff;
+      int second = b[1] & 0xff;
+      return first == 0 || first >= 240 || (first == 192 && second == 0 && (b[2] & 0xff) == 0)
+          || (first == 198 && (second & 0xfe) == 18);
+    }
+    int w0 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
+    int w1 = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    int w2 = ((b[4] & 0xff) << 8) | (b[5] & 0xff);
+    boolean discard = w0 == 0x0100 && w1 == 0 && w2 == 0 && b[6] == 0 && b[7] == 0;
+    boolean localNat64 = w0 == 0x0064 && w1 == 0xff9b && w2 == 0x0001;
+    return discard || localNat64 || (w0 == 0x2001 && (w1 == 0 || w1 == 0x0db8));
   }
 
   private static boolean isMetadata(InetAddress address) {

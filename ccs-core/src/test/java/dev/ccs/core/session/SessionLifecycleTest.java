@@ -6,6 +6,7 @@ import dev.ccs.core.Ccs;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.internal.Json;
 import dev.ccs.core.run.RunOptions;
+import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
@@ -72,7 +73,8 @@ class SessionLifecycleTest {
 
   @Test
   void finishedStreamsAreForgottenOnlyAfterTheirRetention() throws Exception {
-    StreamRegistry registry = new StreamRegistry(clock, scheduler, Duration.ofMinutes(10), 100, 1 << 20);
+    StreamRegistry registry = new StreamRegistry(clock, scheduler, StreamingConfig.DEFAULT.toBuilder()
+        .retention(Duration.ofMinutes(10)).maxBufferedEvents(100).maxBufferedBytes(1 << 20).build());
     UUID session = UUID.randomUUID();
     RunStream stream = registry.open(session, () -> { });
     stream.publish("{\"type\":\"system\"}", null);
@@ -89,7 +91,8 @@ class SessionLifecycleTest {
 
   @Test
   void aBoundedStreamDropsTheOldestEventsButNeverTheEnd() throws Exception {
-    StreamRegistry registry = new StreamRegistry(clock, scheduler, Duration.ofMinutes(10), 10, 1 << 20);
+    StreamRegistry registry = new StreamRegistry(clock, scheduler, StreamingConfig.DEFAULT.toBuilder()
+        .retention(Duration.ofMinutes(10)).maxBufferedEvents(10).maxBufferedBytes(1 << 20).build());
     RunStream stream = registry.open(UUID.randomUUID(), () -> { });
     for (int i = 1; i <= 25; i++) {
       stream.publish("{\"n\":" + i + "}", "x");

@@ -57,6 +57,29 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void aRefusedTargetIsCheckedBeforeEveryAttemptAndNeverConnectedTo() {
+    // Published directly (a submission checks first): the dispatcher checks again before each
+    // attempt, since a name may resolve elsewhere by then. Literal addresses only: no DNS, no packet.
+    WebhookDispatcher strict = new WebhookDispatcher(new WebhookConfig(false, null, Duration.ofSeconds(5), 3, SECRET,
+        false), SECRET, storage.deliveries(), clock, scheduler, Runnable::run);
+    UUID task = UUID.randomUUID();
+    for (String url : new String[] {"http://[64:ff9b::7f00:1]/hook", "http://[::127.0.0.1]/hook",
+        "http://198.18.0.1/hook", "http://255.255.255.255/hook", "http://192.0.0.1/hook"}) {
+      strict.publish(task, url, "task.completed", Json.object());
+    }
+    scheduler.advance(Duration.ofHours(1));
+
+    List<Delivery> deliveries = storage.deliveries().ofTask(task);
+    assertThat(deliveries).hasSize(5).allSatisfy(delivery -> {
+      assertThat(delivery.status()).isEqualTo(DeliveryStatus.FAILED);
+      assertThat(delivery.log()).hasSize(1); // refused: not retried
+      assertThat(delivery.log().get(0).statusCode()).isNull();
+      assertThat(delivery.log().get(0).error()).containsAnyOf("private", "reserved");
+    });
+    assertThat(strict.clientCreated()).as("no HTTP client, so no connection, was ever made").isFalse();
+  }
+
+  @Test
   void failedAttemptsAreRetriedWithGrowingJitteredWaitsThenGivenUp() {
     receiver.answer(503, 503, 503);
     UUID task = UUID.randomUUID();

@@ -45,4 +45,43 @@ class WebhookTargetsTest {
       assertThat(allowingPrivate.problem(url)).as(url).isNull();
     }
   }
+
+  @Test
+  void addressesThatCarryAnIpv4AddressAreJudgedAsThatAddress() {
+    // NAT64, IPv4-compatible and 6to4 forms of loopback, private and metadata addresses.
+    for (String url : new String[] {"http://[64:ff9b::7f00:1]/", "http://[64:ff9b::a01:203]/", "http://[::127.0.0.1]/",
+        "http://[::10.0.0.1]/", "http://[2002:7f00:1::]/", "http://[2002:c0a8:101::1]/"}) {
+      assertThat(strict.problem(url)).as(url).contains("webhook.allowPrivateTargets");
+    }
+    for (String url : new String[] {"http://[64:ff9b::a9fe:a9fe]/", "http://[::169.254.169.254]/",
+        "http://[2002:a9fe:a9fe::]/"}) {
+      assertThat(allowingPrivate.problem(url)).as(url).contains("link-local or cloud metadata");
+    }
+    // A public address behind NAT64 is a public address.
+    assertThat(strict.problem("http://[64:ff9b::808:808]/")).isNull();
+    assertThat(strict.problem("http://[::ffff:127.0.0.1]/")).contains("webhook.allowPrivateTargets");
+  }
+
+  @Test
+  void reservedBroadcastAndBenchmarkingRangesAreNeverTargets() {
+    for (String url : new String[] {"http://255.255.255.255/", "http://240.0.0.1/", "http://250.1.2.3/",
+        "http://198.18.0.1/", "http://198.19.255.254/", "http://192.0.0.8/", "http://0.1.2.3/",
+        "http://[100::1]/", "http://[2001:db8::1]/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+        "http://[64:ff9b:1::a00:1]/"}) {
+      assertThat(allowingPrivate.problem(url)).as(url).contains("reserved");
+      assertThat(strict.problem(url)).as(url).isNotNull();
+    }
+    // Neighbours of those ranges stay usable.
+    assertThat(strict.problem("http://198.20.0.1/")).isNull();
+    assertThat(strict.problem("http://192.0.1.1/")).isNull();
+    assertThat(strict.problem("http://239.255.255.255/")).isNotNull(); // multicast
+    assertThat(strict.problem("http://223.255.255.254/")).isNull();
+  }
+
+  @Test
+  void refusalsNeverSayWhatAnAddressItResolvedTo() {
+    // "localhost" resolves (to 127.0.0.1 or ::1) from the hosts file, without a DNS query.
+    String problem = strict.problem("http://localhost:9/hook");
+    assertThat(problem).contains("loopback or private").doesNotContain("127.0.0.1").doesNotContain("::1");
+  }
 }

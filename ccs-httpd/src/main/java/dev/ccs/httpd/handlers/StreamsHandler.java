@@ -7,6 +7,7 @@ import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.internal.Json;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.stream.RunStream;
+import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamItem;
 import dev.ccs.core.stream.StreamStatus;
 import dev.ccs.httpd.routing.ApiRequest;
@@ -36,8 +37,15 @@ public final class StreamsHandler {
 
   /** Starts a streamed turn and answers with its events. */
   ApiResponse start(UUID sessionId, String prompt, RunOptions options) {
-    RunStream stream = ccs.sessions().startStream(sessionId, prompt, options);
-    return sse(stream, 0, true);
+    // The client's place first: a turn is never started for a client that would then be refused.
+    StreamRegistry.Client client = ccs.streams().attach();
+    try {
+      RunStream stream = ccs.sessions().startStream(sessionId, prompt, options);
+      return sse(stream, 0, true, client);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
   }
 
   /** {@code GET /api/sessions/{id}/stream/status}. */
@@ -76,12 +84,15 @@ public final class StreamsHandler {
     String accept = request.header("accept");
     boolean wantsEvents = lastEventId >= 0 || (accept != null && accept.contains("text/event-stream"));
     if (stream.status() == StreamStatus.STREAMING || wantsEvents) {
-      return sse(stream, Math.max(0, lastEventId), false);
+      return sse(stream, Math.max(0, lastEventId), false, ccs.streams().attach());
     }
     ObjectNode body = SessionsHandler.envelope();
     body.put("status", stream.status().wireName());
     body.put("stream_id", stream.id());
     body.put("content", stream.content());
+    if (stream.contentTruncated()) {
+      body.put("content_truncated", true);
+    }
     ObjectNode metadata = body.putObject("metadata");
     describe(metadata, stream);
     String terminal = stream.terminalData();
@@ -107,7 +118,8 @@ public final class StreamsHandler {
 
   /** Any stream as SSE from the request's {@code Last-Event-ID} (from its start without one). */
   ApiResponse replay(RunStream stream, ApiRequest request) {
-    return sse(stream, Math.max(0, lastEventId(request)), false);
+    long after = Math.max(0, lastEventId(request));
+    return sse(stream, after, false, ccs.streams().attach());
   }
 
   private static void describe(ObjectNode info, RunStream stream) {
@@ -134,7 +146,7 @@ public final class StreamsHandler {
     }
   }
 
-  private ApiResponse sse(RunStream stream, long afterId, boolean owner) {
+  private ApiResponse sse(RunStream stream, long afterId, boolean owner, StreamRegistry.Client client) {
     return ApiResponse.streaming(200, "text/event-stream; charset=utf-8", out -> {
       SseWriter writer = new SseWriter(out);
       long last = afterId;
@@ -170,7 +182,8 @@ public final class StreamsHandler {
         .header("Cache-Control", "no-cache")
         .header("X-Accel-Buffering", "no")
         .header("X-Session-Id", stream.sessionId().toString())
-        .header("X-Stream-Id", stream.id());
+        .header("X-Stream-Id", stream.id())
+        .afterSend(client::close);
   }
 
 }

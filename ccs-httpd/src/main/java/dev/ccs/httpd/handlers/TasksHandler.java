@@ -207,9 +207,10 @@ public final class TasksHandler {
    * concurrency), answered when all have ended; {@code total_duration_ms} is the batch's elapsed time.
    */
   public ApiResponse batch(ApiRequest request) {
-    BodyFields fields = new BodyFields(request.jsonObject());
+    ObjectNode json = request.jsonObject();
+    BodyFields fields = new BodyFields(json);
     List<String> prompts = fields.optionalStringArray("prompts");
-    if (!request.jsonObject().has("prompts")) {
+    if (!json.has("prompts")) {
       throw new CcsException.InvalidRequest("\"prompts\" is required");
     }
     if (prompts.isEmpty()) {
@@ -222,6 +223,7 @@ public final class TasksHandler {
       if (prompts.get(i).isEmpty()) {
         throw new CcsException.InvalidRequest("\"prompts[" + i + "]\" is not allowed to be empty");
       }
+      ccs.limits().checkPrompt("prompts[" + i + "]", prompts.get(i));
     }
     String projectPath = fields.optionalString("project_path");
     String model = fields.optionalString("model");
@@ -229,10 +231,14 @@ public final class TasksHandler {
     fields.rejectUnknown();
     long start = System.nanoTime();
     UUID batchId = UUID.randomUUID();
-    List<CompletableFuture<Task>> done = new ArrayList<>();
+    List<NewTask> requests = new ArrayList<>();
     for (String prompt : prompts) {
-      Task task = queue().submit(new NewTask(prompt, projectPath, null, withModel(RunOptions.NONE, model),
-          priority == null ? 5 : priority, null, null, null, batchId), null).task();
+      requests.add(new NewTask(prompt, projectPath, null, withModel(RunOptions.NONE, model),
+          priority == null ? 5 : priority, null, null, null, batchId));
+    }
+    // All or none are queued; they go before tasks that run in the background, as a client waits.
+    List<CompletableFuture<Task>> done = new ArrayList<>();
+    for (Task task : queue().submitAll(requests)) {
       done.add(queue().completion(task.id()));
     }
     ObjectNode body = SessionsHandler.envelope();

@@ -4,5 +4,5 @@ package dev.ccs.httpd.routing;
 @FunctionalInterface
 public interface ApiHandler {
 
-  ApiResponse handle(ApiRequest request) throws Exception;
+  ApiResponse handle(ApiRequest request);
 }

@@ -1,10 +1,8 @@
 package dev.ccs.httpd.routing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.internal.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,8 +45,8 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
    * The body as a JSON object: a missing body is an empty object (as in the Node server, so that
    * validation then names the missing fields).
    *
-   * @throws ApiError 415 for a body that is not declared as JSON, 400 for malformed JSON or a
-   *     non-object
+   * @throws ApiError 415 for a body that is not declared as JSON, 400 for malformed JSON, a value
+   *     over the parser's limits or a non-object, 413 for a string too long
    */
   public ObjectNode jsonObject() {
     if (body.length == 0) {
@@ -59,13 +57,7 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
       throw new ApiError(415, "unsupported_media_type",
           "Content-Type must be application/json (was " + (contentType == null ? "missing" : contentType) + ")");
     }
-    JsonNode node;
-    try {
-      node = Json.parse(new String(body, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      throw new ApiError(400, "malformed_json", "Malformed JSON body: " + e.getOriginalMessage()
-          + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-    }
+    JsonNode node = JsonBody.parse(body);
     if (!(node instanceof ObjectNode object)) {
       throw new ApiError(400, "invalid_request", "Request body must be a JSON object");
     }

@@ -22,6 +22,7 @@ public final class ApiResponse {
   private final Map<String, String> headers;
   private final byte[] body;
   private final BodyWriter writer;
+  private Runnable afterSend = () -> { };
 
   private ApiResponse(int status, Map<String, String> headers, byte[] body, BodyWriter writer) {
     this.status = status;
@@ -65,5 +66,26 @@ public final class ApiResponse {
   /** The writer of a streamed body, or null. */
   public BodyWriter writer() {
     return writer;
+  }
+
+  /**
+   * Runs {@code action} once the response has been sent, or could not be (the client went away):
+   * what the response holds (a stream client's place) is released in every case.
+   */
+  public ApiResponse afterSend(Runnable action) {
+    Runnable before = afterSend;
+    afterSend = () -> {
+      try {
+        before.run();
+      } finally {
+        action.run();
+      }
+    };
+    return this;
+  }
+
+  /** Called by the adapter when the exchange is over. */
+  public void sent() {
+    afterSend.run();
   }
 }

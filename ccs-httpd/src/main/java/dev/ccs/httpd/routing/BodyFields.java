@@ -3,6 +3,7 @@ package dev.ccs.httpd.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.CcsException;
+import dev.ccs.core.money.Decimals;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
@@ -97,7 +98,8 @@ public final class BodyFields {
     if (!value.isNumber()) {
       throw invalid("\"" + name + "\" must be a number");
     }
-    BigDecimal number = value.decimalValue();
+    // Bounded before any comparison: 1e-999999999 is ten bytes of JSON and a billion digits of plain text.
+    BigDecimal number = Decimals.check(name, value.decimalValue());
     if (min != null && number.compareTo(min) < 0) {
       throw invalid("\"" + name + "\" must be greater than or equal to " + min.toPlainString());
     }

@@ -19,6 +19,15 @@ public final class ErrorMapping {
     if (e instanceof RunFailedException failed) {
       return failed.timedOut() ? 504 : 502;
     }
+    if (e instanceof CcsException.TooManyRequests) {
+      return 429;
+    }
+    if (e instanceof CcsException.Overloaded) {
+      return 503;
+    }
+    if (e instanceof CcsException.PayloadTooLarge) {
+      return 413;
+    }
     if (e instanceof CcsException.InvalidRequest) {
       return 400;
     }
@@ -63,7 +72,20 @@ public final class ErrorMapping {
       }
       details.put("duration_ms", outcome.duration().toMillis());
     }
-    return ApiResponse.json(status(e), body);
+    ApiResponse response = ApiResponse.json(status(e), body);
+    if (e instanceof CcsException.RetryLater later) {
+      body.put("retry_after_ms", later.retryAfter().toMillis());
+      response = ApiResponse.json(status(e), body).header("Retry-After", retryAfterSeconds(later.retryAfter()));
+    } else if (e instanceof CcsException.Unavailable) {
+      response.header("Retry-After", "5");
+    }
+    return response;
+  }
+
+  /** Whole seconds, rounded up, at least 1 (what {@code Retry-After} can say). */
+  public static String retryAfterSeconds(java.time.Duration wait) {
+    long millis = Math.max(1, wait.toMillis());
+    return Long.toString((millis + 999) / 1000);
   }
 
   public static ApiResponse toResponse(ApiError e) {

@@ -1,11 +1,20 @@
 package dev.ccs.httpd.routing;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.ccs.core.CcsException;
+import dev.ccs.core.config.HttpConfig;
+import dev.ccs.httpd.transport.BodyBudget;
+import dev.ccs.httpd.transport.ExchangeExecutor;
+import dev.ccs.httpd.transport.IoWatch;
+import dev.ccs.httpd.transport.IoWatchdog;
+import dev.ccs.httpd.transport.WatchedStreams;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,108 +24,246 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only code that touches {@link HttpExchange}: reads the request (with the body limit), finds
- * the route, calls the handler, maps exceptions to JSON errors and writes the response. Nothing
- * ever answers with an HTML page or an unexplained 500.
+ * The only code that touches {@link HttpExchange}: checks the request's size (target, headers,
+ * body against its route's limit and the bytes all requests hold at once), reads it under time
+ * limits, finds the route, calls the handler, maps exceptions to JSON errors and writes the
+ * response under a time limit. Nothing ever answers with an HTML page or an unexplained 500; a
+ * request the server is too busy to handle is answered 503 with {@code Retry-After}.
  */
 public final class HttpAdapter implements HttpHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpAdapter.class);
+  /** What a client refused because the server is saturated is told to wait. */
+  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final Router router;
-  private final int maxBodyBytes;
+  private final HttpConfig config;
   private final Function<ApiRequest, ApiResponse> filter;
+  private final BodyBudget bodies;
+  private final IoWatchdog watchdog;
 
   /**
    * @param filter runs before routing; a non-null response (401, 429) is sent instead of the route's
    */
-  public HttpAdapter(Router router, int maxBodyBytes, Function<ApiRequest, ApiResponse> filter) {
+  public HttpAdapter(Router router, HttpConfig config, Function<ApiRequest, ApiResponse> filter, BodyBudget bodies,
+      IoWatchdog watchdog) {
     this.router = router;
-    this.maxBodyBytes = maxBodyBytes;
+    this.config = config;
     this.filter = filter;
+    this.bodies = bodies;
+    this.watchdog = watchdog;
+  }
+
+  /** One exchange's state: its watch, the body bytes it reserved, whether its body was read. */
+  private static final class Exchange {
+    final HttpExchange http;
+    final IoWatch watch;
+    long reserved;
+    boolean bodyRead;
+
+    Exchange(HttpExchange http, IoWatch watch) {
+      this.http = http;
+      this.watch = watch;
+    }
   }
 
   @Override
   public void handle(HttpExchange exchange) {
-    try (exchange) {
-      ApiResponse response;
-      try {
-        response = dispatch(exchange);
-      } catch (ApiError e) {
-        response = ErrorMapping.toResponse(e);
-      } catch (CcsException e) {
-        response = ErrorMapping.toResponse(e);
-      } catch (Exception e) {
-        LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
-        response = ApiResponse.json(500, ErrorMapping.errorBody("Internal server error", "internal_error"));
+    Exchange x = new Exchange(exchange, watchdog.watch());
+    ApiResponse response = null;
+    try {
+      response = respond(x);
+      if (!x.bodyRead) {
+        readEmptyBody(x);
       }
-      send(exchange, response);
+      send(x, response);
     } catch (IOException e) {
-      // The client went away; nothing to answer.
-      LOG.debug("{} {}: client disconnected: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
-    } catch (RuntimeException e) {
-      LOG.error("{} {}: response failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+      LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+          x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
+    } catch (RuntimeException | Error e) {
+      LOG.error("{} {}: response failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+    } finally {
+      bodies.release(x.reserved);
+      if (response != null) {
+        response.sent();
+      }
+      x.watch.arm();
+      try {
+        exchange.close();
+      } finally {
+        x.watch.close();
+      }
     }
   }
 
-  private ApiResponse dispatch(HttpExchange exchange) throws Exception {
-    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+  private ApiResponse respond(Exchange x) throws IOException {
+    try {
+      return dispatch(x);
+    } catch (ApiError e) {
+      return ErrorMapping.toResponse(e);
+    } catch (CcsException e) {
+      return ErrorMapping.toResponse(e);
+    } catch (UnreadableBody e) {
+      if (e.timedOut) {
+        throw e.cause; // the connection is closed: there is no one to answer
+      }
+      return ErrorMapping.toResponse(new ApiError(400, "malformed_body", "The request body could not be read: "
+          + e.cause.getMessage()));
+    } catch (RuntimeException | Error e) {
+      if (e instanceof OutOfMemoryError oom) {
+        throw oom; // the JVM is in no state to answer (and with -XX:+ExitOnOutOfMemoryError, it restarts)
+      }
+      LOG.error("{} {} failed", x.http.getRequestMethod(), x.http.getRequestURI().getRawPath(), e);
+      return ApiResponse.json(500, ErrorMapping.errorBody("Internal server error", "internal_error"));
+    }
+  }
+
+  private ApiResponse dispatch(Exchange x) throws UnreadableBody {
+    HttpExchange exchange = x.http;
+    if (ExchangeExecutor.shedding()) {
+      throw new CcsException.Overloaded("server_busy", "Every request handler is busy and the line for them is full "
+          + "(http.maxThreads, http.maxQueuedRequests, http.queueTimeout); try again shortly", RETRY_AFTER);
+    }
     String rawPath = exchange.getRequestURI().getRawPath();
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    int targetLength = (rawPath == null ? 0 : rawPath.length()) + (rawQuery == null ? 0 : rawQuery.length() + 1);
+    if (targetLength > config.maxUrlBytes()) {
+      throw new ApiError(414, "uri_too_long", "The request target is longer than " + config.maxUrlBytes()
+          + " bytes (http.maxUrlBytes)");
+    }
+    checkHeaders(exchange.getRequestHeaders());
+    String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
     Map<String, List<String>> headers = new LinkedHashMap<>();
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-    Map<String, String> query = QueryString.parse(exchange.getRequestURI().getRawQuery());
+    Map<String, String> query = QueryString.parse(rawQuery);
     ApiRequest bare = new ApiRequest(method, rawPath, Map.of(), query, headers, new byte[0]);
     ApiResponse refused = filter.apply(bare);
     if (refused != null) {
       return refused;
     }
     Router.Match match = router.match(method, rawPath);
-    byte[] body = readBody(exchange);
+    byte[] body = readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes()));
     return match.handler().handle(new ApiRequest(method, rawPath, match.params(), query, headers, body));
   }
 
-  private byte[] readBody(HttpExchange exchange) throws IOException {
-    String length = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (length != null) {
-      try {
-        if (Long.parseLong(length.trim()) > maxBodyBytes) {
-          throw tooLarge();
+  private void checkHeaders(Headers headers) {
+    int count = 0;
+    long bytes = 0;
+    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+      for (String value : header.getValue()) {
+        count++;
+        bytes += header.getKey().length() + (value == null ? 0 : value.length()) + 4;
+      }
+    }
+    if (count > config.maxHeaderCount()) {
+      throw new ApiError(431, "headers_too_large", "The request has " + count + " headers; at most "
+          + config.maxHeaderCount() + " are accepted (http.maxHeaderCount)");
+    }
+    if (bytes > config.maxHeaderBytes()) {
+      throw new ApiError(431, "headers_too_large", "The request headers are larger than " + config.maxHeaderBytes()
+          + " bytes (http.maxHeaderBytes)");
+    }
+  }
+
+  /** A body read failed: malformed (answered 400), or its read timed out (the connection is closed). */
+  private static final class UnreadableBody extends Exception {
+    final IOException cause;
+    final boolean timedOut;
+
+    UnreadableBody(IOException cause, boolean timedOut) {
+      super(cause.getMessage(), cause, false, false);
+      this.cause = cause;
+      this.timedOut = timedOut;
+    }
+  }
+
+  private byte[] readBody(Exchange x, int limit) throws UnreadableBody {
+    Headers headers = x.http.getRequestHeaders();
+    boolean chunked = headers.getFirst("Transfer-Encoding") != null;
+    String length = headers.getFirst("Content-Length");
+    // The JDK has checked both: one at most, a non-negative number, "chunked" only.
+    long declared = chunked ? -1 : length == null ? 0 : Long.parseLong(length.trim());
+    if (declared > limit) {
+      throw tooLarge(limit);
+    }
+    long reserve = declared >= 0 ? declared : limit;
+    if (!bodies.tryReserve(reserve)) {
+      throw new CcsException.Overloaded("server_busy", "The request bodies being handled take all of "
+          + bodies.capacity() + " bytes (http.maxBodyBytesInFlight); try again shortly", RETRY_AFTER);
+    }
+    x.reserved = reserve;
+    ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 32), limit + 1L));
+    byte[] buffer = new byte[(int) Math.min(16 * 1024, limit + 1L)];
+    try {
+      InputStream in = WatchedStreams.input(x.http.getRequestBody(), x.watch);
+      int n;
+      while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1L - body.size()))) > 0) {
+        body.write(buffer, 0, n);
+        if (body.size() > limit) {
+          throw tooLarge(limit);
         }
-      } catch (NumberFormatException e) {
-        throw new ApiError(400, "invalid_request", "Content-Length is not a number");
       }
+    } catch (IOException e) {
+      throw new UnreadableBody(e, x.watch.timedOut());
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(maxBodyBytes + 1);
-      if (body.length > maxBodyBytes) {
-        throw tooLarge();
+    x.bodyRead = true;
+    return body.toByteArray();
+  }
+
+  /**
+   * A request refused before its body was read keeps its connection only if it has no body: its
+   * (empty) body is then read, which costs nothing and blocks on nothing.
+   */
+  private static void readEmptyBody(Exchange x) {
+    Headers headers = x.http.getRequestHeaders();
+    String length = headers.getFirst("Content-Length");
+    if (headers.getFirst("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
+      try {
+        x.http.getRequestBody().read();
+        x.bodyRead = true;
+      } catch (IOException e) {
+        // The connection is closed anyway.
       }
-      return body;
     }
   }
 
-  private ApiError tooLarge() {
-    return new ApiError(413, "payload_too_large", "Request body is larger than " + maxBodyBytes + " bytes");
+  private static ApiError tooLarge(int limit) {
+    return new ApiError(413, "payload_too_large", "Request body is larger than " + limit + " bytes");
   }
 
-  private static void send(HttpExchange exchange, ApiResponse response) throws IOException {
+  private void send(Exchange x, ApiResponse response) throws IOException {
+    HttpExchange exchange = x.http;
     response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+    if (!x.bodyRead) {
+      // The JDK closes a connection whose request body was not read to its end: say so.
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+    OutputStream out = WatchedStreams.output(exchange.getResponseBody(), x.watch);
     if (response.writer() != null) {
-      exchange.sendResponseHeaders(response.status(), 0);
-      try (OutputStream out = exchange.getResponseBody()) {
+      sendHeaders(x, response.status(), 0);
+      try (out) {
         response.writer().write(out);
       }
       return;
     }
     byte[] body = response.body();
     if (head || body.length == 0) {
-      exchange.sendResponseHeaders(response.status(), -1);
+      sendHeaders(x, response.status(), -1);
       return;
     }
-    exchange.sendResponseHeaders(response.status(), body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
+    sendHeaders(x, response.status(), body.length);
+    try (out) {
       out.write(body);
+    }
+  }
+
+  private static void sendHeaders(Exchange x, int status, long length) throws IOException {
+    x.watch.arm();
+    try {
+      x.http.sendResponseHeaders(status, length);
+    } finally {
+      x.watch.disarm();
     }
   }
 }

@@ -29,10 +29,15 @@ final class QueryString {
   }
 
   private static String decode(String text) {
+    String decoded;
     try {
-      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+      decoded = URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new ApiError(400, "invalid_request", "Malformed query string");
     }
+    if (decoded.indexOf('\0') >= 0) {
+      throw new ApiError(400, "invalid_request", "The query string contains a NUL character");
+    }
+    return decoded;
   }
 }

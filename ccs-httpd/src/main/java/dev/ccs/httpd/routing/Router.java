@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
  */
 public final class Router {
 
-  private record Route(String method, String pattern, List<String> segments, ApiHandler handler) {
+  private record Route(String method, String pattern, List<String> segments, ApiHandler handler, int maxBodyBytes) {
   }
 
-  /** The handler for a request and the values of its path parameters. */
-  public record Match(ApiHandler handler, Map<String, String> params) {
+  /** The handler for a request, the values of its path parameters, and the largest body it takes. */
+  public record Match(ApiHandler handler, Map<String, String> params, int maxBodyBytes) {
   }
+
+  /** Body limit of a route that names none: enough for metadata, too small for a prompt. */
+  public static final int DEFAULT_MAX_BODY_BYTES = dev.ccs.core.config.HttpConfig.SMALL_BODY_BYTES;
 
   private static final Pattern PARAM = Pattern.compile("\\{\\*?[a-zA-Z_][a-zA-Z0-9_]*}");
 
@@ -33,6 +36,11 @@ public final class Router {
 
   public Router post(String pattern, ApiHandler handler) {
     return add("POST", pattern, handler);
+  }
+
+  /** A POST route whose body may be up to {@code maxBodyBytes} (one that carries a prompt). */
+  public Router post(String pattern, int maxBodyBytes, ApiHandler handler) {
+    return add("POST", pattern, handler, maxBodyBytes);
   }
 
   public Router put(String pattern, ApiHandler handler) {
@@ -47,7 +55,11 @@ public final class Router {
     return add("DELETE", pattern, handler);
   }
 
-  public synchronized Router add(String method, String pattern, ApiHandler handler) {
+  public Router add(String method, String pattern, ApiHandler handler) {
+    return add(method, pattern, handler, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  public synchronized Router add(String method, String pattern, ApiHandler handler, int maxBodyBytes) {
     List<String> segments = split(pattern);
     for (String segment : segments) {
       if (segment.startsWith("{") && !PARAM.matcher(segment).matches()) {
@@ -59,19 +71,20 @@ public final class Router {
         throw new IllegalArgumentException("route " + method + " " + pattern + " already exists");
       }
     }
-    routes.add(new Route(method, pattern, segments, handler));
+    routes.add(new Route(method, pattern, segments, handler, maxBodyBytes));
     return this;
   }
 
   /**
    * The handler for {@code method path}.
    *
-   * @throws ApiError 404 for an unknown path, 405 for a known path with another method
+   * @throws ApiError 404 for an unknown path, 405 for a known path with another method, 400 for a
+   *     path with a control character or a malformed escape
    */
   public Match match(String method, String rawPath) {
     List<String> parts = new ArrayList<>();
     for (String part : split(rawPath)) {
-      parts.add(PercentDecoding.decode(part));
+      parts.add(PercentDecoding.decodeStrict(part));
     }
     String path = rawPath;
     Match best = null;
@@ -88,7 +101,7 @@ public final class Router {
         continue;
       }
       if (score > bestScore) {
-        best = new Match(route.handler, params);
+        best = new Match(route.handler, params, route.maxBodyBytes);
         bestScore = score;
       }
     }
