@@ -16,8 +16,11 @@ public final class Decimals {
   public static final int MAX_SCALE = 12;
   /** Most digits before the decimal point of an amount. */
   public static final int MAX_INTEGER_DIGITS = 15;
-  /** Most digits, and largest exponent, of a number kept in stored JSON. */
-  public static final int MAX_STORED_DIGITS = 100;
+  /**
+   * Most digits, and largest exponent, of a number kept in stored JSON: enough for every double
+   * (1.8e308), few enough that the plain form of any such number stays under a kilobyte.
+   */
+  public static final int MAX_STORED_DIGITS = 400;
 
   private Decimals() {
   }

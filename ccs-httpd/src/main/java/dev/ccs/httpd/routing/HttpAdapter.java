@@ -35,6 +35,10 @@ public final class HttpAdapter implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAdapter.class);
   /** What a client refused because the server is saturated is told to wait. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** Most bytes of a refused request's body read (and dropped) to keep its connection. */
+  private static final long DISCARD = 64L * 1024 * 1024;
+  /** The same when the server is saturated: only what has most likely arrived already. */
+  private static final long DISCARD_WHEN_SHEDDING = 64L * 1024;
 
   private final Router router;
   private final HttpConfig config;
@@ -60,6 +64,8 @@ public final class HttpAdapter implements HttpHandler {
     final IoWatch watch;
     long reserved;
     boolean bodyRead;
+    /** The body could not be read (malformed, or its read timed out): it is not read again. */
+    boolean bodyBroken;
 
     Exchange(HttpExchange http, IoWatch watch) {
       this.http = http;
@@ -73,8 +79,8 @@ public final class HttpAdapter implements HttpHandler {
     ApiResponse response = null;
     try {
       response = respond(x);
-      if (!x.bodyRead) {
-        readEmptyBody(x);
+      if (!x.bodyRead && !x.bodyBroken) {
+        discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
       send(x, response);
     } catch (IOException e) {
@@ -204,6 +210,7 @@ public final class HttpAdapter implements HttpHandler {
         }
       }
     } catch (IOException e) {
+      x.bodyBroken = true;
       throw new UnreadableBody(e, x.watch.timedOut());
     }
     x.bodyRead = true;
@@ -211,19 +218,26 @@ public final class HttpAdapter implements HttpHandler {
   }
 
   /**
-   * A request refused before its body was read keeps its connection only if it has no body: its
-   * (empty) body is then read, which costs nothing and blocks on nothing.
+   * Reads and drops the body of a request refused before its body was read (up to {@code cap}
+   * bytes, each read under the I/O time limit), so that the client, which may still be sending it,
+   * reads the refusal instead of a connection reset; the connection then stays usable. A larger
+   * body is not read: the connection is closed after the answer.
    */
-  private static void readEmptyBody(Exchange x) {
-    Headers headers = x.http.getRequestHeaders();
-    String length = headers.getFirst("Content-Length");
-    if (headers.getFirst("Transfer-Encoding") == null && (length == null || length.trim().equals("0"))) {
-      try {
-        x.http.getRequestBody().read();
-        x.bodyRead = true;
-      } catch (IOException e) {
-        // The connection is closed anyway.
+  private static void discardBody(Exchange x, long cap) {
+    try {
+      InputStream in = WatchedStreams.input(x.http.getRequestBody(), x.watch);
+      byte[] buffer = new byte[16 * 1024];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, cap + 1 - total))) > 0) {
+        total += n;
+        if (total > cap) {
+          return;
+        }
       }
+      x.bodyRead = true;
+    } catch (IOException e) {
+      // Malformed, or the client went away: the connection is closed after the answer.
     }
   }
 

@@ -96,6 +96,23 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /**
+   * Writes {@code request} exactly as given (a malformed one, say) on a new connection and reads
+   * one answer.
+   */
+  public Response sendRaw(byte[] request) throws IOException {
+    close();
+    connect();
+    try {
+      out.write(request);
+      out.flush();
+    } catch (IOException e) {
+      throw classify(e);
+    }
+    Response head = readHead();
+    return new Response(head.status(), head.headers(), readBody(head, false));
+  }
+
+  /**
    * Sends a request and reads only the status line and headers of its answer, leaving the body (a
    * stream) to {@link #in()}; the connection is not reused afterwards.
    */
