@@ -58,6 +58,12 @@ public final class CcsHttpServer implements AutoCloseable {
    *     off: ccs runs commands on this machine, so it is never exposed to a network unprotected
    */
   public static CcsHttpServer start(Ccs ccs, String host, int port) {
+    return start(ccs, host, port, config -> ExchangeExecutor.create(config, Ticker.system()));
+  }
+
+  /** As {@link #start(Ccs, String, int)}, with the given threads (tests use the Java 17 pool on any JDK). */
+  static CcsHttpServer start(Ccs ccs, String host, int port,
+      java.util.function.Function<HttpConfig, ExchangeExecutor> threads) {
     Objects.requireNonNull(ccs, "ccs");
     InetAddress address;
     try {
@@ -73,7 +79,7 @@ public final class CcsHttpServer implements AutoCloseable {
     // Before the first server of the JVM is created: the JDK reads them once.
     JdkServerSettings.apply(http);
     Router router = routes(ccs);
-    ExchangeExecutor executor = ExchangeExecutor.create(http, Ticker.system());
+    ExchangeExecutor executor = threads.apply(http);
     IoWatchdog watchdog = new IoWatchdog(http.ioTimeout(), Ticker.system());
     HttpServer server;
     try {

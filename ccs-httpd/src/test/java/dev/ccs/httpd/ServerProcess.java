@@ -39,12 +39,24 @@ final class ServerProcess implements AutoCloseable {
 
   /** As {@link #start(CcsConfig, Path, Path)}, with exactly {@code environment} (null: this JVM's). */
   static ServerProcess start(CcsConfig config, Path configFile, Path log, java.util.Map<String, String> environment) {
+    return start(config, configFile, log, environment, Jvms.current(), List.of("-Xmx128m"));
+  }
+
+  /**
+   * As {@link #start(CcsConfig, Path, Path, java.util.Map)}, run by {@code java} with {@code jvmFlags}
+   * (the README's, say).
+   */
+  static ServerProcess start(CcsConfig config, Path configFile, Path log, java.util.Map<String, String> environment,
+      Path java, List<String> jvmFlags) {
     ConfigLoader.write(configFile, config);
     try {
       Files.deleteIfExists(log);
-      ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-          .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config",
-          configFile.toString()))
+      List<String> command = new java.util.ArrayList<>();
+      command.add(java.toString());
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config",
+          configFile.toString()));
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(log.toFile());
       if (environment != null) {
@@ -74,12 +86,43 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  int port() {
+    return port;
+  }
+
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
   long pid() {
     return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** A line of {@code /proc/<pid>/status} ({@code Threads}, {@code VmRSS}, {@code VmHWM}) as a number. */
+  long status(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new AssertionError("no " + field + " in /proc/" + process.pid() + "/status");
+  }
+
+  /** Open file descriptors of the server. */
+  long openFiles() {
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String log() {

@@ -56,6 +56,19 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A server whose handlers run on the Java 17 pool of platform threads, whatever this JVM offers. */
+  public static TestServer startPooled(CcsConfig config) {
+    Ccs ccs = Ccs.builder(config).environment(Map.of("PATH", System.getenv("PATH"), "HOME",
+        System.getProperty("user.home"))).build();
+    try {
+      return new TestServer(ccs, CcsHttpServer.start(ccs, "127.0.0.1", 0,
+          http -> dev.ccs.httpd.transport.ExchangeExecutor.pooled(http, dev.ccs.core.time.Ticker.system())));
+    } catch (RuntimeException e) {
+      ccs.close();
+      throw e;
+    }
+  }
+
   public Ccs ccs() {
     return ccs;
   }

@@ -115,7 +115,8 @@ public final class ConfigLoader {
         tq.millis("retryBackoff", d.taskQueue().retryBackoff()),
         "requeue".equals(tq.oneOf("onInterrupted", d.taskQueue().requeueInterrupted() ? "requeue" : "fail",
             List.of("requeue", "fail"))),
-        tq.integer("maxPending", d.taskQueue().maxPending(), 1, 10_000_000)), d.taskQueue());
+        tq.integer("maxPending", d.taskQueue().maxPending(), 1, 10_000_000),
+        tq.integer("maxIdempotencyKeys", d.taskQueue().maxIdempotencyKeys(), 1, 10_000_000)), d.taskQueue());
 
     ConfigSection rl = s.section("rateLimit");
     RateLimitConfig rateLimit = rl.build(() -> new RateLimitConfig(
@@ -316,6 +317,7 @@ public final class ConfigLoader {
     tq.put("retryBackoff", c.taskQueue().retryBackoff().toMillis());
     tq.put("onInterrupted", c.taskQueue().requeueInterrupted() ? "requeue" : "fail");
     tq.put("maxPending", c.taskQueue().maxPending());
+    tq.put("maxIdempotencyKeys", c.taskQueue().maxIdempotencyKeys());
     ObjectNode rl = root.putObject("rateLimit");
     rl.put("enabled", c.rateLimit().enabled());
     rl.put("windowMs", c.rateLimit().window().toMillis());

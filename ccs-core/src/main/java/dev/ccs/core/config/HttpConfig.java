@@ -14,14 +14,15 @@ import java.util.Objects;
  *     bodies get 413
  * @param maxBodyBytesInFlight request bodies held by all requests being handled at once, config
  *     {@code http.maxBodyBytesInFlight}; a request whose body does not fit gets 503
- * @param maxThreads handler threads on Java 17-20 (on 21+ every request gets a virtual thread),
- *     config {@code http.maxThreads}
- * @param maxQueuedRequests requests waiting for a handler thread when all are busy (Java 17-20),
- *     config {@code http.maxQueuedRequests}; beyond it a request is answered 503 at once
- * @param queueTimeout longest wait for a handler thread (Java 17-20), config
- *     {@code http.queueTimeout} (milliseconds); a request that waited longer is answered 503
- * @param maxConnections open connections; further clients wait in the listen backlog, config
- *     {@code http.maxConnections}
+ * @param maxThreads requests handled at once, config {@code http.maxThreads}: virtual threads on Java
+ *     21+, platform threads on 17-20 (each then costs its stack, about 120 KiB of memory)
+ * @param maxQueuedRequests requests waiting for a handler when {@code maxThreads} run, config
+ *     {@code http.maxQueuedRequests}; beyond it a request is answered 503 at once
+ * @param queueTimeout longest wait for a handler, config {@code http.queueTimeout} (milliseconds); a
+ *     request that waited longer is answered 503 then
+ * @param maxConnections open connections, config {@code http.maxConnections}: a safety limit of the
+ *     JDK's server, which closes a connection beyond it as soon as it is accepted; far above what
+ *     the other limits let clients use
  * @param requestTimeout the request line, headers and body must arrive within it, config
  *     {@code http.requestTimeout} (milliseconds, applied in whole seconds); a slower client is
  *     disconnected
@@ -43,8 +44,8 @@ public record HttpConfig(int maxBodyBytes, int maxBodyBytesInFlight, int maxThre
   /** Body limit of the endpoints that take no prompt (sessions, priorities, statuses). */
   public static final int SMALL_BODY_BYTES = 256 * 1024;
 
-  public static final HttpConfig DEFAULT = new HttpConfig(1024 * 1024, 16 * 1024 * 1024, 256, 512,
-      Duration.ofSeconds(10), 1024, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 64,
+  public static final HttpConfig DEFAULT = new HttpConfig(1024 * 1024, 16 * 1024 * 1024, 512, 512,
+      Duration.ofSeconds(10), 4096, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 64,
       16 * 1024, 8 * 1024);
 
   public HttpConfig {

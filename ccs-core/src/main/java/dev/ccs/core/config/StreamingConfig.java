@@ -9,7 +9,8 @@ import java.util.Objects;
  * {@code maxBufferedEvents} and {@code maxBufferedBytes}, and finished ones kept for reconnecting
  * clients share {@code maxRetainedBytes} (the oldest finished streams are forgotten first).
  *
- * @param heartbeat interval of the keep-alive comment, config {@code streaming.heartbeatMs}
+ * @param heartbeat interval of the keep-alive comment, config {@code streaming.heartbeatMs}; it is also
+ *     how a client that went away is noticed (the write after its close fails), within two intervals
  * @param retention how long a finished stream stays readable for reconnecting clients, config
  *     {@code streaming.retentionMs}
  * @param maxBufferedEvents events kept per stream for replay, config {@code streaming.maxBufferedEvents}
@@ -25,8 +26,8 @@ import java.util.Objects;
 public record StreamingConfig(Duration heartbeat, Duration retention, int maxBufferedEvents, int maxBufferedBytes,
     boolean cancelOnDisconnect, int maxClients, int maxRetainedBytes) {
 
-  public static final StreamingConfig DEFAULT = new StreamingConfig(Duration.ofSeconds(15), Duration.ofMinutes(10),
-      10_000, 1024 * 1024, false, 128, 16 * 1024 * 1024);
+  public static final StreamingConfig DEFAULT = new StreamingConfig(Duration.ofSeconds(5), Duration.ofMinutes(10),
+      10_000, 1024 * 1024, false, 256, 16 * 1024 * 1024);
 
   public StreamingConfig {
     Checks.positive("streaming.heartbeatMs", heartbeat);

@@ -18,12 +18,14 @@ import java.time.Duration;
  *     reason "interrupted"
  * @param maxPending tasks waiting to run (not yet started, or waiting for a retry), config
  *     {@code taskQueue.maxPending}; a submission beyond it is refused with 503 and nothing is stored
+ * @param maxIdempotencyKeys {@code Idempotency-Key}s remembered (each for 24 hours), config
+ *     {@code taskQueue.maxIdempotencyKeys}; beyond it the oldest is forgotten first
  */
 public record TaskQueueConfig(int concurrency, Duration defaultTimeout, int retries, Duration retryBackoff,
-    boolean requeueInterrupted, int maxPending) {
+    boolean requeueInterrupted, int maxPending, int maxIdempotencyKeys) {
 
   public static final TaskQueueConfig DEFAULT =
-      new TaskQueueConfig(3, Duration.ofMinutes(5), 0, Duration.ofSeconds(2), true, 1000);
+      new TaskQueueConfig(3, Duration.ofMinutes(5), 0, Duration.ofSeconds(2), true, 1000, 10_000);
 
   public TaskQueueConfig {
     Checks.range("taskQueue.concurrency", concurrency, 1, 10);
@@ -31,22 +33,25 @@ public record TaskQueueConfig(int concurrency, Duration defaultTimeout, int retr
     Checks.range("taskQueue.retries", retries, 0, 20);
     Checks.positive("taskQueue.retryBackoff", retryBackoff);
     Checks.range("taskQueue.maxPending", maxPending, 1, 10_000_000);
+    Checks.range("taskQueue.maxIdempotencyKeys", maxIdempotencyKeys, 1, 10_000_000);
   }
 
-  /** The same with the default {@code maxPending}. */
+  /** The same with the default {@code maxPending} and {@code maxIdempotencyKeys}. */
   public TaskQueueConfig(int concurrency, Duration defaultTimeout, int retries, Duration retryBackoff,
       boolean requeueInterrupted) {
-    this(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, 1000);
+    this(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, DEFAULT.maxPending,
+        DEFAULT.maxIdempotencyKeys);
   }
 
   /** A config with the given concurrency and timeout and the other defaults. */
   public static TaskQueueConfig of(int concurrency, Duration defaultTimeout) {
     return new TaskQueueConfig(concurrency, defaultTimeout, DEFAULT.retries, DEFAULT.retryBackoff,
-        DEFAULT.requeueInterrupted, DEFAULT.maxPending);
+        DEFAULT.requeueInterrupted, DEFAULT.maxPending, DEFAULT.maxIdempotencyKeys);
   }
 
   /** The same with another {@code maxPending}. */
   public TaskQueueConfig withMaxPending(int value) {
-    return new TaskQueueConfig(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, value);
+    return new TaskQueueConfig(concurrency, defaultTimeout, retries, retryBackoff, requeueInterrupted, value,
+        maxIdempotencyKeys);
   }
 }

@@ -104,6 +104,9 @@ public final class RunStream {
       status = outcome;
       finishedAt = now;
       terminalData = data;
+      // Nothing is left to cancel; the canceller holds the run (and its process's buffers), which a
+      // finished stream, kept for reconnecting clients, must not.
+      canceller = null;
       // The terminal event is never dropped: it is what every client waits for.
       add(new StreamItem(++lastId, eventName, data, true));
       changed.signalAll();

@@ -65,7 +65,6 @@ public final class TaskQueue {
   private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
   /** API statuses worth another attempt: overload, rate limit, server errors. */
   private static final Set<Integer> RETRYABLE = Set.of(429, 500, 502, 503, 504, 529);
-  private static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
   private static final Duration MAX_RETRY_WAIT = Duration.ofMinutes(5);
   private static final int MAX_INTERRUPTIONS = 3;
   private static final int MAX_WEBHOOK_URL_CHARS = 2048;
@@ -126,7 +125,7 @@ public final class TaskQueue {
   private boolean closed;
 
   private final AtomicLong sequence = new AtomicLong();
-  private final Map<String, UUID> idempotencyKeys = new HashMap<>();
+  private final IdempotencyKeys idempotencyKeys;
   private final Map<UUID, RunStream> events = new ConcurrentHashMap<>();
   private final Map<UUID, CompletableFuture<Task>> completions = new ConcurrentHashMap<>();
 
@@ -141,6 +140,7 @@ public final class TaskQueue {
     this.scheduler = scheduler;
     this.workers = workers;
     this.limits = limits;
+    this.idempotencyKeys = new IdempotencyKeys(config.taskQueue().maxIdempotencyKeys(), clock);
   }
 
   // ---------------------------------------------------------------- start and stop
@@ -152,18 +152,19 @@ public final class TaskQueue {
    */
   public void start() {
     List<Task> all = store.all();
+    all.sort(Comparator.comparingLong(Task::sequence));
     long maxSequence = 0;
-    Instant now = clock.instant();
-    for (Task task : all) {
-      maxSequence = Math.max(maxSequence, task.sequence());
-      if (task.idempotencyKey() != null && task.createdAt().plus(IDEMPOTENCY_WINDOW).isAfter(now)) {
-        idempotencyKeys.put(task.idempotencyKey(), task.id());
+    synchronized (idempotencyKeys) {
+      for (Task task : all) {
+        maxSequence = Math.max(maxSequence, task.sequence());
+        if (task.idempotencyKey() != null) {
+          idempotencyKeys.remember(task.idempotencyKey(), task.id(), task.createdAt());
+        }
       }
     }
     sequence.set(maxSequence);
     int requeued = 0;
     int failed = 0;
-    all.sort(Comparator.comparingLong(Task::sequence));
     for (Task task : all) {
       if (!task.status().terminal()) {
         sessions.restoreForTask(task.sessionId(), task.projectPath(), task.options().model(), task.createdAt());
@@ -219,17 +220,17 @@ public final class TaskQueue {
       return new Submitted(create(request, null, hash, null), true);
     }
     synchronized (idempotencyKeys) {
-      UUID earlier = idempotencyKeys.get(idempotencyKey);
-      Optional<Task> task = earlier == null ? Optional.empty() : store.get(earlier);
-      if (task.isPresent() && task.get().createdAt().plus(IDEMPOTENCY_WINDOW).isAfter(clock.instant())) {
+      Optional<UUID> earlier = idempotencyKeys.find(idempotencyKey);
+      Optional<Task> task = earlier.flatMap(store::get);
+      if (task.isPresent()) {
         if (!hash.equals(task.get().requestHash())) {
           throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
-              + "\" was already used for a different request (task " + earlier + ")");
+              + "\" was already used for a different request (task " + earlier.get() + ")");
         }
         return new Submitted(task.get(), false);
       }
       Task created = create(request, idempotencyKey, hash, null);
-      idempotencyKeys.put(idempotencyKey, created.id());
+      idempotencyKeys.remember(idempotencyKey, created.id(), created.createdAt());
       return new Submitted(created, true);
     }
   }

@@ -87,6 +87,14 @@ class TaskQueueTest {
       // Between half and all of the 10 s backoff.
       assertThat(Duration.between(clock.instant(), waiting.notBefore())).isBetween(Duration.ofSeconds(5),
           Duration.ofSeconds(10));
+      // The retry is scheduled just after its state is stored: wait for it before moving time.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (scheduler.dueTimes().stream().noneMatch(d -> d.compareTo(Duration.ofSeconds(5)) >= 0
+          && d.compareTo(Duration.ofSeconds(10)) <= 0)) {
+        assertThat(System.nanoTime()).as("the retry was never scheduled: %s", scheduler.dueTimes())
+            .isLessThan(deadline);
+        Thread.sleep(5);
+      }
 
       scheduler.advance(Duration.ofMillis(4_999));
       assertThat(fake.invocationCount()).isEqualTo(1);

@@ -35,6 +35,8 @@ public final class HttpAdapter implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAdapter.class);
   /** What a client refused because the server is saturated is told to wait. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** Size of the response writes (see {@link #send}). */
+  private static final int WRITE_SLICE = 4096;
   /** Most bytes of a refused request's body read (and dropped) to keep its connection. */
   private static final long DISCARD = 64L * 1024 * 1024;
   /** The same when the server is saturated: only what has most likely arrived already. */
@@ -73,10 +75,17 @@ public final class HttpAdapter implements HttpHandler {
     }
   }
 
+  /**
+   * Handles one exchange. When it fails on the connection (the client went away, a read or write
+   * timed out), the failure is thrown on to the JDK's server: that is the one path on which it both
+   * closes the connection and forgets it. Closing the exchange instead leaves a dead connection, with
+   * its buffers, in the server's set of connections for as long as the server runs.
+   */
   @Override
-  public void handle(HttpExchange exchange) {
+  public void handle(HttpExchange exchange) throws IOException {
     Exchange x = new Exchange(exchange, watchdog.watch());
     ApiResponse response = null;
+    IOException failure = null;
     try {
       response = respond(x);
       if (!x.bodyRead && !x.bodyBroken) {
@@ -86,19 +95,24 @@ public final class HttpAdapter implements HttpHandler {
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
+      failure = e;
     } catch (RuntimeException | Error e) {
       LOG.error("{} {}: response failed", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e);
+      failure = new IOException("response failed", e);
     } finally {
       bodies.release(x.reserved);
       if (response != null) {
         response.sent();
       }
-      x.watch.arm();
-      try {
-        exchange.close();
-      } finally {
-        x.watch.close();
+    }
+    try {
+      if (failure != null) {
+        throw failure;
       }
+      x.watch.arm();
+      exchange.close();
+    } finally {
+      x.watch.close();
     }
   }
 
@@ -255,6 +269,9 @@ public final class HttpAdapter implements HttpHandler {
     boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
     OutputStream out = WatchedStreams.output(exchange.getResponseBody(), x.watch);
     if (response.writer() != null) {
+      // A stream ends its connection: the JDK forgets a connection cleanly only when it closes it
+      // at the end of an exchange, and a stream's end is often a client that is gone already.
+      exchange.getResponseHeaders().set("Connection", "close");
       sendHeaders(x, response.status(), 0);
       try (out) {
         response.writer().write(out);
@@ -268,7 +285,11 @@ public final class HttpAdapter implements HttpHandler {
     }
     sendHeaders(x, response.status(), body.length);
     try (out) {
-      out.write(body);
+      // The JDK copies each write into a buffer of its connection that grows to twice the largest
+      // write and is kept as long as the connection: writes no larger than its first size keep it small.
+      for (int offset = 0; offset < body.length; offset += WRITE_SLICE) {
+        out.write(body, offset, Math.min(WRITE_SLICE, body.length - offset));
+      }
     }
   }
 

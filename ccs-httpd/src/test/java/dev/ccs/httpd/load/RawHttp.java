@@ -95,6 +95,14 @@ public final class RawHttp implements AutoCloseable {
     return send("POST", path, Map.of("Content-Type", "application/json"), json.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Opens a new connection and writes {@code text} on it, reading nothing (the start of a request, say). */
+  public void writeOnly(String text) throws IOException {
+    close();
+    connect();
+    out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
   /**
    * Writes {@code request} exactly as given (a malformed one, say) on a new connection and reads
    * one answer.
