@@ -12,46 +12,62 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link DeliveryStore} in memory, indexed by task, and, when given a directory, a
- * {@link RecordJournal}. A delivery is created durably (before its first attempt); the result of
- * an attempt is written at once and synced with the next durable change, so a machine crash can
- * at worst send an event again, which receivers drop by its event id.
+ * {@link DeliveryStore} over an in-memory index of {@link Head}s, by task, and, when given a
+ * directory, a {@link RecordJournal} that the deliveries themselves (their payloads and attempts)
+ * are read back from. A delivery is created durably (before its first attempt); the result of an
+ * attempt is written at once and synced with the next durable change, so a machine crash can at
+ * worst send an event again, which receivers drop by its event id. Without a directory the
+ * deliveries are kept in memory.
  */
 final class DeliveryRecords implements DeliveryStore, AutoCloseable {
 
-  private final Map<UUID, Delivery> byId = new ConcurrentHashMap<>();
+  /** What is kept in memory of a delivery: what it is found, ordered and filtered by. */
+  private record Head(UUID id, UUID taskId, String event, Instant createdAt, DeliveryStatus status) {
+    static Head of(Delivery delivery) {
+      return new Head(delivery.id(), delivery.taskId(), delivery.event(), delivery.createdAt(), delivery.status());
+    }
+  }
+
+  private static final Comparator<Head> OLDEST_FIRST = Comparator.comparing(Head::createdAt)
+      .thenComparing(Head::event);
+
+  private final Map<UUID, Head> byId = new ConcurrentHashMap<>();
   private final Map<UUID, Set<UUID>> byTask = new ConcurrentHashMap<>();
   private final RecordJournal<Delivery> journal;
+  /** The deliveries, when there is no journal to read them from. */
+  private final Map<UUID, Delivery> memory;
 
   /** @param dir where the journal is kept, or null to keep deliveries in memory only */
   DeliveryRecords(Path dir) throws IOException {
+    memory = dir == null ? new ConcurrentHashMap<>() : null;
     journal = dir == null ? null : RecordJournal.open(dir, new RecordJournal.Loader() {
       @Override
       public void put(JsonNode record) {
-        index(DeliveryJson.fromStored(record));
+        index(Head.of(DeliveryJson.fromStored(record)));
       }
 
       @Override
       public void remove(UUID id) {
         unindex(id);
       }
-    }, delivery -> Json.writeBytes(DeliveryJson.toStored(delivery)), () -> List.copyOf(byId.values()), byId::size);
+    }, delivery -> Json.writeBytes(DeliveryJson.toStored(delivery)), DeliveryJson::fromStored);
   }
 
-  private void index(Delivery delivery) {
-    byId.put(delivery.id(), delivery);
-    if (delivery.taskId() != null) {
-      byTask.computeIfAbsent(delivery.taskId(), k -> ConcurrentHashMap.newKeySet()).add(delivery.id());
+  private void index(Head head) {
+    byId.put(head.id(), head);
+    if (head.taskId() != null) {
+      byTask.computeIfAbsent(head.taskId(), k -> ConcurrentHashMap.newKeySet()).add(head.id());
     }
   }
 
   private void unindex(UUID id) {
-    Delivery removed = byId.remove(id);
+    Head removed = byId.remove(id);
     if (removed != null && removed.taskId() != null) {
       byTask.computeIfPresent(removed.taskId(), (task, ids) -> {
         ids.remove(id);
@@ -76,36 +92,35 @@ final class DeliveryRecords implements DeliveryStore, AutoCloseable {
 
   @Override
   public List<Delivery> ofTask(UUID taskId) {
-    Set<UUID> ids = byTask.getOrDefault(taskId, Set.of());
-    List<Delivery> found = new ArrayList<>();
-    for (UUID id : ids) {
-      Delivery delivery = byId.get(id);
-      if (delivery != null) {
-        found.add(delivery);
+    List<Head> heads = new ArrayList<>();
+    for (UUID id : byTask.getOrDefault(taskId, Set.of())) {
+      Head head = byId.get(id);
+      if (head != null) {
+        heads.add(head);
       }
     }
-    found.sort(Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::event));
-    return found;
+    heads.sort(OLDEST_FIRST);
+    return read(heads);
   }
 
   @Override
   public List<Delivery> pending() {
-    return byId.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING)
-        .sorted(Comparator.comparing(Delivery::createdAt)).toList();
+    return read(byId.values().stream().filter(d -> d.status() == DeliveryStatus.PENDING).sorted(OLDEST_FIRST)
+        .toList());
   }
 
   @Override
   public List<Delivery> finishedBefore(Instant cutoff, int limit) {
-    List<Delivery> found = new ArrayList<>();
-    for (Delivery delivery : byId.values()) {
-      if (delivery.status() != DeliveryStatus.PENDING && delivery.createdAt().isBefore(cutoff)) {
-        found.add(delivery);
+    List<Head> found = new ArrayList<>();
+    for (Head head : byId.values()) {
+      if (head.status() != DeliveryStatus.PENDING && head.createdAt().isBefore(cutoff)) {
+        found.add(head);
         if (found.size() >= limit) {
           break;
         }
       }
     }
-    return found;
+    return read(found);
   }
 
   @Override
@@ -114,6 +129,7 @@ final class DeliveryRecords implements DeliveryStore, AutoCloseable {
       return false;
     }
     if (journal == null) {
+      memory.remove(id);
       unindex(id);
     } else {
       journal.delete(id, () -> unindex(id), false);
@@ -121,11 +137,22 @@ final class DeliveryRecords implements DeliveryStore, AutoCloseable {
     return true;
   }
 
+  private List<Delivery> read(List<Head> heads) {
+    List<Delivery> deliveries = new ArrayList<>(heads.size());
+    for (Head head : heads) {
+      Optional<Delivery> delivery = memory != null ? Optional.ofNullable(memory.get(head.id()))
+          : journal.read(head.id());
+      delivery.ifPresent(deliveries::add);
+    }
+    return deliveries;
+  }
+
   private void write(Delivery delivery, boolean durable) {
     if (journal == null) {
-      index(delivery);
+      memory.put(delivery.id(), delivery);
+      index(Head.of(delivery));
     } else {
-      journal.put(delivery, () -> index(delivery), durable);
+      journal.put(delivery.id(), delivery, () -> index(Head.of(delivery)), durable);
     }
   }
 

@@ -16,13 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Collection;
+import java.nio.file.NoSuchFileException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * began) and {@code journal-<generation>.jsonl} (changes). A deletion is the line
  * {@code {"_deleted":"<id>"}}.
  *
+ * <p>Records are read back from the files ({@link #read}): the journal keeps in memory only where
+ * the newest line of each record is, so that what records hold (prompts, results, payloads) costs
+ * disk, not heap. Its owner keeps in memory what it lists and counts by.
+ *
  * @param <T> the record type
  */
 final class RecordJournal<T> implements AutoCloseable {
@@ -60,45 +66,52 @@ final class RecordJournal<T> implements AutoCloseable {
     void remove(UUID id);
   }
 
+  /** Where the newest line of a record is: its file (in the journal's directory), offset and length. */
+  record Location(String file, long offset, int length) {
+  }
+
   private final Path dir;
   private final Function<T, byte[]> serializer;
-  private final Supplier<Collection<T>> liveRecords;
-  private final IntSupplier liveCount;
+  private final Function<JsonNode, T> deserializer;
   private final int minLinesBeforeCompaction;
+  /** Every live record's newest line. */
+  private final Map<UUID, Location> locations = new ConcurrentHashMap<>();
+  /** Open channels for reading, by file name; closed and dropped when compaction removes the file. */
+  private final Map<String, FileChannel> readers = new ConcurrentHashMap<>();
 
   private final Object writeLock = new Object();
   private FileChannel channel;
   private long generation;
   private long linesInJournal;
+  /** Bytes in the current journal file: where the next line starts. */
+  private long journalSize;
   private final AtomicLong appended = new AtomicLong();
   private final AtomicLong forcedUpTo = new AtomicLong();
   private final Object forceLock = new Object();
   private Thread compaction;
   private boolean closed;
 
-  private RecordJournal(Path dir, Function<T, byte[]> serializer, Supplier<Collection<T>> liveRecords,
-      IntSupplier liveCount, int minLinesBeforeCompaction) {
+  private RecordJournal(Path dir, Function<T, byte[]> serializer, Function<JsonNode, T> deserializer,
+      int minLinesBeforeCompaction) {
     this.dir = dir;
     this.serializer = serializer;
-    this.liveRecords = liveRecords;
-    this.liveCount = liveCount;
+    this.deserializer = deserializer;
     this.minLinesBeforeCompaction = minLinesBeforeCompaction;
   }
 
   /**
    * Opens (or creates) the journal in {@code dir}, reading every record into {@code loader}.
    *
-   * @param liveRecords a consistent copy of the live records, for a snapshot; called while appends
-   *     are held, so it must be quick (copy references, serialize nothing)
+   * @param deserializer turns a stored line back into a record, for {@link #read}
    */
   static <T> RecordJournal<T> open(Path dir, Loader loader, Function<T, byte[]> serializer,
-      Supplier<Collection<T>> liveRecords, IntSupplier liveCount) throws IOException {
-    return open(dir, loader, serializer, liveRecords, liveCount, MIN_LINES_BEFORE_COMPACTION);
+      Function<JsonNode, T> deserializer) throws IOException {
+    return open(dir, loader, serializer, deserializer, MIN_LINES_BEFORE_COMPACTION);
   }
 
   static <T> RecordJournal<T> open(Path dir, Loader loader, Function<T, byte[]> serializer,
-      Supplier<Collection<T>> liveRecords, IntSupplier liveCount, int minLinesBeforeCompaction) throws IOException {
-    RecordJournal<T> journal = new RecordJournal<>(Files.createDirectories(dir), serializer, liveRecords, liveCount,
+      Function<JsonNode, T> deserializer, int minLinesBeforeCompaction) throws IOException {
+    RecordJournal<T> journal = new RecordJournal<>(Files.createDirectories(dir), serializer, deserializer,
         minLinesBeforeCompaction);
     journal.load(loader);
     return journal;
@@ -143,6 +156,7 @@ final class RecordJournal<T> implements AutoCloseable {
     boolean created = !Files.exists(journal(generation));
     channel = FileChannel.open(journal(generation), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
+    journalSize = channel.size();
     if (created) {
       AtomicFiles.forceDirectory(dir);
     }
@@ -174,7 +188,8 @@ final class RecordJournal<T> implements AutoCloseable {
           } else {
             line = java.util.Arrays.copyOfRange(buffer, start, i);
           }
-          if (line.length > 0 && apply(file, line, position + i, loader)) {
+          long lineStart = position + i - line.length;
+          if (line.length > 0 && apply(file, line, lineStart, loader)) {
             lines++;
           }
           start = i + 1;
@@ -198,17 +213,21 @@ final class RecordJournal<T> implements AutoCloseable {
     return lines;
   }
 
-  private static boolean apply(Path file, byte[] line, long end, Loader loader) {
+  private boolean apply(Path file, byte[] line, long start, Loader loader) {
     try {
       JsonNode node = Json.mapper().readTree(line);
       if (node.hasNonNull(DELETED)) {
-        loader.remove(UUID.fromString(node.get(DELETED).asText()));
+        UUID id = UUID.fromString(node.get(DELETED).asText());
+        locations.remove(id);
+        loader.remove(id);
       } else {
+        UUID id = UUID.fromString(node.path("id").asText());
         loader.put(node);
+        locations.put(id, new Location(file.getFileName().toString(), start, line.length));
       }
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.warn("{}: skipped an unreadable record ending at byte {}: {}", file, end, e.getMessage());
+      LOG.warn("{}: skipped an unreadable record starting at byte {}: {}", file, start, e.getMessage());
       return false;
     }
   }
@@ -217,22 +236,24 @@ final class RecordJournal<T> implements AutoCloseable {
    * Appends one record, then applies the change to memory while appends are held (so a snapshot
    * always matches the journal); with {@code durable} returns only once it is on disk.
    */
-  void put(T record, Runnable apply, boolean durable) {
-    append(serializer.apply(record), apply, durable);
+  void put(UUID id, T record, Runnable apply, boolean durable) {
+    append(id, serializer.apply(record), false, apply, durable);
   }
 
   /** Appends a deletion; see {@link #put}. */
   void delete(UUID id, Runnable apply, boolean durable) {
-    append(Json.object().put(DELETED, id.toString()).toString().getBytes(StandardCharsets.UTF_8), apply, durable);
+    append(id, Json.object().put(DELETED, id.toString()).toString().getBytes(StandardCharsets.UTF_8), true, apply,
+        durable);
   }
 
-  private void append(byte[] json, Runnable apply, boolean durable) {
+  private void append(UUID id, byte[] json, boolean deletion, Runnable apply, boolean durable) {
     ByteBuffer buffer = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
     long end;
     synchronized (writeLock) {
       if (closed) {
         throw new StoreException("the journal in " + dir + " is closed");
       }
+      long start = journalSize;
       try {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
@@ -240,14 +261,76 @@ final class RecordJournal<T> implements AutoCloseable {
       } catch (IOException e) {
         throw new StoreException("cannot write to " + journal(generation) + ": " + e.getMessage(), e);
       }
+      journalSize += json.length + 1L;
       end = appended.addAndGet(json.length + 1L);
       linesInJournal++;
+      if (deletion) {
+        locations.remove(id);
+      } else {
+        locations.put(id, new Location(journal(generation).getFileName().toString(), start, json.length));
+      }
       apply.run();
       maybeCompact();
     }
     if (durable) {
       forceUpTo(end);
     }
+  }
+
+  /** Records kept (not deleted). */
+  int size() {
+    return locations.size();
+  }
+
+  /**
+   * The newest version of a record, read from its file; empty when there is none (or it was deleted
+   * meanwhile).
+   *
+   * @throws StoreException when the file cannot be read
+   */
+  Optional<T> read(UUID id) {
+    IOException last = null;
+    // A compaction may move the record and remove its old file between the look-up and the read.
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Location location = locations.get(id);
+      if (location == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(deserializer.apply(Json.mapper().readTree(bytes(location))));
+      } catch (NoSuchFileException | ClosedChannelException e) {
+        last = e;
+      } catch (IOException e) {
+        throw new StoreException("cannot read record " + id + " from " + location.file() + ": " + e.getMessage(), e);
+      }
+    }
+    throw new StoreException("cannot read record " + id + " in " + dir + ": " + last, last);
+  }
+
+  private byte[] bytes(Location location) throws IOException {
+    FileChannel reader = readers.get(location.file());
+    if (reader == null) {
+      FileChannel opened = FileChannel.open(dir.resolve(location.file()), StandardOpenOption.READ);
+      reader = readers.putIfAbsent(location.file(), opened);
+      if (reader == null) {
+        reader = opened;
+      } else {
+        opened.close();
+      }
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(location.length());
+    try {
+      while (buffer.hasRemaining()) {
+        if (reader.read(buffer, location.offset() + buffer.position()) < 0) {
+          throw new IOException("unexpected end of " + location.file() + " at byte " + location.offset());
+        }
+      }
+    } catch (ClosedChannelException e) {
+      // Closed by a compaction that removed the file, or by an interrupt of a reading thread.
+      readers.remove(location.file(), reader);
+      throw e;
+    }
+    return buffer.array();
   }
 
   /** Group commit: one sync covers every append made before it, so concurrent writers share it. */
@@ -276,7 +359,7 @@ final class RecordJournal<T> implements AutoCloseable {
   /** Called with appends held: starts a compaction when the journal has grown enough. */
   private void maybeCompact() {
     if (compaction != null || closed
-        || linesInJournal < Math.max(minLinesBeforeCompaction, 2L * liveCount.getAsInt())) {
+        || linesInJournal < Math.max(minLinesBeforeCompaction, 2L * locations.size())) {
       return;
     }
     long next = generation + 1;
@@ -295,20 +378,31 @@ final class RecordJournal<T> implements AutoCloseable {
     long previous = generation;
     generation = next;
     linesInJournal = 0;
-    Collection<T> records = liveRecords.get();
-    compaction = new Thread(() -> writeSnapshot(next, previous, records), "ccs-journal-compaction");
+    journalSize = 0;
+    // Where every live record was when this journal began: what the snapshot is made of.
+    Map<UUID, Location> live = new HashMap<>(locations);
+    compaction = new Thread(() -> writeSnapshot(next, previous, live), "ccs-journal-compaction");
     compaction.setDaemon(true);
     compaction.start();
   }
 
-  /** Writes the snapshot that starts {@code next}, then removes the files it replaces. */
-  private void writeSnapshot(long next, long previous, Collection<T> records) {
+  /**
+   * Writes the snapshot that starts {@code next} (each record copied from where it was), points the
+   * records that did not change since at their place in it, then removes the files it replaces.
+   */
+  private void writeSnapshot(long next, long previous, Map<UUID, Location> live) {
     Path tmp = dir.resolve(".snapshot-" + next + ".jsonl.tmp");
+    String name = snapshot(next).getFileName().toString();
+    Map<UUID, Location> moved = new HashMap<>();
     try {
       try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        for (T record : records) {
-          out.write(serializer.apply(record));
+        long offset = 0;
+        for (Map.Entry<UUID, Location> entry : live.entrySet()) {
+          byte[] line = bytes(entry.getValue());
+          out.write(line);
           out.write('\n');
+          moved.put(entry.getKey(), new Location(name, offset, line.length));
+          offset += line.length + 1L;
         }
       }
       try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -316,12 +410,14 @@ final class RecordJournal<T> implements AutoCloseable {
       }
       Files.move(tmp, snapshot(next), StandardCopyOption.ATOMIC_MOVE);
       AtomicFiles.forceDirectory(dir);
+      // A record changed or deleted since keeps its newer place; the others now live in the snapshot.
+      moved.forEach((id, location) -> locations.replace(id, live.get(id), location));
       for (long g = previous; g >= 0 && (Files.exists(journal(g)) || Files.exists(snapshot(g))); g--) {
-        Files.deleteIfExists(journal(g));
-        Files.deleteIfExists(snapshot(g));
+        remove(journal(g));
+        remove(snapshot(g));
       }
       AtomicFiles.forceDirectory(dir);
-      LOG.debug("compacted {}: {} records in snapshot {}", dir, records.size(), next);
+      LOG.debug("compacted {}: {} records in snapshot {}", dir, live.size(), next);
     } catch (IOException | RuntimeException e) {
       LOG.warn("compaction of {} failed (the journals stay and are read at the next start): {}", dir, e.toString());
       try {
@@ -334,6 +430,14 @@ final class RecordJournal<T> implements AutoCloseable {
         compaction = null;
       }
     }
+  }
+
+  private void remove(Path file) throws IOException {
+    FileChannel reader = readers.remove(file.getFileName().toString());
+    if (reader != null) {
+      reader.close();
+    }
+    Files.deleteIfExists(file);
   }
 
   private Path journal(long g) {
@@ -370,5 +474,13 @@ final class RecordJournal<T> implements AutoCloseable {
         LOG.warn("cannot close the journal in {}: {}", dir, e.getMessage());
       }
     }
+    for (FileChannel reader : readers.values()) {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+    readers.clear();
   }
 }

@@ -1,7 +1,6 @@
 package dev.ccs.core.store;
 
 import dev.ccs.core.money.Usd;
-import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -17,10 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
- * Tasks in memory, newest first, with a set per status and running counts; changes to one task
- * are serialised by the caller.
+ * Task heads in memory, newest first, with a set per status and running counts; changes to one
+ * task are serialised by the caller.
  */
 final class TaskIndex {
 
@@ -30,7 +30,7 @@ final class TaskIndex {
   private static final Comparator<Key> NEWEST_FIRST = Comparator.comparing(Key::createdAt).reversed()
       .thenComparing(Comparator.comparingLong(Key::sequence).reversed()).thenComparing(Key::id);
 
-  private final Map<UUID, Task> byId = new ConcurrentHashMap<>();
+  private final Map<UUID, TaskHead> byId = new ConcurrentHashMap<>();
   private final NavigableSet<Key> all = new ConcurrentSkipListSet<>(NEWEST_FIRST);
   private final Map<TaskStatus, NavigableSet<Key>> byStatus = new EnumMap<>(TaskStatus.class);
   // ConcurrentSkipListSet.size() walks the set: the counts are kept beside it.
@@ -45,16 +45,16 @@ final class TaskIndex {
     }
   }
 
-  private static Key key(Task task) {
+  private static Key key(TaskHead task) {
     return new Key(task.createdAt(), task.sequence(), task.id());
   }
 
-  Optional<Task> get(UUID id) {
+  Optional<TaskHead> get(UUID id) {
     return Optional.ofNullable(byId.get(id));
   }
 
-  void put(Task task) {
-    Task previous = byId.put(task.id(), task);
+  void put(TaskHead task) {
+    TaskHead previous = byId.put(task.id(), task);
     Key key = key(task);
     all.add(key);
     byStatus.get(task.status()).add(key);
@@ -65,7 +65,7 @@ final class TaskIndex {
     count(task, 1);
   }
 
-  private void count(Task task, int sign) {
+  private void count(TaskHead task, int sign) {
     if (task == null) {
       return;
     }
@@ -93,7 +93,7 @@ final class TaskIndex {
   }
 
   void remove(UUID id) {
-    Task previous = byId.remove(id);
+    TaskHead previous = byId.remove(id);
     if (previous != null) {
       all.remove(key(previous));
       byStatus.get(previous.status()).remove(key(previous));
@@ -101,12 +101,13 @@ final class TaskIndex {
     }
   }
 
-  List<Task> list(TaskStatus status, int limit) {
-    List<Task> found = new ArrayList<>();
+  /** Ids of tasks, newest first, optionally of one status, that pass {@code test}. */
+  List<UUID> list(TaskStatus status, Predicate<TaskHead> test, int limit) {
+    List<UUID> found = new ArrayList<>();
     for (Key key : status == null ? all : byStatus.get(status)) {
-      Task task = byId.get(key.id());
-      if (task != null && (status == null || task.status() == status)) {
-        found.add(task);
+      TaskHead task = byId.get(key.id());
+      if (task != null && (status == null || task.status() == status) && test.test(task)) {
+        found.add(task.id());
         if (found.size() >= limit) {
           break;
         }
@@ -115,19 +116,25 @@ final class TaskIndex {
     return found;
   }
 
+  /** Ids of every task that passes {@code test}, in submission order. */
+  List<UUID> select(Predicate<TaskHead> test) {
+    return byId.values().stream().filter(test).sorted(Comparator.comparingLong(TaskHead::sequence))
+        .map(TaskHead::id).toList();
+  }
+
+  long maxSequence() {
+    return byId.values().stream().mapToLong(TaskHead::sequence).max().orElse(0);
+  }
+
   int size() {
     return byId.size();
   }
 
-  List<Task> all() {
-    return new ArrayList<>(byId.values());
-  }
-
-  List<Task> finishedBefore(Instant cutoff, int limit) {
-    List<Task> found = new ArrayList<>();
-    for (Task task : byId.values()) {
+  List<UUID> finishedBefore(Instant cutoff, int limit) {
+    List<UUID> found = new ArrayList<>();
+    for (TaskHead task : byId.values()) {
       if (task.status().terminal() && task.completedAt() != null && task.completedAt().isBefore(cutoff)) {
-        found.add(task);
+        found.add(task.id());
         if (found.size() >= limit) {
           break;
         }

@@ -9,33 +9,41 @@ import dev.ccs.core.task.TaskStatus;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link TaskStore} over an in-memory index and, when given a directory, a {@link RecordJournal}:
- * a change is one appended line and (when durable) one sync shared with concurrent writers.
+ * {@link TaskStore} over an in-memory index of {@link TaskHead}s and, when given a directory, a
+ * {@link RecordJournal}: a change is one appended line and (when durable) one sync shared with
+ * concurrent writers, and a task is read back from the journal, so its prompt and result take no
+ * heap. Without a directory the tasks themselves are kept in memory.
  */
 final class TaskRecords implements TaskStore, AutoCloseable {
 
   private final TaskIndex index = new TaskIndex();
   private final Object[] locks = Locks.stripes();
   private final RecordJournal<Task> journal;
+  /** The tasks, when there is no journal to read them from. */
+  private final Map<UUID, Task> memory;
 
   /** @param dir where the journal is kept, or null to keep tasks in memory only */
   TaskRecords(Path dir) throws IOException {
+    memory = dir == null ? new ConcurrentHashMap<>() : null;
     journal = dir == null ? null : RecordJournal.open(dir, new RecordJournal.Loader() {
       @Override
       public void put(JsonNode record) {
-        index.put(TaskJson.fromStored(record));
+        index.put(TaskHead.of(TaskJson.fromStored(record)));
       }
 
       @Override
       public void remove(UUID id) {
         index.remove(id);
       }
-    }, task -> Json.writeBytes(TaskJson.toStored(task)), index::all, index::size);
+    }, task -> Json.writeBytes(TaskJson.toStored(task)), TaskJson::fromStored);
   }
 
   @Override
@@ -52,13 +60,17 @@ final class TaskRecords implements TaskStore, AutoCloseable {
 
   @Override
   public Optional<Task> get(UUID id) {
-    return index.get(id);
+    return index.get(id).isPresent() ? read(id) : Optional.empty();
+  }
+
+  private Optional<Task> read(UUID id) {
+    return memory != null ? Optional.ofNullable(memory.get(id)) : journal.read(id);
   }
 
   @Override
   public Task update(Task task, boolean durable) {
     synchronized (Locks.of(locks, task.id())) {
-      Task current = index.get(task.id()).orElseThrow(() -> new CcsException.NotFound("Task not found"));
+      TaskHead current = index.get(task.id()).orElseThrow(() -> new CcsException.NotFound("Task not found"));
       if (current.version() != task.version()) {
         throw new StaleVersionException("task " + task.id() + " changed concurrently (version " + current.version()
             + ", expected " + task.version() + ")");
@@ -72,11 +84,11 @@ final class TaskRecords implements TaskStore, AutoCloseable {
   @Override
   public boolean delete(UUID id) {
     synchronized (Locks.of(locks, id)) {
-      boolean existed = index.get(id).isPresent();
-      if (!existed) {
+      if (index.get(id).isEmpty()) {
         return false;
       }
       if (journal == null) {
+        memory.remove(id);
         index.remove(id);
       } else {
         journal.delete(id, () -> index.remove(id), true);
@@ -87,12 +99,32 @@ final class TaskRecords implements TaskStore, AutoCloseable {
 
   @Override
   public List<Task> list(TaskStatus status, int limit) {
-    return index.list(status, limit);
+    return read(index.list(status, task -> true, limit));
   }
 
   @Override
   public List<Task> all() {
-    return index.all();
+    return read(index.select(task -> true));
+  }
+
+  @Override
+  public List<Task> unfinished() {
+    return read(index.select(task -> !task.status().terminal()));
+  }
+
+  @Override
+  public List<Task> withIdempotencyKeySince(Instant since) {
+    return read(index.select(task -> task.idempotencyKey() != null && !task.createdAt().isBefore(since)));
+  }
+
+  @Override
+  public List<Task> deadLetters(int limit) {
+    return read(index.list(TaskStatus.FAILED, TaskHead::deadLetter, limit));
+  }
+
+  @Override
+  public long maxSequence() {
+    return index.maxSequence();
   }
 
   @Override
@@ -102,14 +134,24 @@ final class TaskRecords implements TaskStore, AutoCloseable {
 
   @Override
   public List<Task> finishedBefore(Instant cutoff, int limit) {
-    return index.finishedBefore(cutoff, limit);
+    return read(index.finishedBefore(cutoff, limit));
+  }
+
+  /** The tasks of {@code ids} that still exist, in that order. */
+  private List<Task> read(List<UUID> ids) {
+    List<Task> tasks = new ArrayList<>(ids.size());
+    for (UUID id : ids) {
+      read(id).ifPresent(tasks::add);
+    }
+    return tasks;
   }
 
   private void write(Task task, boolean durable) {
     if (journal == null) {
-      index.put(task);
+      memory.put(task.id(), task);
+      index.put(TaskHead.of(task));
     } else {
-      journal.put(task, () -> index.put(task), durable);
+      journal.put(task.id(), task, () -> index.put(TaskHead.of(task)), durable);
     }
   }
 

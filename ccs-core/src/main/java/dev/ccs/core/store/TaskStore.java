@@ -38,8 +38,20 @@ public interface TaskStore {
   /** Tasks, newest first, optionally of one status. */
   List<Task> list(TaskStatus status, int limit);
 
-  /** Every task (for recovery at start). */
+  /** Every task. */
   List<Task> all();
+
+  /** Tasks not finished (waiting or running), in submission order: what a start takes up again. */
+  List<Task> unfinished();
+
+  /** Tasks with an idempotency key created at or after {@code since}, in submission order. */
+  List<Task> withIdempotencyKeySince(Instant since);
+
+  /** Failed tasks that exhausted their retries, newest first. */
+  List<Task> deadLetters(int limit);
+
+  /** The highest submission sequence stored, 0 when none. */
+  long maxSequence();
 
   /** Counts over every task; cheap (kept as tasks change), for the queue's status. */
   TaskSummary summary();

@@ -151,21 +151,15 @@ public final class TaskQueue {
    * after the previous server's leftover processes have been ended.
    */
   public void start() {
-    List<Task> all = store.all();
-    all.sort(Comparator.comparingLong(Task::sequence));
-    long maxSequence = 0;
     synchronized (idempotencyKeys) {
-      for (Task task : all) {
-        maxSequence = Math.max(maxSequence, task.sequence());
-        if (task.idempotencyKey() != null) {
-          idempotencyKeys.remember(task.idempotencyKey(), task.id(), task.createdAt());
-        }
+      for (Task task : store.withIdempotencyKeySince(clock.instant().minus(IdempotencyKeys.WINDOW))) {
+        idempotencyKeys.remember(task.idempotencyKey(), task.id(), task.createdAt());
       }
     }
-    sequence.set(maxSequence);
+    sequence.set(store.maxSequence());
     int requeued = 0;
     int failed = 0;
-    for (Task task : all) {
+    for (Task task : store.unfinished()) {
       if (!task.status().terminal()) {
         sessions.restoreForTask(task.sessionId(), task.projectPath(), task.options().model(), task.createdAt());
       }
@@ -677,7 +671,7 @@ public final class TaskQueue {
 
   /** Tasks that failed for good after their retries, newest first. */
   public List<Task> deadLetters(int limit) {
-    return store.list(TaskStatus.FAILED, Integer.MAX_VALUE).stream().filter(Task::deadLetter).limit(limit).toList();
+    return store.deadLetters(limit);
   }
 
   public QueueStatus status() {

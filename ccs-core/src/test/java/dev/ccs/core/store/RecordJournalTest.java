@@ -46,12 +46,12 @@ class RecordJournalTest {
           values.remove(id);
         }
       }, e -> Json.object().put("id", e.getKey().toString()).put("value", e.getValue()).toString()
-          .getBytes(StandardCharsets.UTF_8), () -> List.copyOf(values.entrySet().stream()
-          .map(e -> Map.entry(e.getKey(), e.getValue())).toList()), values::size, minLines);
+          .getBytes(StandardCharsets.UTF_8),
+          node -> Map.entry(UUID.fromString(node.get("id").asText()), node.get("value").asInt()), minLines);
     }
 
     void put(UUID id, int value, boolean durable) {
-      journal.put(Map.entry(id, value), () -> values.put(id, value), durable);
+      journal.put(id, Map.entry(id, value), () -> values.put(id, value), durable);
     }
 
     void delete(UUID id) {
@@ -150,6 +150,56 @@ class RecordJournalTest {
     assertThat(files()).doesNotContain(".snapshot-2.jsonl.tmp");
     try (Counters again = new Counters(dir, 1000)) {
       assertThat(again.values).containsExactly(Map.entry(a, 8));
+    }
+  }
+
+  @Test
+  void recordsAreReadBackFromTheFilesWhileCompactionsMoveThem() throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(UUID.randomUUID());
+    }
+    ExecutorService readers = Executors.newFixedThreadPool(2);
+    try (Counters counters = new Counters(dir, 50)) {
+      java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+      List<Future<?>> checks = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        checks.add(readers.submit(() -> {
+          while (writing.get()) {
+            for (UUID id : ids) {
+              Integer known = counters.values.get(id);
+              // What the file holds is never older than what was in memory just before.
+              counters.journal.read(id).ifPresent(read -> assertThat(read.getValue())
+                  .isGreaterThanOrEqualTo(known == null ? 0 : known));
+              reads.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      for (int round = 0; round < 200; round++) {
+        for (UUID id : ids) {
+          counters.put(id, round, false);
+        }
+      }
+      writing.set(false);
+      for (Future<?> check : checks) {
+        check.get();
+      }
+      assertThat(reads.get()).isPositive();
+      for (UUID id : ids) {
+        assertThat(counters.journal.read(id)).contains(Map.entry(id, 199));
+      }
+      counters.delete(ids.get(0));
+      assertThat(counters.journal.read(ids.get(0))).isEmpty();
+      assertThat(counters.journal.size()).isEqualTo(19);
+    } finally {
+      readers.shutdown();
+    }
+    assertThat(files()).anyMatch(f -> f.startsWith("snapshot-"));
+    try (Counters reopened = new Counters(dir, 50)) {
+      assertThat(reopened.journal.read(ids.get(1))).contains(Map.entry(ids.get(1), 199));
     }
   }
 
