@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -15,5 +15,6 @@ case "$which" in
   store) java -cp ccs-httpd/target/ccs-httpd.jar bench/StoreBench.java "$@" ;;
   queue) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp ccs-httpd/target/ccs-httpd.jar bench/QueueBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue)" >&2; exit 2 ;;
+  heap) java bench/HeapBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap)" >&2; exit 2 ;;
 esac

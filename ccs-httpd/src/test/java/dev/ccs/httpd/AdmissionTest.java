@@ -174,13 +174,14 @@ class AdmissionTest {
 
   @Test
   void bodiesBeyondTheInFlightBudgetWaitForNothingAndAreRefused() throws Exception {
-    server = TestServer.start(config(b -> b.http(HttpConfig.DEFAULT.toBuilder().maxBodyBytes(64 * 1024)
+    server = TestServer.start(config(b -> b.http(HttpConfig.DEFAULT.toBuilder().maxBodyBytes(96 * 1024)
         .maxBodyBytesInFlight(100 * 1024).build())));
-    // A client that sends the headers of a 64 kB body and then nothing holds 64 kB of the budget.
+    // A client that has sent 64 kB of a body and then stops holds 64 kB of the budget (one that
+    // has sent nothing yet holds only its first buffer).
     try (RawHttp slow = new RawHttp(server.port(), 5_000)) {
       slow.writeOnly("POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
-          + 64 * 1024 + "\r\n\r\n{\"prompt\":\"");
-      Thread.sleep(300);
+          + (90 * 1024) + "\r\n\r\n{\"prompt\":\"" + "y".repeat(64 * 1024));
+      Thread.sleep(500);
       String body = "{\"prompt\":\"" + "x".repeat(40 * 1024) + "\"}";
       assertRetryLater(server.post("/api/messages", body), 503, "server_busy");
       assertThat(server.post("/api/messages", "{\"prompt\":\"small\"}").status()).isEqualTo(200);

@@ -34,7 +34,7 @@ public record ExecutionConfig(Duration timeout, Duration killGracePeriod, Intege
     int maxWaitingTurnsPerSession, int maxOutputLineBytes) {
 
   public static final ExecutionConfig DEFAULT = new ExecutionConfig(Duration.ofMinutes(5), Duration.ofSeconds(5),
-      null, true, Map.of(), 16, 64, Duration.ofSeconds(30), 32, 8 * 1024 * 1024);
+      null, true, Map.of(), 16, 64, Duration.ofSeconds(30), 32, 4 * 1024 * 1024);
 
   /** A config with the given limits and the other defaults. */
   public static ExecutionConfig of(Duration timeout, Duration killGracePeriod) {

@@ -44,13 +44,17 @@ public record HttpConfig(int maxBodyBytes, int maxBodyBytesInFlight, int maxThre
   /** Body limit of the endpoints that take no prompt (sessions, priorities, statuses). */
   public static final int SMALL_BODY_BYTES = 256 * 1024;
 
-  public static final HttpConfig DEFAULT = new HttpConfig(1024 * 1024, 16 * 1024 * 1024, 512, 512,
+  public static final HttpConfig DEFAULT = new HttpConfig(1024 * 1024, 8 * 1024 * 1024, 512, 512,
       Duration.ofSeconds(10), 4096, Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(30), 64,
       16 * 1024, 8 * 1024);
 
   public HttpConfig {
     Checks.range("http.maxBodyBytes", maxBodyBytes, 1024, Integer.MAX_VALUE);
     Checks.range("http.maxBodyBytesInFlight", maxBodyBytesInFlight, 1024, Integer.MAX_VALUE);
+    if (maxBodyBytesInFlight < maxBodyBytes) {
+      throw new IllegalArgumentException("\"http.maxBodyBytesInFlight\" is " + maxBodyBytesInFlight
+          + "; allowed: at least http.maxBodyBytes (" + maxBodyBytes + "), or no large request could ever be read");
+    }
     Checks.range("http.maxThreads", maxThreads, 2, 10_000);
     Checks.range("http.maxQueuedRequests", maxQueuedRequests, 0, 1_000_000);
     Checks.positive("http.queueTimeout", queueTimeout);

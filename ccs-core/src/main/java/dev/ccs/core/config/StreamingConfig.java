@@ -27,7 +27,7 @@ public record StreamingConfig(Duration heartbeat, Duration retention, int maxBuf
     boolean cancelOnDisconnect, int maxClients, int maxRetainedBytes) {
 
   public static final StreamingConfig DEFAULT = new StreamingConfig(Duration.ofSeconds(5), Duration.ofMinutes(10),
-      10_000, 1024 * 1024, false, 256, 16 * 1024 * 1024);
+      10_000, 256 * 1024, false, 256, 8 * 1024 * 1024);
 
   public StreamingConfig {
     Checks.positive("streaming.heartbeatMs", heartbeat);

@@ -10,7 +10,8 @@ import dev.ccs.core.protocol.SystemInit;
 import dev.ccs.core.time.Cancellable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class ClaudeRun {
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeRun.class);
   /** Prompts up to this size fit in a pipe buffer (64 KiB on Linux) and are written inline. */
   private static final int INLINE_PROMPT_BYTES = 48 * 1024;
+  /** Characters of the prompt encoded at a time. */
+  private static final int PROMPT_SLICE = 8 * 1024;
   /** How often a live run checks whether its process has exited while its pipes stay open. */
   private static final Duration EXIT_POLL = Duration.ofSeconds(1);
 
@@ -253,16 +256,21 @@ public final class ClaudeRun {
   }
 
   private void writePrompt(LaunchedProcess launched) {
-    byte[] prompt = request.prompt().getBytes(StandardCharsets.UTF_8);
+    String prompt = request.prompt();
+    // Encoded as it is written (no copy of a large prompt in bytes).
     Runnable write = () -> {
-      try (OutputStream stdin = launched.stdin()) {
-        stdin.write(prompt);
+      try (Writer stdin = new OutputStreamWriter(launched.stdin(), StandardCharsets.UTF_8)) {
+        // In slices: the JDK's encoder copies a written string into a char array of its length.
+        for (int i = 0; i < prompt.length(); i += PROMPT_SLICE) {
+          stdin.write(prompt, i, Math.min(PROMPT_SLICE, prompt.length() - i));
+        }
       } catch (IOException e) {
         // The CLI exited without reading its input (a usage error); its output says why.
         LOG.debug("stdin of pid {} closed early: {}", launched.pid(), e.toString());
       }
     };
-    if (prompt.length <= INLINE_PROMPT_BYTES) {
+    // A prompt that fits in the pipe's buffer (64 KiB on Linux) is written inline.
+    if ((long) prompt.length() * 3 <= INLINE_PROMPT_BYTES) {
       write.run();
     } else {
       executor.ioThreads().execute(write);

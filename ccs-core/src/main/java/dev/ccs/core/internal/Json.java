@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,6 +30,15 @@ public final class Json {
    */
   private static final int MAX_STRING_LENGTH = 256 * 1024 * 1024;
 
+  /**
+   * Jackson's buffers, shared by every parser and generator: a small bounded pool rather than one
+   * set kept per thread (hundreds of handler threads on Java 17, each keeping buffers as large as
+   * the longest string it handled; and on 21+ virtual threads, which a per-thread pool does not
+   * serve at all). Never call {@code JsonNode.toString()}: it goes through Jackson's own mapper
+   * and its per-thread buffers; {@link #write} is the way.
+   */
+  private static final RecyclerPool<BufferRecycler> BUFFERS = JsonRecyclerPools.newBoundedPool(8);
+
   private static final JsonMapper MAPPER =
       mapper(StreamReadConstraints.builder().maxStringLength(MAX_STRING_LENGTH).build());
 
@@ -39,7 +51,7 @@ public final class Json {
 
   /** A mapper configured as {@link #mapper()}, with other limits for what it reads. */
   public static JsonMapper mapper(StreamReadConstraints constraints) {
-    JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
+    JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).recyclerPool(BUFFERS).build();
     return JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

@@ -404,7 +404,7 @@ public final class SessionManager {
       done.put("cost_usd", turn.costUsd());
       done.put("result", outcome.result().result());
       done.put("num_turns", outcome.result().numTurns());
-      streams.finish(stream, StreamStatus.COMPLETED, "done", done.toString());
+      streams.finish(stream, StreamStatus.COMPLETED, "done", Json.write(done));
       return;
     }
     StreamStatus status = outcome.status() == RunStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED;
@@ -426,7 +426,7 @@ public final class SessionManager {
     if (details != null) {
       error.set("details", details);
     }
-    return error.toString();
+    return Json.write(error);
   }
 
   /** The prompt and options of a turn, against the limits; before anything is stored. */

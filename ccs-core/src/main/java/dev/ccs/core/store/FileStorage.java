@@ -151,7 +151,7 @@ public final class FileStorage implements Storage {
       Session stored = checkedNext(updated);
       List<String> lines = new ArrayList<>();
       for (StoredMessage message : turnMessages) {
-        lines.add(SessionJson.toJson(message).toString());
+        lines.add(Json.write(SessionJson.toJson(message)));
       }
       ObjectNode snapshot = Json.object();
       snapshot.set(SNAPSHOT, SessionJson.toJson(stored));
@@ -417,7 +417,7 @@ public final class FileStorage implements Storage {
     public void append(UUID sessionId, List<StoredMessage> toAppend, boolean durable) {
       List<String> lines = new ArrayList<>();
       for (StoredMessage message : toAppend) {
-        lines.add(SessionJson.toJson(message).toString());
+        lines.add(Json.write(SessionJson.toJson(message)));
       }
       synchronized (Locks.of(locks, sessionId)) {
         appendToLog(sessionId, lines, durable);

@@ -85,6 +85,8 @@ final class RecordJournal<T> implements AutoCloseable {
   private long linesInJournal;
   /** Bytes in the current journal file: where the next line starts. */
   private long journalSize;
+  /** The current journal file's name, one string shared by the locations in it. */
+  private String journalName;
   private final AtomicLong appended = new AtomicLong();
   private final AtomicLong forcedUpTo = new AtomicLong();
   private final Object forceLock = new Object();
@@ -157,6 +159,7 @@ final class RecordJournal<T> implements AutoCloseable {
     channel = FileChannel.open(journal(generation), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     journalSize = channel.size();
+    journalName = journal(generation).getFileName().toString();
     if (created) {
       AtomicFiles.forceDirectory(dir);
     }
@@ -172,6 +175,7 @@ final class RecordJournal<T> implements AutoCloseable {
     long position = 0; // of buffer[0] in the file
     ByteArrayOutputStream partial = new ByteArrayOutputStream(); // a line spanning two reads
     byte[] buffer = new byte[1 << 16];
+    String name = file.getFileName().toString();
     try (InputStream in = Files.newInputStream(file)) {
       int n;
       while ((n = in.read(buffer)) != -1) {
@@ -189,7 +193,7 @@ final class RecordJournal<T> implements AutoCloseable {
             line = java.util.Arrays.copyOfRange(buffer, start, i);
           }
           long lineStart = position + i - line.length;
-          if (line.length > 0 && apply(file, line, lineStart, loader)) {
+          if (line.length > 0 && apply(file, name, line, lineStart, loader)) {
             lines++;
           }
           start = i + 1;
@@ -213,7 +217,7 @@ final class RecordJournal<T> implements AutoCloseable {
     return lines;
   }
 
-  private boolean apply(Path file, byte[] line, long start, Loader loader) {
+  private boolean apply(Path file, String name, byte[] line, long start, Loader loader) {
     try {
       JsonNode node = Json.mapper().readTree(line);
       if (node.hasNonNull(DELETED)) {
@@ -223,7 +227,7 @@ final class RecordJournal<T> implements AutoCloseable {
       } else {
         UUID id = UUID.fromString(node.path("id").asText());
         loader.put(node);
-        locations.put(id, new Location(file.getFileName().toString(), start, line.length));
+        locations.put(id, new Location(name, start, line.length));
       }
       return true;
     } catch (IOException | RuntimeException e) {
@@ -242,7 +246,7 @@ final class RecordJournal<T> implements AutoCloseable {
 
   /** Appends a deletion; see {@link #put}. */
   void delete(UUID id, Runnable apply, boolean durable) {
-    append(id, Json.object().put(DELETED, id.toString()).toString().getBytes(StandardCharsets.UTF_8), true, apply,
+    append(id, Json.writeBytes(Json.object().put(DELETED, id.toString())), true, apply,
         durable);
   }
 
@@ -267,7 +271,7 @@ final class RecordJournal<T> implements AutoCloseable {
       if (deletion) {
         locations.remove(id);
       } else {
-        locations.put(id, new Location(journal(generation).getFileName().toString(), start, json.length));
+        locations.put(id, new Location(journalName, start, json.length));
       }
       apply.run();
       maybeCompact();
@@ -379,6 +383,7 @@ final class RecordJournal<T> implements AutoCloseable {
     generation = next;
     linesInJournal = 0;
     journalSize = 0;
+    journalName = journal(next).getFileName().toString();
     // Where every live record was when this journal began: what the snapshot is made of.
     Map<UUID, Location> live = new HashMap<>(locations);
     compaction = new Thread(() -> writeSnapshot(next, previous, live), "ccs-journal-compaction");

@@ -129,7 +129,7 @@ final class SessionIndex {
   }
 
   private static String searchText(Session session) {
-    return (session.id() + " " + session.metadata()).toLowerCase(Locale.ROOT);
+    return (session.id() + " " + dev.ccs.core.internal.Json.write(session.metadata())).toLowerCase(Locale.ROOT);
   }
 
   List<Session> updatedBefore(Instant cutoff, int limit) {

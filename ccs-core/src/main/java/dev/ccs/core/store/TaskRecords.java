@@ -103,6 +103,16 @@ final class TaskRecords implements TaskStore, AutoCloseable {
   }
 
   @Override
+  public List<UUID> listIds(TaskStatus status, int limit) {
+    return index.list(status, task -> true, limit);
+  }
+
+  @Override
+  public List<UUID> deadLetterIds(int limit) {
+    return index.list(TaskStatus.FAILED, TaskHead::deadLetter, limit);
+  }
+
+  @Override
   public List<Task> all() {
     return read(index.select(task -> true));
   }

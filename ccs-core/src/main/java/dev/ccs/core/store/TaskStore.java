@@ -38,6 +38,15 @@ public interface TaskStore {
   /** Tasks, newest first, optionally of one status. */
   List<Task> list(TaskStatus status, int limit);
 
+  /**
+   * Ids of {@link #list}'s tasks, for callers that read them one at a time (a long listing of
+   * tasks with large prompts and results is then never in memory at once).
+   */
+  List<UUID> listIds(TaskStatus status, int limit);
+
+  /** Ids of {@link #deadLetters}' tasks. */
+  List<UUID> deadLetterIds(int limit);
+
   /** Every task. */
   List<Task> all();
 

@@ -67,7 +67,8 @@ public final class RunStream {
       }
       add(new StreamItem(++lastId, "message", data, false));
       if (text != null && !contentTruncated) {
-        if (content.length() + text.length() > maxBytes) {
+        // At most half of what the stream keeps: the rest is for the events themselves.
+        if (content.length() + text.length() > maxBytes / 2) {
           // The text is also in the stored answer; this copy is for clients that reconnect.
           contentTruncated = true;
         } else {
@@ -104,6 +105,7 @@ public final class RunStream {
       status = outcome;
       finishedAt = now;
       terminalData = data;
+      content.trimToSize();
       // Nothing is left to cancel; the canceller holds the run (and its process's buffers), which a
       // finished stream, kept for reconnecting clients, must not.
       canceller = null;
@@ -118,7 +120,9 @@ public final class RunStream {
   private void add(StreamItem item) {
     items.addLast(item);
     bufferedBytes += item.data().length();
-    while ((items.size() > maxEvents || bufferedBytes > maxBytes) && items.size() > 1 && !items.peekFirst().terminal()) {
+    // The streamed text counts too: a stream keeps at most maxBytes in all.
+    while ((items.size() > maxEvents || bufferedBytes + content.length() > maxBytes) && items.size() > 1
+        && !items.peekFirst().terminal()) {
       StreamItem dropped = items.removeFirst();
       bufferedBytes -= dropped.data().length();
       droppedThrough = dropped.id();
@@ -205,11 +209,11 @@ public final class RunStream {
     }
   }
 
-  /** Bytes (characters) of event data kept now. */
+  /** Bytes (characters) kept now: event data and streamed text. */
   public long bufferedBytes() {
     lock.lock();
     try {
-      return bufferedBytes;
+      return bufferedBytes + content.length();
     } finally {
       lock.unlock();
     }

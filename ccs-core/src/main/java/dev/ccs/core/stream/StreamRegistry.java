@@ -2,6 +2,7 @@ package dev.ccs.core.stream;
 
 import dev.ccs.core.CcsException;
 import dev.ccs.core.config.StreamingConfig;
+import dev.ccs.core.time.Cancellable;
 import dev.ccs.core.time.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +29,21 @@ public final class StreamRegistry {
   /** What a client refused for too many open streams is told to wait. */
   public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-  /** A finished stream kept for its retention, and what forgetting it involves. */
-  private record Retired(RunStream stream, long bytes, Runnable onForget) {
+  /**
+   * A finished stream kept for its retention, what forgetting it involves, and its retention timer
+   * (cancelled when it is forgotten early: a pending timer would keep the stream reachable).
+   */
+  private static final class Retired {
+    final RunStream stream;
+    final long bytes;
+    final Runnable onForget;
+    Cancellable timer;
+
+    Retired(RunStream stream, long bytes, Runnable onForget) {
+      this.stream = stream;
+      this.bytes = bytes;
+      this.onForget = onForget;
+    }
   }
 
   private final Map<String, RunStream> streams = new ConcurrentHashMap<>();
@@ -87,16 +101,16 @@ public final class StreamRegistry {
     Retired entry = new Retired(stream, stream.bufferedBytes(), onForget);
     synchronized (retiredLock) {
       retired.add(entry);
-      retainedBytes += entry.bytes();
+      retainedBytes += entry.bytes;
+      entry.timer = scheduler.schedule(config.retention(), () -> {
+        synchronized (retiredLock) {
+          forget(entry);
+        }
+      });
       while (retainedBytes > config.maxRetainedBytes() && retired.size() > 1) {
         forget(retired.iterator().next());
       }
     }
-    scheduler.schedule(config.retention(), () -> {
-      synchronized (retiredLock) {
-        forget(entry);
-      }
-    });
   }
 
   /** Called with retiredLock held; does nothing for a stream already forgotten. */
@@ -104,11 +118,12 @@ public final class StreamRegistry {
     if (!retired.remove(entry)) {
       return;
     }
-    retainedBytes -= entry.bytes();
-    RunStream stream = entry.stream();
+    retainedBytes -= entry.bytes;
+    entry.timer.cancel();
+    RunStream stream = entry.stream;
     streams.remove(stream.id(), stream);
     latestBySession.remove(stream.sessionId(), stream);
-    entry.onForget().run();
+    entry.onForget.run();
   }
 
   public Optional<RunStream> get(String streamId) {

@@ -558,8 +558,8 @@ public final class TaskQueue {
     RunStream stream = stream(stored);
     streams.finish(stream, status == TaskStatus.COMPLETED ? StreamStatus.COMPLETED
         : status == TaskStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED,
-        status == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(stored).toString(),
-        () -> events.remove(stored.id(), stream));
+        status == TaskStatus.COMPLETED ? "done" : "error", Json.write(TaskJson.toJson(stored)), forgetter(stored.id(),
+        stream));
     CompletableFuture<Task> completion = completions.remove(stored.id());
     if (completion != null) {
       completion.complete(stored);
@@ -669,6 +669,21 @@ public final class TaskQueue {
     return store.list(status, limit);
   }
 
+  /** Ids of {@link #list}'s tasks, newest first: read each with {@link #find} to hold one at a time. */
+  public List<UUID> listIds(TaskStatus status, int limit) {
+    return store.listIds(status, limit);
+  }
+
+  /** Ids of {@link #deadLetters}' tasks, newest first. */
+  public List<UUID> deadLetterIds(int limit) {
+    return store.deadLetterIds(limit);
+  }
+
+  /** The task, if it (still) exists. */
+  public Optional<Task> find(UUID id) {
+    return store.get(id);
+  }
+
   /** Tasks that failed for good after their retries, newest first. */
   public List<Task> deadLetters(int limit) {
     return store.deadLetters(limit);
@@ -718,7 +733,7 @@ public final class TaskQueue {
       // Known only from the record (a finished task after a restart): its status and its end.
       created.publishEvent("status", statusJson(task));
       created.finish(task.status() == TaskStatus.COMPLETED ? StreamStatus.COMPLETED : StreamStatus.FAILED,
-          task.status() == TaskStatus.COMPLETED ? "done" : "error", TaskJson.toJson(task).toString(), clock.instant());
+          task.status() == TaskStatus.COMPLETED ? "done" : "error", Json.write(TaskJson.toJson(task)), clock.instant());
     }
     RunStream raced = events.putIfAbsent(task.id(), created);
     if (raced != null) {
@@ -726,16 +741,21 @@ public final class TaskQueue {
     }
     if (finished) {
       // Outside any map operation: retiring it may forget an older stream, which removes that from the map.
-      streams.retire(created, () -> events.remove(task.id(), created));
+      streams.retire(created, forgetter(task.id(), created));
     }
     return created;
+  }
+
+  /** Drops a task's stream when the registry forgets it (capturing the id, not the task and its prompt). */
+  private Runnable forgetter(UUID id, RunStream stream) {
+    return () -> events.remove(id, stream);
   }
 
   // ---------------------------------------------------------------- payloads
 
   private static String statusJson(Task task) {
-    return Json.object().put("task_id", task.id().toString()).put("status", task.status().wireName())
-        .put("attempts", task.attempts()).toString();
+    return Json.write(Json.object().put("task_id", task.id().toString()).put("status", task.status().wireName())
+        .put("attempts", task.attempts()));
   }
 
   private static ObjectNode startedData(Task task) {
@@ -802,7 +822,7 @@ public final class TaskQueue {
     canonical.set("metadata", request.metadata());
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+          .digest(Json.writeBytes(canonical)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

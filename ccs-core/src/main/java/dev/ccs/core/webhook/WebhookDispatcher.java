@@ -90,7 +90,7 @@ public final class WebhookDispatcher {
       envelope.put("timestamp", now.toString());
       envelope.put("id", id.toString());
       envelope.set("data", data);
-      Delivery delivery = store.create(new Delivery(id, taskId, event, url, envelope.toString(), now,
+      Delivery delivery = store.create(new Delivery(id, taskId, event, url, Json.write(envelope), now,
           DeliveryStatus.PENDING, 0, now, null, List.of(), 0));
       send(delivery);
     }

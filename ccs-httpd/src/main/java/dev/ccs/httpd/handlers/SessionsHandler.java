@@ -17,6 +17,7 @@ import dev.ccs.core.session.StoredMessage;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
+import dev.ccs.httpd.routing.JsonStream;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
@@ -73,12 +74,9 @@ public final class SessionsHandler {
     return sessions(ccs.sessions().search(q, Queries.limit(request, 100, 100)));
   }
 
+  /** Written one session at a time: no tree of the whole page is built. */
   private static ApiResponse sessions(List<Session> sessions) {
-    ObjectNode body = envelope();
-    ArrayNode list = body.putArray("sessions");
-    sessions.forEach(s -> list.add(SessionJson.toJson(s)));
-    body.put("count", sessions.size());
-    return ApiResponse.json(200, body);
+    return JsonStream.list(envelope(), "sessions", sessions, s -> java.util.Optional.of(SessionJson.toJson(s)));
   }
 
   /** {@code GET /api/sessions/{id}}. */

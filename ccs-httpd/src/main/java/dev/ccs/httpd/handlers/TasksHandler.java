@@ -17,6 +17,7 @@ import dev.ccs.core.webhook.DeliveryJson;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
+import dev.ccs.httpd.routing.JsonStream;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,22 +105,18 @@ public final class TasksHandler {
   public ApiResponse list(ApiRequest request) {
     Queries.onlyKnown(request, Set.of("status", "limit"));
     TaskStatus status = status(request.query().get("status"));
-    List<Task> tasks = queue().list(status, Queries.limit(request, 100, 1000));
-    return tasks(tasks);
+    return tasks(queue().listIds(status, Queries.limit(request, 100, 1000)));
   }
 
   /** {@code GET /api/tasks/dead-letter?limit=}: tasks that failed for good after their retries. */
   public ApiResponse deadLetters(ApiRequest request) {
     Queries.onlyKnown(request, Set.of("limit"));
-    return tasks(queue().deadLetters(Queries.limit(request, 100, 1000)));
+    return tasks(queue().deadLetterIds(Queries.limit(request, 100, 1000)));
   }
 
-  private static ApiResponse tasks(List<Task> tasks) {
-    ObjectNode body = SessionsHandler.envelope();
-    ArrayNode list = body.putArray("tasks");
-    tasks.forEach(t -> list.add(TaskJson.toJson(t)));
-    body.put("count", tasks.size());
-    return ApiResponse.json(200, body);
+  /** The tasks, each read as it is written: a page of large tasks is never in memory at once. */
+  private ApiResponse tasks(List<UUID> ids) {
+    return JsonStream.list(SessionsHandler.envelope(), "tasks", ids, id -> queue().find(id).map(TaskJson::toJson));
   }
 
   /** {@code GET /api/tasks/{id}}. */

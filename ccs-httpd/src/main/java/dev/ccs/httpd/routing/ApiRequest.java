@@ -9,26 +9,56 @@ import java.util.Map;
 
 /**
  * An HTTP request as handlers see it: no {@code HttpExchange}, so handlers are plain functions of
- * records that tests can call without a socket.
- *
- * @param method upper-case method
- * @param path decoded path
- * @param pathParams values of the route's {@code {name}} segments
- * @param query decoded query parameters, first value of each
- * @param headers header names in lower case, all values
- * @param body the raw body (empty when there is none)
+ * requests that tests can call without a socket. The raw body is dropped once it has been parsed:
+ * a synchronous turn holds its request for minutes, and needs the prompt, not its bytes.
  */
-public record ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
-    Map<String, List<String>> headers, byte[] body) {
+public final class ApiRequest {
 
-  public ApiRequest {
-    pathParams = Map.copyOf(pathParams);
-    query = Map.copyOf(query);
-    headers = Map.copyOf(headers);
+  private final String method;
+  private final String path;
+  private final Map<String, String> pathParams;
+  private final Map<String, String> query;
+  private final Map<String, List<String>> headers;
+  // Guarded by this.
+  private byte[] body;
+  private ObjectNode json;
+
+  /**
+   * @param method upper-case method
+   * @param path the raw path
+   * @param pathParams values of the route's {@code {name}} segments
+   * @param query decoded query parameters, first value of each
+   * @param headers header names in lower case, all values
+   * @param body the raw body (empty when there is none)
+   */
+  public ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, String> query,
+      Map<String, List<String>> headers, byte[] body) {
+    this.method = method;
+    this.path = path;
+    this.pathParams = Map.copyOf(pathParams);
+    this.query = Map.copyOf(query);
+    this.headers = Map.copyOf(headers);
+    this.body = body;
   }
 
-  public ApiRequest withPathParams(Map<String, String> params) {
-    return new ApiRequest(method, path, params, query, headers, body);
+  public String method() {
+    return method;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public Map<String, String> pathParams() {
+    return pathParams;
+  }
+
+  public Map<String, String> query() {
+    return query;
+  }
+
+  public Map<String, List<String>> headers() {
+    return headers;
   }
 
   public String pathParam(String name) {
@@ -42,15 +72,19 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
   }
 
   /**
-   * The body as a JSON object: a missing body is an empty object (as in the Node server, so that
-   * validation then names the missing fields).
+   * The body as a JSON object (parsed once): a missing body is an empty object (as in the Node
+   * server, so that validation then names the missing fields).
    *
    * @throws ApiError 415 for a body that is not declared as JSON, 400 for malformed JSON, a value
    *     over the parser's limits or a non-object, 413 for a string too long
    */
-  public ObjectNode jsonObject() {
+  public synchronized ObjectNode jsonObject() {
+    if (json != null) {
+      return json;
+    }
     if (body.length == 0) {
-      return Json.object();
+      json = Json.object();
+      return json;
     }
     String contentType = header("content-type");
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -61,6 +95,8 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
     if (!(node instanceof ObjectNode object)) {
       throw new ApiError(400, "invalid_request", "Request body must be a JSON object");
     }
-    return object;
+    json = object;
+    body = new byte[0];
+    return json;
   }
 }

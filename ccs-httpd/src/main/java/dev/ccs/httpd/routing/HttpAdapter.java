@@ -10,11 +10,11 @@ import dev.ccs.httpd.transport.ExchangeExecutor;
 import dev.ccs.httpd.transport.IoWatch;
 import dev.ccs.httpd.transport.IoWatchdog;
 import dev.ccs.httpd.transport.WatchedStreams;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +35,8 @@ public final class HttpAdapter implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(HttpAdapter.class);
   /** What a client refused because the server is saturated is told to wait. */
   static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+  /** The first size of a body's buffer, and the least it grows by. */
+  private static final int FIRST_BODY_BUFFER = 16 * 1024;
   /** Size of the response writes (see {@link #send}). */
   private static final int WRITE_SLICE = 4096;
   /** Most bytes of a refused request's body read (and dropped) to keep its connection. */
@@ -162,8 +164,9 @@ public final class HttpAdapter implements HttpHandler {
       return refused;
     }
     Router.Match match = router.match(method, rawPath);
-    byte[] body = readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes()));
-    return match.handler().handle(new ApiRequest(method, rawPath, match.params(), query, headers, body));
+    // No local keeps the body: the request drops it once parsed, while a turn may go on for minutes.
+    return match.handler().handle(new ApiRequest(method, rawPath, match.params(), query, headers,
+        readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes()))));
   }
 
   private void checkHeaders(Headers headers) {
@@ -197,6 +200,10 @@ public final class HttpAdapter implements HttpHandler {
     }
   }
 
+  /**
+   * Reads a request's body into an array that grows as bytes arrive (so a client that sends slowly
+   * holds only what it has sent), each growth reserved in the in-flight budget first.
+   */
   private byte[] readBody(Exchange x, int limit) throws UnreadableBody {
     Headers headers = x.http.getRequestHeaders();
     boolean chunked = headers.getFirst("Transfer-Encoding") != null;
@@ -206,29 +213,45 @@ public final class HttpAdapter implements HttpHandler {
     if (declared > limit) {
       throw tooLarge(limit);
     }
-    long reserve = declared >= 0 ? declared : limit;
-    if (!bodies.tryReserve(reserve)) {
-      throw new CcsException.Overloaded("server_busy", "The request bodies being handled take all of "
-          + bodies.capacity() + " bytes (http.maxBodyBytesInFlight); try again shortly", RETRY_AFTER);
-    }
-    x.reserved = reserve;
-    ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 32), limit + 1L));
-    byte[] buffer = new byte[(int) Math.min(16 * 1024, limit + 1L)];
+    long expected = declared >= 0 ? declared : limit;
+    byte[] data = new byte[(int) Math.min(expected, FIRST_BODY_BUFFER)];
+    reserve(x, data.length);
+    int size = 0;
     try {
       InputStream in = WatchedStreams.input(x.http.getRequestBody(), x.watch);
-      int n;
-      while ((n = in.read(buffer, 0, (int) Math.min(buffer.length, limit + 1L - body.size()))) > 0) {
-        body.write(buffer, 0, n);
-        if (body.size() > limit) {
-          throw tooLarge(limit);
+      while (true) {
+        if (size == data.length) {
+          if (size >= expected) {
+            // All that may come has come: the body ends here, or it is too large.
+            if (in.read() < 0) {
+              break;
+            }
+            throw tooLarge(limit);
+          }
+          int grown = (int) Math.min(expected, Math.max(data.length * 2L, size + FIRST_BODY_BUFFER));
+          reserve(x, grown - data.length);
+          data = Arrays.copyOf(data, grown);
         }
+        int n = in.read(data, size, data.length - size);
+        if (n < 0) {
+          break;
+        }
+        size += n;
       }
     } catch (IOException e) {
       x.bodyBroken = true;
       throw new UnreadableBody(e, x.watch.timedOut());
     }
     x.bodyRead = true;
-    return body.toByteArray();
+    return size == data.length ? data : Arrays.copyOf(data, size);
+  }
+
+  private void reserve(Exchange x, long bytes) {
+    if (!bodies.tryReserve(bytes)) {
+      throw new CcsException.Overloaded("server_busy", "The request bodies being handled take all of "
+          + bodies.capacity() + " bytes (http.maxBodyBytesInFlight); try again shortly", RETRY_AFTER);
+    }
+    x.reserved += bytes;
   }
 
   /**

@@ -33,6 +33,11 @@ final class JsonBody {
       .maxStringLength(Integer.MAX_VALUE)
       .build());
 
+  static {
+    // Field names come from clients (metadata keys): they are not kept in a shared symbol table.
+    MAPPER.getFactory().disable(com.fasterxml.jackson.core.JsonFactory.Feature.CANONICALIZE_FIELD_NAMES);
+  }
+
   private JsonBody() {
   }
 
