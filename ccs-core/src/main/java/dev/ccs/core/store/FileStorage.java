@@ -155,7 +155,7 @@ public final class FileStorage implements Storage {
       }
       ObjectNode snapshot = Json.object();
       snapshot.set(SNAPSHOT, SessionJson.toJson(stored));
-      lines.add(snapshot.toString());
+      lines.add(Json.write(snapshot));
       appendToLog(updated.id(), lines, true);
       writeSession(stored, false);
       index.put(stored);
@@ -234,13 +234,15 @@ public final class FileStorage implements Storage {
       if (MessageLog.repair(log) > 0) {
         repairedLines++;
       }
-      Session snapshot = null;
-      for (String line : MessageLog.read(log)) {
-        JsonNode node = parse(line);
-        if (node != null && node.has(SNAPSHOT)) {
-          snapshot = SessionJson.fromJson(node.get(SNAPSHOT));
+      // The last snapshot is the newest state; a log is read one line at a time, whatever its length.
+      String[] last = new String[1];
+      MessageLog.forEach(log, (bytes, offset, length) -> {
+        if (startsWith(bytes, offset, length, SNAPSHOT_PREFIX)) {
+          last[0] = new String(bytes, offset, length, StandardCharsets.UTF_8);
         }
-      }
+      });
+      JsonNode node = last[0] == null ? null : parse(last[0]);
+      Session snapshot = node == null ? null : SessionJson.fromJson(node.get(SNAPSHOT));
       Optional<Session> current = index.get(id);
       if (snapshot != null && (current.isEmpty() || current.get().version() < snapshot.version())) {
         writeSession(snapshot, true);
@@ -276,6 +278,46 @@ public final class FileStorage implements Storage {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  @FunctionalInterface
+  private interface MessageVisitor {
+    void message(String id, byte[] bytes, int offset, int length);
+  }
+
+  private static final byte[] SNAPSHOT_PREFIX = ("{\"" + SNAPSHOT + "\"").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
+    if (length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[offset + i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A message line's id, read from its start where this store writes it (a line written otherwise
+   * is parsed); null when the line is not a message.
+   */
+  private static String messageId(byte[] bytes, int offset, int length) {
+    if (startsWith(bytes, offset, length, ID_PREFIX)) {
+      int from = offset + ID_PREFIX.length;
+      for (int i = from; i < offset + length && i - from <= 64; i++) {
+        if (bytes[i] == '"') {
+          return new String(bytes, from, i - from, StandardCharsets.US_ASCII);
+        }
+        if (bytes[i] == '\\') {
+          break;
+        }
+      }
+    }
+    JsonNode node = parse(new String(bytes, offset, length, StandardCharsets.UTF_8));
+    return node != null && node.path("id").isTextual() ? node.get("id").asText() : null;
   }
 
   // ---------------------------------------------------------------- files
@@ -426,36 +468,64 @@ public final class FileStorage implements Storage {
 
     @Override
     public MessagePage page(UUID sessionId, MessageQuery query) {
-      return MessagePaging.page(history(sessionId), query);
+      MessagePaging<String> pager = new MessagePaging<>(query);
+      forEachMessage(sessionId, (id, bytes, offset, length) -> pager.offer(id,
+          pager.wants(id) ? new String(bytes, offset, length, StandardCharsets.UTF_8) : null, length));
+      MessagePaging.Selection<String> selection = pager.finish();
+      List<StoredMessage> page = new ArrayList<>(selection.items().size());
+      for (String line : selection.items()) {
+        JsonNode node = parse(line);
+        try {
+          page.add(SessionJson.messageFromJson(node));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("skipping an unreadable message of session {}", sessionId);
+        }
+      }
+      return new MessagePage(page, selection.hasMore(), selection.total());
     }
 
+    /** Whole history in memory: for tests and small sessions; pages read a log in bounded memory. */
     @Override
     public List<StoredMessage> history(UUID sessionId) {
-      List<String> lines;
-      try {
-        lines = MessageLog.read(logFile(sessionId));
-      } catch (IOException e) {
-        throw new StoreException("cannot read the messages of session " + sessionId + ": " + e.getMessage(), e);
-      }
-      List<StoredMessage> history = new ArrayList<>(lines.size());
-      for (String line : lines) {
-        JsonNode node = parse(line);
-        if (node == null || node.has(SNAPSHOT)) {
-          continue;
-        }
+      List<StoredMessage> history = new ArrayList<>();
+      forEachMessage(sessionId, (id, bytes, offset, length) -> {
+        JsonNode node = parse(new String(bytes, offset, length, StandardCharsets.UTF_8));
         try {
           history.add(SessionJson.messageFromJson(node));
         } catch (IllegalArgumentException e) {
           LOG.warn("skipping an unreadable message of session {}: {}", sessionId, e.getMessage());
         }
-      }
+      });
       return history;
+    }
+
+    /**
+     * The message lines of a session's log, in order, with their ids: snapshot lines and lines that
+     * are not a readable message are left out.
+     */
+    private void forEachMessage(UUID sessionId, MessageVisitor visitor) {
+      try {
+        MessageLog.forEach(logFile(sessionId), (bytes, offset, length) -> {
+          if (startsWith(bytes, offset, length, SNAPSHOT_PREFIX)) {
+            return;
+          }
+          String id = messageId(bytes, offset, length);
+          if (id != null) {
+            visitor.message(id, bytes, offset, length);
+          } else {
+            LOG.warn("skipping an unreadable message of session {}", sessionId);
+          }
+        });
+      } catch (IOException e) {
+        throw new StoreException("cannot read the messages of session " + sessionId + ": " + e.getMessage(), e);
+      }
     }
 
     @Override
     public int deleteHistory(UUID sessionId) {
       synchronized (Locks.of(locks, sessionId)) {
-        int count = history(sessionId).size();
+        int[] count = new int[1];
+        forEachMessage(sessionId, (id, bytes, offset, length) -> count[0]++);
         try {
           Files.deleteIfExists(logFile(sessionId));
           AtomicFiles.forceDirectory(messagesDir);
@@ -463,7 +533,7 @@ public final class FileStorage implements Storage {
           throw new StoreException("cannot delete the messages of session " + sessionId + ": " + e.getMessage(), e);
         }
         knownLogs.remove(sessionId);
-        return count;
+        return count[0];
       }
     }
   }

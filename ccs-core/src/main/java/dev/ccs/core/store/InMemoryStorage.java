@@ -128,7 +128,12 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
 
   @Override
   public MessagePage page(UUID sessionId, MessageQuery query) {
-    return MessagePaging.page(history(sessionId), query);
+    MessagePaging<StoredMessage> pager = new MessagePaging<>(query);
+    for (StoredMessage message : history(sessionId)) {
+      pager.offer(message.id(), message, message.content() == null ? 0 : message.content().length());
+    }
+    MessagePaging.Selection<StoredMessage> selection = pager.finish();
+    return new MessagePage(selection.items(), selection.hasMore(), selection.total());
   }
 
   @Override

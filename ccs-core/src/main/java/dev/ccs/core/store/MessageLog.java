@@ -1,6 +1,7 @@
 package dev.ccs.core.store;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,24 +41,66 @@ final class MessageLog {
     }
   }
 
-  /** The complete lines of the file (a torn last line is left out); empty when there is no file. */
-  static List<String> read(Path file) throws IOException {
-    byte[] bytes;
+  /** Receives the lines of a log one at a time: {@code bytes[offset, offset + length)}, no line feed. */
+  @FunctionalInterface
+  interface LineVisitor {
+    void line(byte[] bytes, int offset, int length);
+  }
+
+  /**
+   * Reads the complete lines of the file in order (a torn last line is left out; nothing when there
+   * is no file), holding one line at a time: a history of any length is read in the memory of its
+   * longest line. The array handed to the visitor is reused for the next line.
+   */
+  static void forEach(Path file, LineVisitor visitor) throws IOException {
+    InputStream in;
     try {
-      bytes = Files.readAllBytes(file);
+      in = Files.newInputStream(file);
     } catch (NoSuchFileException e) {
-      return List.of();
+      return;
     }
-    List<String> lines = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        if (i > start) {
-          lines.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+    try (in) {
+      byte[] chunk = new byte[64 * 1024];
+      byte[] line = new byte[8 * 1024];
+      int lineLength = 0;
+      int n;
+      while ((n = in.read(chunk)) > 0) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] != '\n') {
+            continue;
+          }
+          if (lineLength == 0) {
+            if (i > start) {
+              visitor.line(chunk, start, i - start);
+            }
+          } else {
+            line = append(line, lineLength, chunk, start, i - start);
+            visitor.line(line, 0, lineLength + i - start);
+            lineLength = 0;
+          }
+          start = i + 1;
         }
-        start = i + 1;
+        if (start < n) {
+          line = append(line, lineLength, chunk, start, n - start);
+          lineLength += n - start;
+        }
       }
     }
+  }
+
+  private static byte[] append(byte[] line, int length, byte[] chunk, int from, int count) {
+    if (length + count > line.length) {
+      line = Arrays.copyOf(line, Math.max(length + count, line.length * 2));
+    }
+    System.arraycopy(chunk, from, line, length, count);
+    return line;
+  }
+
+  /** The complete lines of the file (a torn last line is left out); empty when there is no file. */
+  static List<String> read(Path file) throws IOException {
+    List<String> lines = new ArrayList<>();
+    forEach(file, (bytes, offset, length) -> lines.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
     return lines;
   }
 

@@ -3,6 +3,8 @@ package dev.ccs.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccs.core.session.MessagePage;
+import dev.ccs.core.session.MessageQuery;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
 import dev.ccs.core.session.SessionJson;
@@ -90,6 +92,25 @@ class FileStorageTest extends StorageContractTest {
     assertThat(storage.messages().history(session.id())).extracting(StoredMessage::content)
         .containsExactly("one", "two", "three");
     assertThat(Files.readString(log)).endsWith("\n").doesNotContain("msg_torn");
+  }
+
+  @Test
+  void messageLinesWrittenWithOtherFieldOrderAreReadAndUnreadableOnesSkipped() throws Exception {
+    Session session = storage.sessions().create(newSession("/w", t0));
+    storage.messages().append(session.id(), List.of(message(session.id(), "user", "one", t0)), true);
+    Path log = data().resolve("messages").resolve(session.id() + ".jsonl");
+    // As another tool (an import) may write them: the id not first, and a line that is no message.
+    Files.writeString(log, "{\"role\":\"assistant\",\"content\":\"two\",\"id\":\"msg_2\",\"session_id\":\""
+        + session.id() + "\",\"created_at\":\"" + t0 + "\",\"metadata\":{}}\n{\"not\":\"a message\"}\n",
+        StandardOpenOption.APPEND);
+
+    MessagePage page = storage.messages().page(session.id(), MessageQuery.newest(10));
+
+    assertThat(page.messages()).extracting(StoredMessage::content).containsExactly("two", "one");
+    assertThat(page.total()).isEqualTo(2);
+    assertThat(storage.messages().page(session.id(), new MessageQuery(10, "msg_2", null, true)).messages())
+        .extracting(StoredMessage::content).containsExactly("one");
+    assertThat(storage.messages().deleteHistory(session.id())).isEqualTo(2);
   }
 
   @Test

@@ -158,6 +158,50 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void aPageHoldsAtMostItsByteBudgetAndTheRestIsPagedOn() {
+    UUID id = storage.sessions().create(newSession("/w", t0)).id();
+    // 1.5 MiB each: a page of the 4 MiB budget holds three, the next page the rest.
+    String big = "x".repeat(3 << 19);
+    List<StoredMessage> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      all.add(new StoredMessage(StoredMessage.newId(), id, "user", i + big, t0.plusSeconds(i), Json.object()));
+    }
+    storage.messages().append(id, all, true);
+
+    MessagePage newest = storage.messages().page(id, MessageQuery.newest(100));
+    assertThat(newest.messages()).extracting(m -> m.content().charAt(0)).containsExactly('4', '3', '2');
+    assertThat(newest.hasMore()).isTrue();
+    assertThat(newest.total()).isEqualTo(5);
+    MessagePage rest = storage.messages().page(id, new MessageQuery(100, newest.lastId(), null, true));
+    assertThat(rest.messages()).extracting(m -> m.content().charAt(0)).containsExactly('1', '0');
+    assertThat(rest.hasMore()).isFalse();
+
+    MessagePage oldest = storage.messages().page(id, new MessageQuery(100, null, null, false));
+    assertThat(oldest.messages()).extracting(m -> m.content().charAt(0)).containsExactly('0', '1', '2');
+    assertThat(oldest.hasMore()).isTrue();
+  }
+
+  @Test
+  void cursorsOutOfOrderGiveAnEmptyPage() {
+    UUID id = storage.sessions().create(newSession("/w", t0)).id();
+    List<StoredMessage> all = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      all.add(message(id, "user", "m" + i, t0.plusSeconds(i)));
+    }
+    storage.messages().append(id, all, true);
+
+    // after m3 and before m1 select nothing; the same message as both cursors neither.
+    assertThat(storage.messages().page(id, new MessageQuery(10, all.get(1).id(), all.get(3).id(), true)).messages())
+        .isEmpty();
+    assertThat(storage.messages().page(id, new MessageQuery(10, all.get(2).id(), all.get(2).id(), false)).messages())
+        .isEmpty();
+    assertThat(storage.messages().page(id, new MessageQuery(10, all.get(3).id(), all.get(0).id(), false)).messages())
+        .extracting(StoredMessage::content).containsExactly("m1", "m2");
+    assertThatThrownBy(() -> storage.messages().page(id, new MessageQuery(3, null, "msg_nope", false)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after_id");
+  }
+
+  @Test
   void aTurnStoresMessagesAndSessionTogether() {
     Session session = storage.sessions().create(newSession("/w", t0));
     Session after = session.afterRun(t0.plusSeconds(3), new BigDecimal("0.0125"), true, true, new BigDecimal("0.0125"),
