@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -97,12 +98,13 @@ public final class Ccs implements AutoCloseable {
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
     sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
-        workers, limits, runSlots);
+        workers, limits, runSlots, jobs);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
     webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
         senders);
-    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers, limits);
+    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers, limits,
+        jobs);
     startedAt = clock.instant();
     // What a previous server on this data directory left running when it died is ended now, and
     // gone, before any task it ran can run again.
@@ -126,17 +128,20 @@ public final class Ccs implements AutoCloseable {
     }
     try {
       sessions.purgeExpired(clock.instant());
+      // Bounds lowered since the last start, or a removal the disk lost in a crash.
+      sessions.trimToLimits();
+      tasks.trimToLimits();
       if (config.sessionRetentionDays() > 0) {
         Instant cutoff = clock.instant().minus(Duration.ofDays(config.sessionRetentionDays()));
-        for (var task : storage.tasks().finishedBefore(cutoff, 10_000)) {
-          storage.tasks().delete(task.id());
+        for (UUID task : storage.tasks().finishedBefore(cutoff, 10_000)) {
+          storage.tasks().purge(task);
         }
-        for (var delivery : storage.deliveries().finishedBefore(cutoff, 10_000)) {
-          storage.deliveries().delete(delivery.id());
+        for (UUID delivery : storage.deliveries().finishedBefore(cutoff, 10_000)) {
+          storage.deliveries().delete(delivery);
         }
       }
     } catch (RuntimeException e) {
-      LOG.warn("session retention failed: {}", e.toString());
+      LOG.warn("retention failed: {}", e.toString());
     }
     scheduler.schedule(RETENTION_INTERVAL, () -> {
       if (!closed) {
@@ -371,8 +376,9 @@ public final class Ccs implements AutoCloseable {
     }
 
     /**
-     * Runs background jobs (session retention); default a worker thread. Tests pass
-     * {@code Runnable::run} to run them on the scheduler's thread, deterministically.
+     * Runs background jobs (retention: removing expired sessions and tasks, and those beyond the
+     * {@code limits.maxStored*} bounds); default a worker thread. Tests pass {@code Runnable::run}
+     * to run them on the calling thread, deterministically.
      */
     public Builder jobExecutor(java.util.concurrent.Executor value) {
       jobs = Objects.requireNonNull(value);

@@ -202,7 +202,10 @@ public final class ConfigLoader {
         li.integer("maxPromptBytes", dl.maxPromptBytes(), 1024, 64 * 1024 * 1024),
         li.integer("maxMetadataBytes", dl.maxMetadataBytes(), 64, 16 * 1024 * 1024),
         li.integer("maxMetadataDepth", dl.maxMetadataDepth(), 1, 64),
-        li.integer("maxArgumentBytes", dl.maxArgumentBytes(), 256, LimitsConfig.ARGUMENT_CEILING)), dl);
+        li.integer("maxArgumentBytes", dl.maxArgumentBytes(), 256, LimitsConfig.ARGUMENT_CEILING),
+        li.integer("maxStoredSessions", dl.maxStoredSessions(), 10, 100_000_000),
+        li.integer("maxStoredMetadataBytes", dl.maxStoredMetadataBytes(), 64, Integer.MAX_VALUE),
+        li.integer("maxStoredTasks", dl.maxStoredTasks(), 10, 100_000_000)), dl);
 
     List<ProviderConfig> providers = s.objects("providers", p -> p.build(() -> new ProviderConfig(
         p.string("id", null), p.string("name", null), p.string("apiKey", null),
@@ -387,6 +390,9 @@ public final class ConfigLoader {
     li.put("maxMetadataBytes", c.limits().maxMetadataBytes());
     li.put("maxMetadataDepth", c.limits().maxMetadataDepth());
     li.put("maxArgumentBytes", c.limits().maxArgumentBytes());
+    li.put("maxStoredSessions", c.limits().maxStoredSessions());
+    li.put("maxStoredMetadataBytes", c.limits().maxStoredMetadataBytes());
+    li.put("maxStoredTasks", c.limits().maxStoredTasks());
     var providers = root.putArray("providers");
     for (ProviderConfig p : c.providers()) {
       ObjectNode node = providers.addObject();

@@ -1,7 +1,7 @@
 package dev.ccs.core.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.ccs.core.internal.Json;
 import dev.ccs.core.money.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -18,7 +18,8 @@ import java.util.UUID;
  * @param model the model of its turns unless a turn names another; may be null
  * @param totalCostUsd what all its runs cost, failed ones included
  * @param messagesCount successful turns (the Node server's meaning)
- * @param metadata the client's free-form object
+ * @param metadataJson the client's free-form object as compact JSON text ({@link #metadata()} parses
+ *     it): a stored session costs the bytes of its metadata, not a tree of nodes many times that
  * @param maxBudgetUsd this session's spending cap, or null for the config's
  * @param cliSessionStarted whether the CLI has created its session (so the next turn resumes)
  * @param lastCliTotalUsd the CLI's running cost total after the last run, to turn the next total
@@ -35,7 +36,7 @@ public record Session(
     BigDecimal totalCostUsd,
     int messagesCount,
     SessionStatus status,
-    JsonNode metadata,
+    String metadataJson,
     BigDecimal maxBudgetUsd,
     boolean cliSessionStarted,
     BigDecimal lastCliTotalUsd,
@@ -49,7 +50,7 @@ public record Session(
     Objects.requireNonNull(projectPath, "projectPath");
     totalCostUsd = Usd.normalize(totalCostUsd == null ? BigDecimal.ZERO : totalCostUsd);
     Objects.requireNonNull(status, "status");
-    metadata = metadata == null || metadata.isNull() ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
+    metadataJson = metadataJson == null || metadataJson.equals("null") ? "{}" : metadataJson;
     lastCliTotalUsd = Usd.normalize(lastCliTotalUsd == null ? BigDecimal.ZERO : lastCliTotalUsd);
     cliSessionIds = List.copyOf(cliSessionIds == null ? List.of() : cliSessionIds);
   }
@@ -57,17 +58,31 @@ public record Session(
   /** A new, active session. */
   public static Session create(UUID id, Instant now, String projectPath, String model, JsonNode metadata,
       BigDecimal maxBudgetUsd) {
-    return new Session(id, now, now, model, projectPath, BigDecimal.ZERO, 0, SessionStatus.ACTIVE, metadata,
+    return new Session(id, now, now, model, projectPath, BigDecimal.ZERO, 0, SessionStatus.ACTIVE, json(metadata),
         maxBudgetUsd, false, BigDecimal.ZERO, List.of(), 0);
   }
 
+  /** The client's metadata object: a new tree on each call, which the caller may change freely. */
+  public JsonNode metadata() {
+    try {
+      return Json.parse(metadataJson);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored session metadata is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The compact JSON text of a metadata object ({@code {}} for none). */
+  public static String json(JsonNode metadata) {
+    return metadata == null || metadata.isNull() || metadata.isMissingNode() ? "{}" : Json.write(metadata);
+  }
+
   public Session withStatus(SessionStatus newStatus, Instant now) {
-    return new Session(id, createdAt, now, model, projectPath, totalCostUsd, messagesCount, newStatus, metadata,
+    return new Session(id, createdAt, now, model, projectPath, totalCostUsd, messagesCount, newStatus, metadataJson,
         maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, version);
   }
 
   public Session withVersion(long newVersion) {
-    return new Session(id, createdAt, updatedAt, model, projectPath, totalCostUsd, messagesCount, status, metadata,
+    return new Session(id, createdAt, updatedAt, model, projectPath, totalCostUsd, messagesCount, status, metadataJson,
         maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, newVersion);
   }
 
@@ -80,7 +95,7 @@ public record Session(
       ids.add(cliSessionId);
     }
     return new Session(id, createdAt, now, model, projectPath, Usd.add(totalCostUsd, runCostUsd),
-        messagesCount + (succeeded ? 1 : 0), status, metadata, maxBudgetUsd, cliSessionStarted || cliStarted,
+        messagesCount + (succeeded ? 1 : 0), status, metadataJson, maxBudgetUsd, cliSessionStarted || cliStarted,
         cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids, version);
   }
 }

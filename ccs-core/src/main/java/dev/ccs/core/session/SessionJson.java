@@ -29,7 +29,7 @@ public final class SessionJson {
     node.put("total_cost_usd", s.totalCostUsd());
     node.put("messages_count", s.messagesCount());
     node.put("status", s.status().wireName());
-    node.set("metadata", s.metadata().deepCopy());
+    node.set("metadata", s.metadata());
     node.put("max_budget_usd", s.maxBudgetUsd());
     node.put("cli_session_started", s.cliSessionStarted());
     node.put("last_cli_total_cost_usd", s.lastCliTotalUsd());
@@ -53,7 +53,7 @@ public final class SessionJson {
           decimal(node, "total_cost_usd"),
           node.path("messages_count").asInt(0),
           SessionStatus.fromWireName(node.path("status").asText("active")).orElse(SessionStatus.ACTIVE),
-          node.get("metadata"),
+          Session.json(node.get("metadata")),
           decimal(node, "max_budget_usd"),
           node.path("cli_session_started").asBoolean(false),
           decimal(node, "last_cli_total_cost_usd"),

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -61,13 +62,14 @@ public final class SessionManager {
   private final InputLimits limits;
   private final RunSlots runSlots;
   private final TurnLocks turns = new TurnLocks();
+  private final SessionRetention retention;
   /** Turns between their first check and their record, so that shutdown can wait for them. */
   private int turnsInFlight;
   private boolean shuttingDown;
 
   public SessionManager(CcsConfig config, Storage storage, ClaudeExecutor executor, RunPolicy policy,
       ProjectRoots roots, Clock clock, StreamRegistry streams, ExecutorService workers, InputLimits limits,
-      RunSlots runSlots) {
+      RunSlots runSlots, Executor jobs) {
     this.config = config;
     this.storage = storage;
     this.executor = executor;
@@ -78,6 +80,7 @@ public final class SessionManager {
     this.workers = workers;
     this.limits = limits;
     this.runSlots = runSlots;
+    this.retention = new SessionRetention(config, storage, turns, clock, jobs);
   }
 
   // ---------------------------------------------------------------- sessions
@@ -103,7 +106,9 @@ public final class SessionManager {
     Path directory = roots.resolve(projectPath);
     Session session = Session.create(UUID.randomUUID(), clock.instant(), directory.toString(),
         blankToNull(model) != null ? model : config.defaultModel(), metadata, maxBudgetUsd);
-    return storage.sessions().create(session, durable);
+    Session created = storage.sessions().create(session, durable);
+    retention.added();
+    return created;
   }
 
   public Optional<Session> find(UUID id) {
@@ -174,36 +179,23 @@ public final class SessionManager {
 
   /**
    * Removes sessions not used since before {@code now - sessionRetentionDays}, with their messages;
-   * sessions with a running turn are kept.
+   * sessions in use (a turn running or waiting, a task waiting) are kept.
    *
    * @return how many were removed
    */
   public int purgeExpired(Instant now) {
-    if (config.sessionRetentionDays() <= 0) {
-      return 0;
-    }
-    Instant cutoff = now.minus(java.time.Duration.ofDays(config.sessionRetentionDays()));
-    int removed = 0;
-    List<Session> expired;
-    while (!(expired = storage.sessions().updatedBefore(cutoff, 500)).isEmpty()) {
-      int before = removed;
-      for (Session session : expired) {
-        if (turns.busy(session.id())) {
-          continue;
-        }
-        storage.messages().deleteHistory(session.id());
-        if (storage.sessions().delete(session.id())) {
-          removed++;
-        }
-      }
-      if (removed == before) {
-        break; // only busy ones are left
-      }
-    }
-    if (removed > 0) {
-      LOG.info("removed {} session(s) unused for more than {} days", removed, config.sessionRetentionDays());
-    }
-    return removed;
+    return retention.purgeExpired(now);
+  }
+
+  /**
+   * Removes the least recently used sessions beyond {@code limits.maxStoredSessions} and
+   * {@code limits.maxStoredMetadataBytes} now (it also happens on its own, soon after a session
+   * passes a bound).
+   *
+   * @return how many were removed
+   */
+  public int trimToLimits() {
+    return retention.trim();
   }
 
   // ---------------------------------------------------------------- turns
@@ -378,6 +370,7 @@ public final class SessionManager {
         : config.defaultModel(), Json.object().put("auto_created", true), null);
     try {
       storage.sessions().create(session, false);
+      retention.added();
     } catch (StaleVersionException e) {
       // Created meanwhile: nothing to restore.
     }

@@ -63,6 +63,23 @@ final class TurnLocks {
     return place;
   }
 
+  /**
+   * The session's line while nobody is in it, held so that no turn starts until it is closed (a
+   * turn that joins meanwhile waits, then finds what the holder left); null when a turn runs or
+   * waits.
+   */
+  Place holdIfIdle(UUID sessionId) {
+    Entry entry = new Entry();
+    entry.users = 1;
+    if (locks.putIfAbsent(sessionId, entry) != null) {
+      return null;
+    }
+    Place place = new Place(sessionId, entry);
+    entry.lock.lock();
+    place.held = true;
+    return place;
+  }
+
   /** Whether a turn of the session runs or waits. */
   boolean busy(UUID sessionId) {
     return locks.containsKey(sessionId);

@@ -110,17 +110,29 @@ final class DeliveryRecords implements DeliveryStore, AutoCloseable {
   }
 
   @Override
-  public List<Delivery> finishedBefore(Instant cutoff, int limit) {
-    List<Head> found = new ArrayList<>();
+  public List<UUID> finishedBefore(Instant cutoff, int limit) {
+    List<UUID> found = new ArrayList<>();
     for (Head head : byId.values()) {
       if (head.status() != DeliveryStatus.PENDING && head.createdAt().isBefore(cutoff)) {
-        found.add(head);
+        found.add(head.id());
         if (found.size() >= limit) {
           break;
         }
       }
     }
-    return read(found);
+    return found;
+  }
+
+  @Override
+  public List<UUID> finishedOfTask(UUID taskId) {
+    List<UUID> found = new ArrayList<>();
+    for (UUID id : byTask.getOrDefault(taskId, Set.of())) {
+      Head head = byId.get(id);
+      if (head != null && head.status() != DeliveryStatus.PENDING) {
+        found.add(id);
+      }
+    }
+    return found;
   }
 
   @Override

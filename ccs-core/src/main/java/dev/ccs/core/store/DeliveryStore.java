@@ -19,8 +19,15 @@ public interface DeliveryStore {
   /** Deliveries not finished yet. */
   List<Delivery> pending();
 
-  /** Finished deliveries created before {@code cutoff}. */
-  List<Delivery> finishedBefore(Instant cutoff, int limit);
+  /** Ids of finished deliveries created before {@code cutoff}. */
+  List<UUID> finishedBefore(Instant cutoff, int limit);
 
+  /** Ids of a task's finished deliveries (those still being tried are left to finish). */
+  List<UUID> finishedOfTask(UUID taskId);
+
+  /**
+   * Removes a delivery for retention, without waiting for the disk: a removal that a machine crash
+   * loses is made again by the next purge. False if there was none.
+   */
   boolean delete(UUID id);
 }

@@ -413,11 +413,22 @@ public final class FileStorage implements Storage {
 
     @Override
     public boolean delete(UUID id) {
+      return delete(id, true);
+    }
+
+    @Override
+    public boolean purge(UUID id) {
+      return delete(id, false);
+    }
+
+    private boolean delete(UUID id, boolean durable) {
       synchronized (Locks.of(locks, id)) {
         boolean existed = index.get(id).isPresent();
         try {
           Files.deleteIfExists(sessionFile(id));
-          AtomicFiles.forceDirectory(sessionsDir);
+          if (durable) {
+            AtomicFiles.forceDirectory(sessionsDir);
+          }
         } catch (IOException e) {
           throw new StoreException("cannot delete session " + id + ": " + e.getMessage(), e);
         }
@@ -450,6 +461,11 @@ public final class FileStorage implements Storage {
     @Override
     public int size() {
       return index.size();
+    }
+
+    @Override
+    public long metadataBytes() {
+      return index.metadataBytes();
     }
   }
 
@@ -526,15 +542,28 @@ public final class FileStorage implements Storage {
       synchronized (Locks.of(locks, sessionId)) {
         int[] count = new int[1];
         forEachMessage(sessionId, (id, bytes, offset, length) -> count[0]++);
-        try {
-          Files.deleteIfExists(logFile(sessionId));
-          AtomicFiles.forceDirectory(messagesDir);
-        } catch (IOException e) {
-          throw new StoreException("cannot delete the messages of session " + sessionId + ": " + e.getMessage(), e);
-        }
-        knownLogs.remove(sessionId);
+        deleteLog(sessionId, true);
         return count[0];
       }
+    }
+
+    @Override
+    public void purgeHistory(UUID sessionId) {
+      synchronized (Locks.of(locks, sessionId)) {
+        deleteLog(sessionId, false);
+      }
+    }
+
+    private void deleteLog(UUID sessionId, boolean durable) {
+      try {
+        Files.deleteIfExists(logFile(sessionId));
+        if (durable) {
+          AtomicFiles.forceDirectory(messagesDir);
+        }
+      } catch (IOException e) {
+        throw new StoreException("cannot delete the messages of session " + sessionId + ": " + e.getMessage(), e);
+      }
+      knownLogs.remove(sessionId);
     }
   }
 }

@@ -119,6 +119,11 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   }
 
   @Override
+  public long metadataBytes() {
+    return index.metadataBytes();
+  }
+
+  @Override
   public void append(UUID sessionId, List<StoredMessage> messages, boolean durable) {
     List<StoredMessage> history = histories.computeIfAbsent(sessionId, id -> new ArrayList<>());
     synchronized (history) {

@@ -23,6 +23,14 @@ public interface MessageStore {
   /** The whole history, oldest first. */
   List<StoredMessage> history(UUID sessionId);
 
-  /** Removes a session's history; the number of messages removed. */
+  /** Removes a session's history, durably; the number of messages removed. */
   int deleteHistory(UUID sessionId);
+
+  /**
+   * Removes a session's history for retention: without counting it and without waiting for the
+   * disk (a removal that a machine crash loses is made again by the next purge).
+   */
+  default void purgeHistory(UUID sessionId) {
+    deleteHistory(sessionId);
+  }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Sessions in memory, ordered by last update, with an ordered set per status and per project, so
@@ -29,7 +30,21 @@ final class SessionIndex {
   private record Key(Instant updatedAt, UUID id) {
   }
 
-  private record Entry(Session session) {
+  /** A session and what its metadata text costs in memory. */
+  private record Entry(Session session, int metadataBytes) {
+    Entry(Session session) {
+      this(session, bytesOf(session.metadataJson()));
+    }
+  }
+
+  /** What a string's characters take: one byte each while all are Latin-1, else two. */
+  private static int bytesOf(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) > 0xFF) {
+        return text.length() * 2;
+      }
+    }
+    return text.length();
   }
 
   private static final Comparator<Key> NEWEST_FIRST =
@@ -39,6 +54,7 @@ final class SessionIndex {
   private final NavigableSet<Key> all = new ConcurrentSkipListSet<>(NEWEST_FIRST);
   private final Map<SessionStatus, NavigableSet<Key>> byStatus = new EnumMap<>(SessionStatus.class);
   private final Map<String, NavigableSet<Key>> byProject = new ConcurrentHashMap<>();
+  private final AtomicLong metadataBytes = new AtomicLong();
 
   SessionIndex() {
     for (SessionStatus status : SessionStatus.values()) {
@@ -53,7 +69,9 @@ final class SessionIndex {
 
   void put(Session session) {
     Key key = new Key(session.updatedAt(), session.id());
-    Entry previous = byId.put(session.id(), new Entry(session));
+    Entry entry = new Entry(session);
+    Entry previous = byId.put(session.id(), entry);
+    metadataBytes.addAndGet(entry.metadataBytes() - (previous == null ? 0 : previous.metadataBytes()));
     // Add the new keys before removing the old ones: a concurrent listing may meet the session
     // twice for a moment (and drops the duplicate), never not at all.
     all.add(key);
@@ -79,6 +97,7 @@ final class SessionIndex {
     Entry previous = byId.remove(id);
     if (previous != null) {
       Session old = previous.session();
+      metadataBytes.addAndGet(-previous.metadataBytes());
       Key oldKey = new Key(old.updatedAt(), old.id());
       all.remove(oldKey);
       byStatus.get(old.status()).remove(oldKey);
@@ -129,7 +148,7 @@ final class SessionIndex {
   }
 
   private static String searchText(Session session) {
-    return (session.id() + " " + dev.ccs.core.internal.Json.write(session.metadata())).toLowerCase(Locale.ROOT);
+    return (session.id() + " " + session.metadataJson()).toLowerCase(Locale.ROOT);
   }
 
   List<Session> updatedBefore(Instant cutoff, int limit) {
@@ -142,6 +161,11 @@ final class SessionIndex {
 
   int size() {
     return byId.size();
+  }
+
+  /** What the metadata text of every session takes in memory together. */
+  long metadataBytes() {
+    return metadataBytes.get();
   }
 
   private List<Session> collect(Iterator<Key> keys, java.util.function.Predicate<Session> test, int limit) {

@@ -46,6 +46,14 @@ public interface SessionStore {
   /** Removes a session, durably; false if there was none. */
   boolean delete(UUID id);
 
+  /**
+   * Removes a session for retention, without waiting for the disk: a removal that a machine crash
+   * loses is made again by the next purge. False if there was none.
+   */
+  default boolean purge(UUID id) {
+    return delete(id);
+  }
+
   /** Sessions matching {@code filter}, most recently updated first. */
   List<Session> list(SessionFilter filter, int limit);
 
@@ -59,4 +67,10 @@ public interface SessionStore {
   List<Session> updatedBefore(Instant cutoff, int limit);
 
   int size();
+
+  /**
+   * What the metadata of every stored session takes in memory together: its compact JSON text, a
+   * byte per character (two while any character is beyond Latin-1).
+   */
+  long metadataBytes();
 }

@@ -12,10 +12,10 @@ import java.util.UUID;
  * some hundred bytes per stored task whatever its prompt and answer.
  */
 record TaskHead(UUID id, long sequence, Instant createdAt, Instant completedAt, TaskStatus status,
-    BigDecimal costUsd, boolean deadLetter, String idempotencyKey, long version) {
+    BigDecimal costUsd, boolean deadLetter, String idempotencyKey, UUID sessionId, long version) {
 
   static TaskHead of(Task task) {
     return new TaskHead(task.id(), task.sequence(), task.createdAt(), task.completedAt(), task.status(),
-        task.costUsd(), task.deadLetter(), task.idempotencyKey(), task.version());
+        task.costUsd(), task.deadLetter(), task.idempotencyKey(), task.sessionId(), task.version());
   }
 }

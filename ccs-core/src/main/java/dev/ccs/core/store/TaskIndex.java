@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -130,10 +132,22 @@ final class TaskIndex {
     return byId.size();
   }
 
-  List<UUID> finishedBefore(Instant cutoff, int limit) {
+  int finishedCount() {
+    int finished = 0;
+    for (Map.Entry<TaskStatus, AtomicInteger> entry : counts.entrySet()) {
+      if (entry.getKey().terminal()) {
+        finished += entry.getValue().get();
+      }
+    }
+    return finished;
+  }
+
+  /** Ids of finished tasks that pass {@code test}, oldest (by submission) first. */
+  List<UUID> finished(Predicate<TaskHead> test, int limit) {
     List<UUID> found = new ArrayList<>();
-    for (TaskHead task : byId.values()) {
-      if (task.status().terminal() && task.completedAt() != null && task.completedAt().isBefore(cutoff)) {
+    for (Key key : all.descendingSet()) {
+      TaskHead task = byId.get(key.id());
+      if (task != null && task.status().terminal() && test.test(task)) {
         found.add(task.id());
         if (found.size() >= limit) {
           break;
@@ -141,5 +155,21 @@ final class TaskIndex {
       }
     }
     return found;
+  }
+
+  /** The sessions of tasks waiting or running. */
+  Set<UUID> sessionsOfUnfinished() {
+    Set<UUID> sessions = new HashSet<>();
+    for (TaskStatus status : TaskStatus.values()) {
+      if (!status.terminal()) {
+        for (Key key : byStatus.get(status)) {
+          TaskHead task = byId.get(key.id());
+          if (task != null && task.sessionId() != null) {
+            sessions.add(task.sessionId());
+          }
+        }
+      }
+    }
+    return sessions;
   }
 }

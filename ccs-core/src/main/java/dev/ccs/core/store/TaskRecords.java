@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -83,6 +84,15 @@ final class TaskRecords implements TaskStore, AutoCloseable {
 
   @Override
   public boolean delete(UUID id) {
+    return delete(id, true);
+  }
+
+  @Override
+  public boolean purge(UUID id) {
+    return delete(id, false);
+  }
+
+  private boolean delete(UUID id, boolean durable) {
     synchronized (Locks.of(locks, id)) {
       if (index.get(id).isEmpty()) {
         return false;
@@ -91,7 +101,7 @@ final class TaskRecords implements TaskStore, AutoCloseable {
         memory.remove(id);
         index.remove(id);
       } else {
-        journal.delete(id, () -> index.remove(id), true);
+        journal.delete(id, () -> index.remove(id), durable);
       }
       return true;
     }
@@ -118,13 +128,22 @@ final class TaskRecords implements TaskStore, AutoCloseable {
   }
 
   @Override
-  public List<Task> unfinished() {
-    return read(index.select(task -> !task.status().terminal()));
+  public List<UUID> unfinishedIds() {
+    return index.select(task -> !task.status().terminal());
   }
 
   @Override
-  public List<Task> withIdempotencyKeySince(Instant since) {
-    return read(index.select(task -> task.idempotencyKey() != null && !task.createdAt().isBefore(since)));
+  public Set<UUID> sessionsOfUnfinished() {
+    return index.sessionsOfUnfinished();
+  }
+
+  @Override
+  public List<KeyedTask> withIdempotencyKeySince(Instant since) {
+    List<KeyedTask> keyed = new ArrayList<>();
+    for (UUID id : index.select(task -> task.idempotencyKey() != null && !task.createdAt().isBefore(since))) {
+      index.get(id).ifPresent(head -> keyed.add(new KeyedTask(head.idempotencyKey(), id, head.createdAt())));
+    }
+    return keyed;
   }
 
   @Override
@@ -143,8 +162,18 @@ final class TaskRecords implements TaskStore, AutoCloseable {
   }
 
   @Override
-  public List<Task> finishedBefore(Instant cutoff, int limit) {
-    return read(index.finishedBefore(cutoff, limit));
+  public List<UUID> finishedBefore(Instant cutoff, int limit) {
+    return index.finished(task -> task.completedAt() != null && task.completedAt().isBefore(cutoff), limit);
+  }
+
+  @Override
+  public List<UUID> oldestFinished(Instant keyedSince, int limit) {
+    return index.finished(task -> task.idempotencyKey() == null || task.createdAt().isBefore(keyedSince), limit);
+  }
+
+  @Override
+  public int finishedCount() {
+    return index.finishedCount();
   }
 
   /** The tasks of {@code ids} that still exist, in that order. */

@@ -5,6 +5,7 @@ import dev.ccs.core.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** Where tasks are kept. Thread-safe; every write is on disk before it returns. */
@@ -33,7 +34,16 @@ public interface TaskStore {
    */
   Task update(Task task, boolean durable);
 
+  /** Removes a task, durably; false if there was none. */
   boolean delete(UUID id);
+
+  /**
+   * Removes a task for retention, without waiting for the disk: a removal that a machine crash
+   * loses is made again by the next purge. False if there was none.
+   */
+  default boolean purge(UUID id) {
+    return delete(id);
+  }
 
   /** Tasks, newest first, optionally of one status. */
   List<Task> list(TaskStatus status, int limit);
@@ -50,11 +60,21 @@ public interface TaskStore {
   /** Every task. */
   List<Task> all();
 
-  /** Tasks not finished (waiting or running), in submission order: what a start takes up again. */
-  List<Task> unfinished();
+  /**
+   * Ids of the tasks not finished (waiting or running), in submission order: what a start takes up
+   * again, reading them one at a time.
+   */
+  List<UUID> unfinishedIds();
+
+  /** The sessions that a task not finished yet will run in: not to be removed by retention. */
+  Set<UUID> sessionsOfUnfinished();
+
+  /** A task's idempotency key, as a start remembers it. */
+  record KeyedTask(String idempotencyKey, UUID taskId, Instant createdAt) {
+  }
 
   /** Tasks with an idempotency key created at or after {@code since}, in submission order. */
-  List<Task> withIdempotencyKeySince(Instant since);
+  List<KeyedTask> withIdempotencyKeySince(Instant since);
 
   /** Failed tasks that exhausted their retries, newest first. */
   List<Task> deadLetters(int limit);
@@ -65,6 +85,16 @@ public interface TaskStore {
   /** Counts over every task; cheap (kept as tasks change), for the queue's status. */
   TaskSummary summary();
 
-  /** Finished tasks completed before {@code cutoff}. */
-  List<Task> finishedBefore(Instant cutoff, int limit);
+  /** Ids of finished tasks completed before {@code cutoff}, oldest first. */
+  List<UUID> finishedBefore(Instant cutoff, int limit);
+
+  /**
+   * Ids of the oldest finished tasks (by submission), whether or not their completion was recorded,
+   * leaving out those with an idempotency key created at or after {@code keyedSince} (a retry with
+   * the key must still find its task).
+   */
+  List<UUID> oldestFinished(Instant keyedSince, int limit);
+
+  /** How many tasks are finished; cheap. */
+  int finishedCount();
 }

@@ -42,6 +42,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,11 +127,13 @@ public final class TaskQueue {
 
   private final AtomicLong sequence = new AtomicLong();
   private final IdempotencyKeys idempotencyKeys;
+  private final TaskRetention retention;
   private final Map<UUID, RunStream> events = new ConcurrentHashMap<>();
   private final Map<UUID, CompletableFuture<Task>> completions = new ConcurrentHashMap<>();
 
   public TaskQueue(CcsConfig config, TaskStore store, SessionManager sessions, WebhookDispatcher webhooks,
-      StreamRegistry streams, Clock clock, Scheduler scheduler, ExecutorService workers, InputLimits limits) {
+      StreamRegistry streams, Clock clock, Scheduler scheduler, ExecutorService workers, InputLimits limits,
+      Executor jobs) {
     this.config = config;
     this.store = store;
     this.sessions = sessions;
@@ -141,6 +144,7 @@ public final class TaskQueue {
     this.workers = workers;
     this.limits = limits;
     this.idempotencyKeys = new IdempotencyKeys(config.taskQueue().maxIdempotencyKeys(), clock);
+    this.retention = new TaskRetention(config.limits().maxStoredTasks(), store, webhooks, clock, jobs);
   }
 
   // ---------------------------------------------------------------- start and stop
@@ -152,14 +156,19 @@ public final class TaskQueue {
    */
   public void start() {
     synchronized (idempotencyKeys) {
-      for (Task task : store.withIdempotencyKeySince(clock.instant().minus(IdempotencyKeys.WINDOW))) {
-        idempotencyKeys.remember(task.idempotencyKey(), task.id(), task.createdAt());
+      for (TaskStore.KeyedTask keyed : store.withIdempotencyKeySince(clock.instant().minus(IdempotencyKeys.WINDOW))) {
+        idempotencyKeys.remember(keyed.idempotencyKey(), keyed.taskId(), keyed.createdAt());
       }
     }
     sequence.set(store.maxSequence());
     int requeued = 0;
     int failed = 0;
-    for (Task task : store.unfinished()) {
+    // One at a time: waiting tasks may hold large prompts.
+    for (UUID id : store.unfinishedIds()) {
+      Task task = store.get(id).orElse(null);
+      if (task == null) {
+        continue;
+      }
       if (!task.status().terminal()) {
         sessions.restoreForTask(task.sessionId(), task.projectPath(), task.options().model(), task.createdAt());
       }
@@ -560,11 +569,22 @@ public final class TaskQueue {
         : status == TaskStatus.CANCELLED ? StreamStatus.CANCELLED : StreamStatus.FAILED,
         status == TaskStatus.COMPLETED ? "done" : "error", Json.write(TaskJson.toJson(stored)), forgetter(stored.id(),
         stream));
+    retention.finished();
     CompletableFuture<Task> completion = completions.remove(stored.id());
     if (completion != null) {
       completion.complete(stored);
     }
     return stored;
+  }
+
+  /**
+   * Removes the oldest finished tasks beyond {@code limits.maxStoredTasks} now (it also happens on
+   * its own, soon after a task passes the bound).
+   *
+   * @return how many were removed
+   */
+  public int trimToLimits() {
+    return retention.trim();
   }
 
   // ---------------------------------------------------------------- cancel, priority, replay

@@ -105,6 +105,13 @@ public final class WebhookDispatcher {
     }
   }
 
+  /** Removes a removed task's finished deliveries (one still being tried finishes first). */
+  public void forgetTask(UUID taskId) {
+    for (UUID id : store.finishedOfTask(taskId)) {
+      store.delete(id);
+    }
+  }
+
   public List<Delivery> deliveriesOf(UUID taskId) {
     return store.ofTask(taskId);
   }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class InputLimitsTest {
 
-  private final InputLimits limits = new InputLimits(new LimitsConfig(1024, 256, 4, 512));
+  private final InputLimits limits = new InputLimits(LimitsConfig.DEFAULT.toBuilder()
+      .maxPromptBytes(1024).maxMetadataBytes(256).maxMetadataDepth(4).maxArgumentBytes(512).build());
 
   private static RunOptions options(String model, String systemPrompt, List<String> tools, String agent, String mcp) {
     return new RunOptions(model, systemPrompt, null, null, null, tools, List.of(), agent, mcp, PermissionMode.DEFAULT);

@@ -275,6 +275,13 @@ abstract class StorageContractTest {
 
   private long sequence = 1;
 
+  private static Task keyed(Task t, String key) {
+    return new Task(t.id(), t.sequence(), t.createdAt(), t.updatedAt(), t.status(), t.prompt(), t.projectPath(),
+        t.priority(), t.sessionId(), t.options(), t.timeout(), t.webhookUrl(), t.metadata(), t.result(), t.error(),
+        t.errorCode(), t.startedAt(), t.completedAt(), t.durationMs(), t.costUsd(), t.usage(), t.attempts(),
+        t.interruptions(), t.notBefore(), t.deadLetter(), key, "hash", t.batchId(), t.replayOf(), t.version());
+  }
+
   @Test
   void tasksAreListedByStatusNewestFirstAndCountedAsTheyChange() {
     Task a = storage.tasks().create(newTask(5, t0));
@@ -308,5 +315,40 @@ abstract class StorageContractTest {
     assertThat(summary.totalCostUsd()).isEqualByComparingTo("0.75");
     assertThat(summary.oldestPendingCreatedAt()).isNull();
     assertThat(storage.tasks().finishedBefore(t0.plusSeconds(60), 10)).isEmpty(); // completedAt not set
+  }
+
+  @Test
+  void whatRetentionAsksOfTheStoreComesFromHeadsAlone() {
+    Task a = storage.tasks().create(newTask(5, t0));
+    Task b = storage.tasks().create(keyed(newTask(5, t0.plusSeconds(1)), "k"));
+    Task c = storage.tasks().create(newTask(5, t0.plusSeconds(2)));
+    Task d = storage.tasks().create(newTask(5, t0.plusSeconds(3)));
+    storage.tasks().update(a.toBuilder().status(TaskStatus.COMPLETED).completedAt(t0.plusSeconds(10)).build());
+    storage.tasks().update(b.toBuilder().status(TaskStatus.FAILED).completedAt(t0.plusSeconds(5)).build());
+    storage.tasks().update(c.toBuilder().status(TaskStatus.PROCESSING).build());
+
+    assertThat(storage.tasks().finishedCount()).isEqualTo(2);
+    assertThat(storage.tasks().unfinishedIds()).containsExactly(c.id(), d.id());
+    assertThat(storage.tasks().sessionsOfUnfinished()).containsExactlyInAnyOrder(c.sessionId(), d.sessionId());
+    assertThat(storage.tasks().withIdempotencyKeySince(t0))
+        .containsExactly(new TaskStore.KeyedTask("k", b.id(), b.createdAt()));
+    assertThat(storage.tasks().finishedBefore(t0.plusSeconds(6), 10)).containsExactly(b.id());
+    assertThat(storage.tasks().oldestFinished(t0, 10)).containsExactly(a.id());
+    assertThat(storage.tasks().oldestFinished(t0.plusSeconds(2), 10)).containsExactly(a.id(), b.id());
+    assertThat(storage.tasks().purge(a.id())).isTrue();
+    assertThat(storage.tasks().purge(a.id())).isFalse();
+    assertThat(storage.tasks().finishedCount()).isEqualTo(1);
+
+    Session small = storage.sessions().create(newSession("/w", t0));
+    long before = storage.sessions().metadataBytes();
+    Session large = storage.sessions().create(Session.create(UUID.randomUUID(), t0, "/w", null,
+        Json.object().put("k", "v".repeat(100)), null));
+    assertThat(storage.sessions().metadataBytes() - before).isEqualTo(large.metadataJson().length());
+    storage.messages().append(large.id(), List.of(message(large.id(), "user", "x", t0)), true);
+    storage.messages().purgeHistory(large.id());
+    assertThat(storage.sessions().purge(large.id())).isTrue();
+    assertThat(storage.messages().history(large.id())).isEmpty();
+    assertThat(storage.sessions().metadataBytes()).isEqualTo(before);
+    assertThat(storage.sessions().get(small.id())).isPresent();
   }
 }

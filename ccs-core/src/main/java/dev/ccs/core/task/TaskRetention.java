@@ -1,0 +1,71 @@
+package dev.ccs.core.task;
+
+import dev.ccs.core.internal.CoalescingJob;
+import dev.ccs.core.internal.ThrottledCount;
+import dev.ccs.core.store.TaskStore;
+import dev.ccs.core.webhook.WebhookDispatcher;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps at most {@code limits.maxStoredTasks} finished tasks, since every stored task costs memory:
+ * beyond it the oldest finished tasks go, with their finished webhook deliveries, soon after the
+ * task that passed it finished. A task with an idempotency key stays for the key's window (a retry
+ * with the key must find it); waiting and running tasks are bounded by {@code taskQueue.maxPending}.
+ */
+final class TaskRetention {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TaskRetention.class);
+  private static final int BATCH = 256;
+
+  private final int maxFinished;
+  private final TaskStore store;
+  private final WebhookDispatcher webhooks;
+  private final Clock clock;
+  private final CoalescingJob trimming;
+  private final ThrottledCount removals;
+
+  TaskRetention(int maxFinished, TaskStore store, WebhookDispatcher webhooks, Clock clock, Executor executor) {
+    this.maxFinished = maxFinished;
+    this.store = store;
+    this.webhooks = webhooks;
+    this.clock = clock;
+    this.removals = new ThrottledCount(LOG, "removed {} oldest finished task(s) to stay within limits.maxStoredTasks ("
+        + maxFinished + ")", clock, Duration.ofMinutes(1));
+    this.trimming = new CoalescingJob("removing finished tasks beyond limits.maxStoredTasks", executor, this::trim);
+  }
+
+  /** After a task finished: past the bound, the oldest are removed soon, off this thread. */
+  void finished() {
+    if (store.finishedCount() > maxFinished) {
+      trimming.request();
+    }
+  }
+
+  /** Removes the oldest finished tasks beyond the bound; how many were removed. */
+  synchronized int trim() {
+    int removed = 0;
+    int excess;
+    while ((excess = store.finishedCount() - maxFinished) > 0) {
+      List<UUID> oldest = store.oldestFinished(clock.instant().minus(IdempotencyKeys.WINDOW), Math.min(excess, BATCH));
+      int removedNow = 0;
+      for (UUID id : oldest) {
+        if (store.purge(id)) {
+          webhooks.forgetTask(id);
+          removedNow++;
+        }
+      }
+      removed += removedNow;
+      if (removedNow == 0) {
+        break; // the rest keep idempotency keys
+      }
+    }
+    removals.add(removed);
+    return removed;
+  }
+}
