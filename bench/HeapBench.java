@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,15 +25,18 @@ import java.util.regex.Pattern;
  * streamed turns that print more than a stream keeps (every running stream buffer full, finished
  * ones filling streaming.maxRetainedBytes), queued tasks with 100 kB prompts until the queue is full
  * (taskQueue.maxPending), listings of a thousand of those tasks, and slow clients holding connections.
+ * Before that, the stores are filled to their bounds: limits.maxStoredSessions sessions holding
+ * limits.maxStoredMetadataBytes of metadata, and limits.maxStoredTasks finished tasks.
  * A full collection every few seconds measures what is alive; the largest is the worst case.
  *
- * Run: bash bench/run.sh heap [--seconds 60] [--jvm-opts "..."]
+ * Run: bash bench/run.sh heap [--seconds 60] [--jvm-opts "..."] [--no-fill]
  */
 public class HeapBench {
 
   static Path fake = Path.of("bench/heap-fake.sh").toAbsolutePath();
   static String jar = "ccs-httpd/target/ccs-httpd.jar";
   static int seconds = 60;
+  static boolean fill = true;
   static String jvmOpts;
   static final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
@@ -42,6 +46,10 @@ public class HeapBench {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         case "--jvm-opts" -> jvmOpts = args[i + 1];
         case "--jar" -> jar = args[i + 1];
+        case "--no-fill" -> {
+          fill = false;
+          i--;
+        }
         default -> throw new IllegalArgumentException(args[i]);
       }
     }
@@ -71,6 +79,15 @@ public class HeapBench {
         .redirectOutput(home.resolve("server.log").toFile()).start();
     try {
       awaitHealth(port);
+      long pid = server.pid();
+      if (fill) {
+        long started = System.nanoTime();
+        fillStores(port);
+        fullGc(pid);
+        System.out.printf("stores filled to their bounds in %d s: live heap %d MiB%n",
+            (System.nanoTime() - started) / 1_000_000_000L, liveAfterGc(home.resolve("gc.log"))[0]);
+        counts.clear();
+      }
       long end = System.nanoTime() + seconds * 1_000_000_000L;
       String bigPrompt = "p".repeat(400 * 1024);
       String taskPrompt = "t".repeat(100 * 1024);
@@ -110,11 +127,9 @@ public class HeapBench {
         slow.add(s);
       }
       threads.forEach(Thread::start);
-      long pid = server.pid();
       while (System.nanoTime() < end) {
         Thread.sleep(5_000);
-        new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        fullGc(pid);
       }
       for (Thread t : threads) {
         t.join();
@@ -123,13 +138,9 @@ public class HeapBench {
         s.close();
       }
       long peakRss = status(pid, "VmHWM");
-      long live = 0;
-      long max = 0;
-      Matcher m = Pattern.compile("Pause Full.*->(\\d+)M\\((\\d+)M\\)").matcher(Files.readString(home.resolve("gc.log")));
-      while (m.find()) {
-        live = Math.max(live, Long.parseLong(m.group(1)));
-        max = Math.max(max, Long.parseLong(m.group(2)));
-      }
+      long[] heap = liveAfterGc(home.resolve("gc.log"));
+      long live = heap[0];
+      long max = heap[1];
       boolean oom = Files.readString(home.resolve("server.log")).contains("OutOfMemoryError");
       System.out.printf("answers: %s%n", new TreeMap<>(counts));
       System.out.printf("largest live heap (after a full collection): %d MiB of %d MiB committed; peak RSS %d MiB; "
@@ -137,6 +148,58 @@ public class HeapBench {
     } finally {
       server.destroy();
       server.waitFor();
+    }
+  }
+
+  static void fullGc(long pid) throws Exception {
+    new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+  }
+
+  /** The largest heap after a full collection in the GC log, and the largest committed, in MiB. */
+  static long[] liveAfterGc(Path gcLog) throws IOException {
+    long live = 0;
+    long max = 0;
+    Matcher m = Pattern.compile("Pause Full.*->(\\d+)M\\((\\d+)M\\)").matcher(Files.readString(gcLog));
+    while (m.find()) {
+      live = Math.max(live, Long.parseLong(m.group(1)));
+      max = Math.max(max, Long.parseLong(m.group(2)));
+    }
+    return new long[] {live, max};
+  }
+
+  /**
+   * Sessions up to limits.maxStoredSessions (10 000), the first with 4 kB of metadata each past
+   * limits.maxStoredMetadataBytes (4 MiB), and finished tasks past limits.maxStoredTasks (10 000):
+   * the server removes the oldest beyond each bound, so what stays is what the bounds allow.
+   */
+  static void fillStores(int port) throws Exception {
+    String blob = "m".repeat(4000);
+    List<Thread> fillers = new ArrayList<>();
+    AtomicInteger next = new AtomicInteger();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < 21_000) {
+          String path = i < 10_500 ? "/api/sessions" : "/api/async/messages";
+          String json = i < 10_500 ? "{\"project_path\":\"bench\",\"metadata\":{\"n\":" + i + ",\"blob\":\""
+              + (i < 1_100 ? blob : "") + "\"}}" : "{\"prompt\":\"fill " + i + "\"}";
+          while (true) {
+            String answer = post(port, path, json);
+            if (!answer.startsWith("HTTP/1.1 503") && !answer.startsWith("HTTP/1.1 429")) {
+              break;
+            }
+          }
+        }
+      });
+      thread.start();
+      fillers.add(thread);
+    }
+    for (Thread thread : fillers) {
+      thread.join();
+    }
+    while (!get(port, "/api/tasks/queue/status").matches("(?s).*\"pending\":0\\b.*\"processing\":0\\b.*")) {
+      Thread.sleep(500);
     }
   }
 

@@ -55,7 +55,7 @@ public class StreamBench {
     Files.writeString(home.resolve("config.json"), "{\"port\":" + port + ",\"claudePath\":\"" + fake
         + "\",\"logLevel\":\"warn\",\"maxBudgetUsd\":null}");
     Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", jar, "--config",
+        "-XX:+UseSerialGC", "-Xms8m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-jar", jar, "--config",
         home.resolve("config.json").toString()).redirectErrorStream(true).redirectOutput(home.resolve("log").toFile()).start();
     List<Long> sse = new ArrayList<>();
     try {

@@ -32,7 +32,7 @@ public class SyncBench {
   static int clients = 8;
   static int seconds = 10;
   static String jar = "ccs-httpd/target/ccs-httpd.jar";
-  static String jvmOpts = "-XX:+UseSerialGC -Xms8m -Xmx64m -XX:TieredStopAtLevel=1";
+  static String jvmOpts = "-XX:+UseSerialGC -Xms8m -Xmx96m -XX:TieredStopAtLevel=1";
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i += 2) {

@@ -17,9 +17,13 @@ import java.util.Optional;
 public final class ServerProcess {
 
   static final String SERVER_MAIN = "dev.ccs.httpd.Main";
-  /** JVM options of a server started by {@code ccs start}: small heap, one GC thread, C1 only. */
-  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx64m",
-      "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData");
+  /**
+   * JVM options of a server started by {@code ccs start}: the README's (small heap that holds the
+   * configured bounds, one GC thread, C1 only, an exit rather than limping on after an
+   * OutOfMemoryError), and no performance-data file.
+   */
+  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx96m",
+      "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
 
   private final CcsConfig config;
   private final Path configFile;
