@@ -1,4 +1,4 @@
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.session.MessageQuery;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;

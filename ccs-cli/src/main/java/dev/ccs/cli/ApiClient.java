@@ -2,7 +2,7 @@ package dev.ccs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.httpd.ApiKeyAuth;
 import java.io.IOException;
 import java.net.ProxySelector;

@@ -1,6 +1,6 @@
 package dev.ccs.cli;
 
-import dev.ccs.core.Version;
+import dev.ccs.core.config.Version;
 import dev.ccs.core.config.ConfigException;
 import dev.ccs.core.config.ConfigLoader;
 import dev.ccs.core.config.LoadedConfig;

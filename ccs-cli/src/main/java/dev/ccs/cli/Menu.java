@@ -2,7 +2,7 @@ package dev.ccs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.LimitsConfig;
 import dev.ccs.core.config.TaskQueueConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.task.NewTask;

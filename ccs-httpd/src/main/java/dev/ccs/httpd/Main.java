@@ -1,13 +1,13 @@
 package dev.ccs.httpd;
 
 import dev.ccs.core.Ccs;
-import dev.ccs.core.Version;
+import dev.ccs.core.config.Version;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ConfigException;
 import dev.ccs.core.config.ConfigLoader;
 import dev.ccs.core.config.LoadedConfig;
 import dev.ccs.core.exec.CliStatus;
-import dev.ccs.core.internal.AtomicFiles;
+import dev.ccs.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

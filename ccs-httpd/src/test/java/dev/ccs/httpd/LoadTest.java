@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.Ccs;
+import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.config.CcsConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.process.ProcessTags;
 import dev.ccs.httpd.load.LoadMix;
 import dev.ccs.httpd.load.RawHttp;

@@ -271,7 +271,7 @@ class MessagesApiTest {
   }
 
   @Test
-  void allowedBypassSetsTheSandboxFlagAndServerMcpConfigIsUsed() throws Exception {
+  void allowedBypassIsPassedOnAndServerMcpConfigIsUsed() throws Exception {
     Path mcpFile = Files.writeString(temp.resolve("mcp.json"), "{\"mcpServers\":{}}");
     start(config().toBuilder().allowDangerouslySkipPermissions(true)
         .mcp(new McpConfig(true, mcpFile, true, false)).build());
@@ -281,8 +281,13 @@ class MessagesApiTest {
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     Invocation call = fake.takeInvocation();
     assertThat(call.args()).contains("--permission-mode=bypassPermissions", "--mcp-config=" + mcpFile,
-        "--strict-mcp-config");
-    assertThat(call.env()).containsEntry("IS_SANDBOX", "1");
+        "--strict-mcp-config").doesNotContain("--dangerously-skip-permissions");
+    // IS_SANDBOX=1 goes with it as root only (RunPolicyTest).
+
+    // A request that names no mode skips the checks, as the Node server's config meant.
+    assertThat(server.post("/api/messages", "{\"prompt\":\"x\"}").status()).isEqualTo(200);
+    assertThat(fake.takeInvocation().args()).contains("--dangerously-skip-permissions")
+        .noneMatch(arg -> arg.startsWith("--permission-mode"));
   }
 
   @Test

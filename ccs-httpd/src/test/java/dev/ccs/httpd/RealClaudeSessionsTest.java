@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.testkit.MockAnthropic;
 import dev.ccs.testkit.RealClaude;
 import dev.ccs.testkit.RecordedRequest;

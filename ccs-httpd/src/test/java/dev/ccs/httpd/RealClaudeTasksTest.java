@@ -8,7 +8,7 @@ import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ExecutionConfig;
 import dev.ccs.core.config.TaskQueueConfig;
 import dev.ccs.core.config.WebhookConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.process.ProcessTags;
 import dev.ccs.core.process.Processes;
 import dev.ccs.core.webhook.WebhookSigner;

@@ -2,6 +2,7 @@ package dev.ccs.httpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.httpd.load.RawHttp;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.StreamingConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.process.Processes;
 import dev.ccs.testkit.FakeClaude;
 import dev.ccs.testkit.FakeReply;

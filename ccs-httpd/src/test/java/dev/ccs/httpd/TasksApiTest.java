@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.TaskQueueConfig;
 import dev.ccs.core.config.WebhookConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.process.Processes;
 import dev.ccs.core.webhook.WebhookSigner;
 import dev.ccs.testkit.FakeClaude;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.Ccs;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ExecutionConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ProxySelector;

@@ -1,7 +1,7 @@
 package dev.ccs.examples;
 
 import dev.ccs.core.Ccs;
-import dev.ccs.core.RunFailedException;
+import dev.ccs.core.exec.RunFailedException;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;

@@ -9,7 +9,7 @@ final class ConfigPaths {
   }
 
   static Path resolve(String value, Path baseDir) {
-    String home = dev.ccs.core.internal.UserHome.get().toString();
+    String home = dev.ccs.core.io.UserHome.get().toString();
     Path path;
     if (value.equals("~")) {
       path = Path.of(home);

@@ -2,7 +2,7 @@ package dev.ccs.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.money.Decimals;
 import java.math.BigDecimal;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.ccs.core.exec;
 
-import dev.ccs.core.internal.Threads;
+import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.process.ProcessLauncher;
 import dev.ccs.core.process.ProcessTags;
 import dev.ccs.core.process.ProcessSpec;

@@ -31,6 +31,38 @@ public record RunOutcome(RunStatus status, ResultMessage result, String cliSessi
     return status.succeeded();
   }
 
+  /**
+   * The machine-readable reason of a failed run, as the API's {@code code} and a task's
+   * {@code error_code}: {@code timeout}, {@code cli_crashed}, {@code cancelled},
+   * {@code cli_unavailable}, {@code max_budget_reached}, {@code max_turns_reached},
+   * {@code api_error} or {@code cli_error}; null for a run that succeeded.
+   */
+  public String errorCode() {
+    return switch (status) {
+      case SUCCEEDED -> null;
+      case TIMED_OUT -> "timeout";
+      case CRASHED -> "cli_crashed";
+      case CANCELLED -> "cancelled";
+      case START_FAILED -> "cli_unavailable";
+      default -> resultErrorCode();
+    };
+  }
+
+  private String resultErrorCode() {
+    if (result != null) {
+      if ("error_max_budget_usd".equals(result.subtype())) {
+        return "max_budget_reached";
+      }
+      if ("error_max_turns".equals(result.subtype())) {
+        return "max_turns_reached";
+      }
+      if (result.apiErrorStatus() != null) {
+        return "api_error";
+      }
+    }
+    return "cli_error";
+  }
+
   /** The CLI's running cost total at the end of this run, or null without a result line. */
   public BigDecimal totalCostUsd() {
     return result == null ? null : result.totalCostUsd();

@@ -1,2 +1,2 @@
-/** Implementation details shared by ccs packages; not an API, may change without notice. */
+/** Implementation details of ccs-core's packages; not an API, and no other module uses it. */
 package dev.ccs.core.internal;

@@ -1,9 +1,9 @@
 package dev.ccs.core.limit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.LimitsConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.money.Decimals;
 import dev.ccs.core.run.RunOptions;
 import java.util.ArrayDeque;

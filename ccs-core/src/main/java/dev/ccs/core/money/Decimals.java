@@ -1,7 +1,7 @@
 package dev.ccs.core.money;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 

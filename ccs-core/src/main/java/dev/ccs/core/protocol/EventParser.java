@@ -3,7 +3,7 @@ package dev.ccs.core.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 
 /** Turns one output line of the CLI into a {@link ClaudeEvent}; never throws on odd input. */
 public final class EventParser {

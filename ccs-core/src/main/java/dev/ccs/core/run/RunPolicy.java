@@ -1,29 +1,61 @@
 package dev.ccs.core.run;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.balance.ProviderEnvironment;
 import dev.ccs.core.balance.Providers;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.PermissionMode;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a client's prompt and {@link RunOptions} into a {@link ClaudeRequest} under the server's
  * rules: default model, the smaller of the request's and the config's budget, the server's MCP
  * config, refusal of what the operator did not allow (permission bypass, request MCP configs), and
  * the credentials of the chosen provider.
+ *
+ * <p>{@code allowDangerouslySkipPermissions: true} means what it meant to the Node server: runs skip
+ * the CLI's permission checks ({@code --dangerously-skip-permissions}) unless a request asks for a
+ * permission mode of its own, and requests may ask for {@code bypassPermissions}. As root the CLI
+ * refuses to skip them unless {@code IS_SANDBOX=1} says it runs in a sandbox; that is set then, and
+ * only then.
  */
 public final class RunPolicy {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RunPolicy.class);
+
   private final CcsConfig config;
   private final Providers providers;
+  private final boolean runningAsRoot;
 
   public RunPolicy(CcsConfig config) {
+    this(config, runningAsRoot());
+  }
+
+  RunPolicy(CcsConfig config, boolean runningAsRoot) {
     this.config = config;
     this.providers = new Providers(config.providers());
+    this.runningAsRoot = runningAsRoot;
+    if (config.allowDangerouslySkipPermissions()) {
+      LOG.warn("allowDangerouslySkipPermissions is true: runs skip the CLI's permission checks "
+          + "(--dangerously-skip-permissions) unless a request sets permission_mode{}", runningAsRoot
+          ? "; the server runs as root, so such runs get IS_SANDBOX=1 (the CLI requires it as root)" : "");
+    }
+  }
+
+  /** Whether this process runs as root (uid 0), where the CLI needs IS_SANDBOX=1 to skip permission checks. */
+  static boolean runningAsRoot() {
+    try {
+      return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
   }
 
   /**
@@ -43,16 +75,17 @@ public final class RunPolicy {
         .allowedTools(options.allowedTools())
         .disallowedTools(options.disallowedTools())
         .agent(blankToNull(options.agent()));
-    if (options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS) {
-      if (!config.allowDangerouslySkipPermissions()) {
-        throw new CcsException.Forbidden("permission_bypass_disabled", "permission_mode \"bypassPermissions\" is "
-            + "disabled on this server (allowDangerouslySkipPermissions is false in its config)");
-      }
-      // As root the CLI refuses to bypass permissions unless told it runs in a sandbox; the operator
-      // said so by allowing the bypass.
+    boolean bypass = options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS;
+    if (bypass && !config.allowDangerouslySkipPermissions()) {
+      throw new CcsException.Forbidden("permission_bypass_disabled", "permission_mode \"bypassPermissions\" is "
+          + "disabled on this server (allowDangerouslySkipPermissions is false in its config)");
+    }
+    boolean skip = options.permissionMode() == null && config.allowDangerouslySkipPermissions();
+    builder.permissionMode(options.permissionMode()).dangerouslySkipPermissions(skip);
+    if ((bypass || skip) && runningAsRoot) {
+      // The operator allowed the bypass, which is saying the runs are sandboxed.
       builder.putEnvironment("IS_SANDBOX", "1");
     }
-    builder.permissionMode(options.permissionMode());
     if (options.mcpConfig() != null && !options.mcpConfig().isBlank()) {
       if (!config.mcp().allowRequestConfig()) {
         throw new CcsException.Forbidden("mcp_config_disabled", "\"mcp_config\" in a request is disabled on this "

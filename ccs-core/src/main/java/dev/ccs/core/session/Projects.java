@@ -1,8 +1,7 @@
 package dev.ccs.core.session;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.money.Usd;
-import dev.ccs.core.store.Storage;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,11 +26,11 @@ public final class Projects {
   public static final List<String> SORT_KEYS =
       List.of("last_activity", "created_at", "session_count", "total_cost_usd", "messages_count", "project_path");
 
-  private final Storage storage;
+  private final SessionStorage storage;
   private final SessionManager sessions;
   private final Path workspace;
 
-  public Projects(Storage storage, SessionManager sessions, Path workspace) {
+  public Projects(SessionStorage storage, SessionManager sessions, Path workspace) {
     this.storage = storage;
     this.sessions = sessions;
     this.workspace = workspace;

@@ -1,7 +1,7 @@
 package dev.ccs.core.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.money.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;

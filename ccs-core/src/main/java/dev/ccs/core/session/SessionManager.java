@@ -2,8 +2,8 @@ package dev.ccs.core.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.CcsException;
-import dev.ccs.core.RunFailedException;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.exec.RunFailedException;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.exec.ClaudeExecutor;
 import dev.ccs.core.exec.ClaudeRequest;
@@ -12,7 +12,7 @@ import dev.ccs.core.exec.OutputFormat;
 import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.limit.InputLimits;
 import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.message.MessageResult;
@@ -22,8 +22,7 @@ import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.protocol.StreamEvent;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.run.RunPolicy;
-import dev.ccs.core.store.StaleVersionException;
-import dev.ccs.core.store.Storage;
+import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
@@ -52,7 +51,7 @@ public final class SessionManager {
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
   private final CcsConfig config;
-  private final Storage storage;
+  private final SessionStorage storage;
   private final ClaudeExecutor executor;
   private final RunPolicy policy;
   private final ProjectRoots roots;
@@ -67,7 +66,7 @@ public final class SessionManager {
   private int turnsInFlight;
   private boolean shuttingDown;
 
-  public SessionManager(CcsConfig config, Storage storage, ClaudeExecutor executor, RunPolicy policy,
+  public SessionManager(CcsConfig config, SessionStorage storage, ClaudeExecutor executor, RunPolicy policy,
       ProjectRoots roots, Clock clock, StreamRegistry streams, ExecutorService workers, InputLimits limits,
       RunSlots runSlots, Executor jobs) {
     this.config = config;

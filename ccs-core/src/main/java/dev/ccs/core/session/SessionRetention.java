@@ -2,9 +2,8 @@ package dev.ccs.core.session;
 
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.LimitsConfig;
-import dev.ccs.core.internal.CoalescingJob;
+import dev.ccs.core.concurrent.CoalescingJob;
 import dev.ccs.core.internal.ThrottledCount;
-import dev.ccs.core.store.Storage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,14 +32,14 @@ final class SessionRetention {
   private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
 
   private final CcsConfig config;
-  private final Storage storage;
+  private final SessionStorage storage;
   private final TurnLocks turns;
   private final Clock clock;
   private final CoalescingJob trimming;
   private Instant lastWarning;
   private final ThrottledCount removals;
 
-  SessionRetention(CcsConfig config, Storage storage, TurnLocks turns, Clock clock, Executor executor) {
+  SessionRetention(CcsConfig config, SessionStorage storage, TurnLocks turns, Clock clock, Executor executor) {
     this.config = config;
     this.storage = storage;
     this.turns = turns;
@@ -79,7 +78,7 @@ final class SessionRetention {
       // Sessions in use stay at the front of the oldest: look past those met so far.
       List<Session> oldest = storage.sessions().updatedBefore(FAR_FUTURE, inUse + BATCH);
       if (waitingTasks == null) {
-        waitingTasks = storage.tasks().sessionsOfUnfinished();
+        waitingTasks = storage.sessionsOfUnfinishedTasks();
       }
       int removedNow = 0;
       inUse = 0;
@@ -127,7 +126,7 @@ final class SessionRetention {
       return 0;
     }
     Instant cutoff = now.minus(Duration.ofDays(config.sessionRetentionDays()));
-    Set<UUID> waitingTasks = storage.tasks().sessionsOfUnfinished();
+    Set<UUID> waitingTasks = storage.sessionsOfUnfinishedTasks();
     int removed = 0;
     int inUse = 0;
     while (true) {

@@ -1,6 +1,6 @@
 package dev.ccs.core.session;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package dev.ccs.core.store;
 
+import dev.ccs.core.error.StoreException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,10 +1,11 @@
 package dev.ccs.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.webhook.Delivery;
 import dev.ccs.core.webhook.DeliveryJson;
 import dev.ccs.core.webhook.DeliveryStatus;
+import dev.ccs.core.webhook.DeliveryStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,11 +1,16 @@
 package dev.ccs.core.store;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.session.MessagePage;
 import dev.ccs.core.session.MessageQuery;
+import dev.ccs.core.session.MessageStore;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
+import dev.ccs.core.session.SessionStore;
 import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.task.TaskStore;
+import dev.ccs.core.webhook.DeliveryStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

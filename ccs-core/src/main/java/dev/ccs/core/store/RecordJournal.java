@@ -1,8 +1,9 @@
 package dev.ccs.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.internal.AtomicFiles;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.error.StoreException;
+import dev.ccs.core.io.AtomicFiles;
+import dev.ccs.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +14,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.NoSuchFileException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,32 +1,28 @@
 package dev.ccs.core.store;
 
-import dev.ccs.core.session.Session;
-import dev.ccs.core.session.StoredMessage;
-import java.util.List;
+import dev.ccs.core.session.SessionStorage;
+import dev.ccs.core.task.TaskStore;
+import dev.ccs.core.webhook.DeliveryStore;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The stores of one ccs instance, and the operations that span them. {@link FileStorage} is the
  * embedded default; {@link InMemoryStorage} keeps nothing across restarts (tests, throw-away use).
+ * Each store's interface sits beside the records it stores ({@code session}, {@code task},
+ * {@code webhook}); this package holds only implementations, so it depends on the domain and
+ * never the other way.
  */
-public interface Storage extends AutoCloseable {
-
-  SessionStore sessions();
-
-  MessageStore messages();
+public interface Storage extends SessionStorage, AutoCloseable {
 
   TaskStore tasks();
 
   DeliveryStore deliveries();
 
-  /**
-   * Records one turn: appends its messages and stores the session's new state, as one durable
-   * write (on disk before this returns).
-   *
-   * @param updated the session after the turn, at the version it was read at
-   * @return the stored session
-   * @throws StaleVersionException when the session changed since it was read
-   */
-  Session recordTurn(Session updated, List<StoredMessage> messages);
+  @Override
+  default Set<UUID> sessionsOfUnfinishedTasks() {
+    return tasks().sessionsOfUnfinished();
+  }
 
   /** Flushes what is pending and releases the data directory. */
   @Override

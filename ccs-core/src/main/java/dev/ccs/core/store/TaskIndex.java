@@ -2,6 +2,7 @@ package dev.ccs.core.store;
 
 import dev.ccs.core.money.Usd;
 import dev.ccs.core.task.TaskStatus;
+import dev.ccs.core.task.TaskSummary;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,11 +1,14 @@
 package dev.ccs.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.CcsException;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StaleVersionException;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskJson;
 import dev.ccs.core.task.TaskStatus;
+import dev.ccs.core.task.TaskStore;
+import dev.ccs.core.task.TaskSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.ccs.core.stream;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.time.Cancellable;
 import dev.ccs.core.time.Scheduler;

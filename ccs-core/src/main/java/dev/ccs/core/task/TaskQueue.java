@@ -1,21 +1,18 @@
 package dev.ccs.core.task;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.CcsException;
-import dev.ccs.core.RunFailedException;
 import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.exec.ClaudeRun;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.limit.InputLimits;
 import dev.ccs.core.money.Usd;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
-import dev.ccs.core.store.StaleVersionException;
-import dev.ccs.core.store.TaskStore;
-import dev.ccs.core.store.TaskSummary;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
@@ -490,7 +487,7 @@ public final class TaskQueue {
       default -> {
         boolean retryable = outcome.status() == RunStatus.ERROR_RESULT && result.apiErrorStatus() != null
             && RETRYABLE.contains(result.apiErrorStatus());
-        String code = new RunFailedException(outcome, cost, task.sessionId().toString()).code();
+        String code = outcome.errorCode();
         if (retryable && task.attempts() <= config.taskQueue().retries()) {
           retryLater(task, cost, outcome.message(), code);
         } else {

@@ -1,8 +1,7 @@
 package dev.ccs.core.task;
 
-import dev.ccs.core.internal.CoalescingJob;
+import dev.ccs.core.concurrent.CoalescingJob;
 import dev.ccs.core.internal.ThrottledCount;
-import dev.ccs.core.store.TaskStore;
 import dev.ccs.core.webhook.WebhookDispatcher;
 import java.time.Clock;
 import java.time.Duration;

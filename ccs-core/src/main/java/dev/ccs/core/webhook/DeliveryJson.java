@@ -3,7 +3,7 @@ package dev.ccs.core.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,9 @@
 package dev.ccs.core.webhook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.Version;
+import dev.ccs.core.config.Version;
 import dev.ccs.core.config.WebhookConfig;
-import dev.ccs.core.internal.Json;
-import dev.ccs.core.store.DeliveryStore;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.time.Backoff;
 import dev.ccs.core.time.Scheduler;
 import java.io.IOException;

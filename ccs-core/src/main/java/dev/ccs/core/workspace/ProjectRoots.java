@@ -1,6 +1,6 @@
 package dev.ccs.core.workspace;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ public final class ProjectRoots {
     Path requested;
     try {
       if (projectPath.equals("~") || projectPath.startsWith("~/")) {
-        requested = dev.ccs.core.internal.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())));
+        requested = dev.ccs.core.io.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())));
       } else {
         Path given = Path.of(projectPath);
         requested = given.isAbsolute() ? given : defaultRoot().resolve(given);
@@ -103,7 +103,7 @@ public final class ProjectRoots {
     }
     try {
       Path path = projectPath.equals("~") || projectPath.startsWith("~/")
-          ? dev.ccs.core.internal.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())))
+          ? dev.ccs.core.io.UserHome.get().resolve(projectPath.substring(Math.min(2, projectPath.length())))
           : Path.of(projectPath);
       Path absolute = (path.isAbsolute() ? path : defaultRoot().resolve(path)).normalize();
       Path real = realPath(absolute);

@@ -79,7 +79,7 @@ class ConfigLoaderTest {
 
     CcsConfig c = loaded.config();
     assertThat(c.port()).isEqualTo(6000);
-    assertThat(c.workspacePath()).isEqualTo(dev.ccs.core.internal.UserHome.get().resolve("projects"));
+    assertThat(c.workspacePath()).isEqualTo(dev.ccs.core.io.UserHome.get().resolve("projects"));
     assertThat(c.logFile()).isEqualTo(temp.resolve("logs/server.log"));
     assertThat(c.sessionRetentionDays()).isEqualTo(7);
     assertThat(c.taskQueue()).isEqualTo(TaskQueueConfig.of(5, Duration.ofMinutes(1)));
@@ -98,7 +98,24 @@ class ConfigLoaderTest {
       assertThat(p.toString()).doesNotContain("sk-1");
     });
     assertThat(c.loadBalance().recoveryTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(loaded.warnings()).singleElement().asString().contains("unknown key \"someFutureKey\"");
+    assertThat(loaded.warnings()).hasSize(2);
+    assertThat(loaded.warnings().get(0)).contains("unknown key \"someFutureKey\"");
+    // Keys whose features have not landed are named, never silently without effect.
+    assertThat(loaded.warnings().get(1)).contains("read but not enforced yet", "rateLimit.enabled",
+        "rateLimit.windowMs", "rateLimit.maxRequests", "statistics.enabled", "statistics.collectionInterval",
+        "loadBalance.strategy", "loadBalance.recoveryTimeout", "security.swaggerDocs.enabled", "providers[].name",
+        "providers[].weight").doesNotContain("security.auth", "webhook", "mcp");
+  }
+
+  @Test
+  void aNewConfigWritesNoKeyThatNothingEnforcesYet() throws Exception {
+    Path file = temp.resolve("fresh").resolve("config.json");
+    ConfigLoader.load(file, Map.of());
+
+    String text = Files.readString(file);
+    assertThat(text).doesNotContain("rateLimit", "statistics", "loadBalance", "swaggerDocs", "audit")
+        .contains("\"security\"", "\"auth\"", "\"limits\"");
+    assertThat(ConfigLoader.load(file, Map.of()).warnings()).isEmpty();
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.ccs.core.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.List;

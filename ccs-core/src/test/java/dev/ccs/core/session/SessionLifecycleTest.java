@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccs.core.Ccs;
 import dev.ccs.core.config.CcsConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.stream.RunStream;

@@ -3,6 +3,7 @@ package dev.ccs.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccs.core.error.StoreException;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.StoredMessage;
 import java.io.BufferedReader;
@@ -109,7 +110,7 @@ class CrossProcessStorageTest {
         for (Path log : logs.toList()) {
           assertThat(Files.readString(log)).endsWith("\n");
           for (String line : Files.readAllLines(log)) {
-            dev.ccs.core.internal.Json.parse(line);
+            dev.ccs.core.json.Json.parse(line);
           }
         }
       }

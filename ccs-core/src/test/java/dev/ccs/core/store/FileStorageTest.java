@@ -3,6 +3,7 @@ package dev.ccs.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccs.core.error.StoreException;
 import dev.ccs.core.session.MessagePage;
 import dev.ccs.core.session.MessageQuery;
 import dev.ccs.core.session.Session;
@@ -12,6 +13,7 @@ import dev.ccs.core.session.SessionStatus;
 import dev.ccs.core.session.StoredMessage;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskStatus;
+import dev.ccs.core.task.TaskSummary;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -170,7 +172,7 @@ class FileStorageTest extends StorageContractTest {
 
     assertThat(json).contains("\"project_path\":\"/w\"", "\"total_cost_usd\":0", "\"messages_count\":0",
         "\"status\":\"active\"");
-    assertThat(SessionJson.fromJson(dev.ccs.core.internal.Json.parse(json))).isEqualTo(session);
+    assertThat(SessionJson.fromJson(dev.ccs.core.json.Json.parse(json))).isEqualTo(session);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ccs.core.store;
 
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.error.StoreException;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.StoredMessage;
 import java.math.BigDecimal;

@@ -3,7 +3,7 @@ package dev.ccs.core.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.testing.ManualScheduler;
 import dev.ccs.core.testing.MutableClock;

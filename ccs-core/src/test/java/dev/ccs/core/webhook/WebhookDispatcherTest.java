@@ -3,7 +3,7 @@ package dev.ccs.core.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ccs.core.config.WebhookConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.store.InMemoryStorage;
 import dev.ccs.core.testing.ManualScheduler;
 import dev.ccs.core.testing.MutableClock;

@@ -2,9 +2,9 @@ package dev.ccs.httpd.handlers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.Ccs;
-import dev.ccs.core.Version;
+import dev.ccs.core.config.Version;
 import dev.ccs.core.exec.CliStatus;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.ccs.httpd.handlers;
 
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.httpd.routing.ApiRequest;
 import java.util.Set;
 import java.util.UUID;

@@ -2,9 +2,9 @@ package dev.ccs.httpd.handlers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.Ccs;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.StreamingConfig;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;

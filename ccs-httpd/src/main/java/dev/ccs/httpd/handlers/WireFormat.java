@@ -1,7 +1,7 @@
 package dev.ccs.httpd.handlers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import dev.ccs.core.message.MessageResult;
 import dev.ccs.core.protocol.Usage;
 

@@ -2,7 +2,7 @@ package dev.ccs.httpd.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

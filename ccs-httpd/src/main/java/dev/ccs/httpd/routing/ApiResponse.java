@@ -1,6 +1,6 @@
 package dev.ccs.httpd.routing;
 
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;

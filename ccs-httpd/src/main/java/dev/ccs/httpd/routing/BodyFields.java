@@ -2,7 +2,7 @@ package dev.ccs.httpd.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.money.Decimals;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -1,10 +1,10 @@
 package dev.ccs.httpd.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.CcsException;
-import dev.ccs.core.RunFailedException;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.exec.RunFailedException;
 import dev.ccs.core.exec.RunOutcome;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 
 /**
  * The one table from refusals to HTTP statuses. Every error body has the Node server's envelope

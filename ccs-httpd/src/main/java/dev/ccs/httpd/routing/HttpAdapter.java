@@ -3,7 +3,7 @@ package dev.ccs.httpd.routing;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.ccs.core.CcsException;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.httpd.transport.BodyBudget;
 import dev.ccs.httpd.transport.ExchangeExecutor;

@@ -3,7 +3,7 @@ package dev.ccs.httpd.routing;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.ccs.httpd.transport;
 
 import dev.ccs.core.config.HttpConfig;
-import dev.ccs.core.internal.Threads;
+import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,7 +1,7 @@
 package dev.ccs.httpd.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.internal.Json;
+import dev.ccs.core.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

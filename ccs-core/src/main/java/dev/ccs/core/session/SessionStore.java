@@ -1,7 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.session;
 
-import dev.ccs.core.session.Session;
-import dev.ccs.core.session.SessionFilter;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +37,7 @@ public interface SessionStore {
    * @param durable whether the change must be on disk before this returns; false when the caller
    *     records it durably elsewhere (a turn's message log), so a store may defer its own flush
    * @throws StaleVersionException when the session changed since it was read
-   * @throws dev.ccs.core.CcsException.NotFound when it no longer exists
+   * @throws dev.ccs.core.error.CcsException.NotFound when it no longer exists
    */
   Session update(Session session, boolean durable);
 

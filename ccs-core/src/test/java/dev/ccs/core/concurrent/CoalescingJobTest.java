@@ -1,4 +1,4 @@
-package dev.ccs.core.internal;
+package dev.ccs.core.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ccs.core.internal;
+package dev.ccs.core.concurrent;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,6 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.webhook;
 
-import dev.ccs.core.webhook.Delivery;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;

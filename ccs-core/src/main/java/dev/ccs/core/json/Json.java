@@ -1,4 +1,4 @@
-package dev.ccs.core.internal;
+package dev.ccs.core.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;

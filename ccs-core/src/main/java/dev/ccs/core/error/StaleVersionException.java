@@ -1,6 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.error;
 
-import dev.ccs.core.CcsException;
 
 /** A record changed between being read and being written (or already exists). */
 public final class StaleVersionException extends CcsException.Conflict {

@@ -1,6 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.task;
 
-import dev.ccs.core.task.TaskStatus;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.ccs.core.internal;
+package dev.ccs.core.io;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.ccs.core.internal;
+package dev.ccs.core.concurrent;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,4 +1,4 @@
-package dev.ccs.core;
+package dev.ccs.core.error;
 
 import java.time.Duration;
 import java.util.Objects;

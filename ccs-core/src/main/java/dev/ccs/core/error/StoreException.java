@@ -1,4 +1,4 @@
-package dev.ccs.core.store;
+package dev.ccs.core.error;
 
 /** The storage failed (disk full, permissions, a corrupt file that cannot be set aside). */
 public final class StoreException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.ccs.core;
+package dev.ccs.core.config;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.task;
 
-import dev.ccs.core.task.Task;
-import dev.ccs.core.task.TaskStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

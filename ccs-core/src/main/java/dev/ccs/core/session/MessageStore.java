@@ -1,8 +1,5 @@
-package dev.ccs.core.store;
+package dev.ccs.core.session;
 
-import dev.ccs.core.session.MessagePage;
-import dev.ccs.core.session.MessageQuery;
-import dev.ccs.core.session.StoredMessage;
 import java.util.List;
 import java.util.UUID;
 
