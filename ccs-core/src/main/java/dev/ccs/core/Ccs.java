@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -77,7 +76,7 @@ public final class Ccs implements AutoCloseable {
     clock = b.clock;
     scheduler = b.scheduler;
     // First: the data directory is this instance's (a second server is refused here).
-    storage = b.storage != null ? b.storage : FileStorage.open(config.dataDir());
+    storage = b.storage != null ? b.storage : FileStorage.open(config.dataDir(), clock);
     try {
       Map<String, String> environment = runEnvironment(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
@@ -98,14 +97,14 @@ public final class Ccs implements AutoCloseable {
         config.execution().runWaitTimeout(), scheduler);
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
-    sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, clock, streams,
-        workers, limits, runSlots, jobs);
+    sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, streams, limits,
+        runSlots, clock, b.ticker, workers, jobs);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
     webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
         senders);
-    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, clock, scheduler, workers, limits,
-        jobs);
+    tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, limits, clock, b.ticker, scheduler,
+        workers, jobs);
     startedAt = clock.instant();
     // What a previous server on this data directory left running when it died is ended now, and
     // gone, before any task it ran can run again.
@@ -128,19 +127,15 @@ public final class Ccs implements AutoCloseable {
       return;
     }
     try {
-      sessions.purgeExpired(clock.instant());
+      if (config.sessionRetentionDays() > 0) {
+        // One age for all records: sessions unused, tasks and webhook deliveries finished, before it.
+        Instant cutoff = clock.instant().minus(Duration.ofDays(config.sessionRetentionDays()));
+        sessions.purgeOlderThan(cutoff);
+        tasks.purgeOlderThan(cutoff);
+      }
       // Bounds lowered since the last start, or a removal the disk lost in a crash.
       sessions.trimToLimits();
       tasks.trimToLimits();
-      if (config.sessionRetentionDays() > 0) {
-        Instant cutoff = clock.instant().minus(Duration.ofDays(config.sessionRetentionDays()));
-        for (UUID task : storage.tasks().finishedBefore(cutoff, 10_000)) {
-          storage.tasks().purge(task);
-        }
-        for (UUID delivery : storage.deliveries().finishedBefore(cutoff, 10_000)) {
-          storage.deliveries().delete(delivery);
-        }
-      }
     } catch (RuntimeException e) {
       LOG.warn("retention failed: {}", e.toString());
     }

@@ -155,6 +155,39 @@ public final class FakeClaude {
     }
   }
 
+  /** Waits until {@code runs} runs have reached {@link FakeReply#gate gate} {@code name} (30 seconds at most). */
+  public void awaitGate(String name, int runs) {
+    Path gates = dir.resolve("gates");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (reachedGate(gates, name) < runs) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(reachedGate(gates, name) + " run(s), not " + runs + ", reached gate " + name);
+      }
+      pause();
+    }
+  }
+
+  private static long reachedGate(Path gates, String name) {
+    if (!Files.isDirectory(gates)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(gates)) {
+      return files.filter(f -> f.getFileName().toString().startsWith(name + ".reached.")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Opens gate {@code name}: the runs waiting there go on, and later ones pass it at once. */
+  public void release(String name) {
+    try {
+      Files.createDirectories(dir.resolve("gates"));
+      Files.writeString(dir.resolve("gates").resolve(name + ".open"), "");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Waits until invocation {@code seq} has set SIGTERM to be ignored. */
   public void awaitSigtermIgnored(int seq) {
     Path file = dir.resolve("invocations").resolve(String.format("%06d.sigterm-ignored", seq));

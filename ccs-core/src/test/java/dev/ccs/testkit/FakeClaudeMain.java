@@ -136,6 +136,7 @@ public final class FakeClaudeMain {
           System.err.flush();
         }
         case "sleep" -> Thread.sleep(step.get("millis").asLong());
+        case "gate" -> awaitGate(dir, seq, step.get("name").asText());
         case "exit" -> exitCode = step.get("code").asInt();
         case "hang" -> Thread.sleep(Long.MAX_VALUE);
         case "crash" -> {
@@ -152,6 +153,15 @@ public final class FakeClaudeMain {
     }
     OUT.flush();
     return exitCode;
+  }
+
+  /** Says that this run reached the gate, then waits until the test opens it. */
+  private static void awaitGate(Path dir, int seq, String name) throws IOException, InterruptedException {
+    Path gates = Files.createDirectories(dir.resolve("gates"));
+    writeAtomically(gates.resolve(name + ".reached." + seq), new byte[0]);
+    while (!Files.exists(gates.resolve(name + ".open"))) {
+      Thread.sleep(5);
+    }
   }
 
   @SuppressWarnings("removal")

@@ -54,6 +54,15 @@ public final class FakeReply {
     return this;
   }
 
+  /**
+   * Waits at gate {@code name} until the test calls {@link FakeClaude#release(String)}: a run held
+   * for exactly as long as the test needs, instead of a sleep that a loaded machine outlasts.
+   */
+  public FakeReply gate(String name) {
+    steps.addObject().put("kind", "gate").put("name", name);
+    return this;
+  }
+
   /** The exit code once the script has run (0 unless set). */
   public FakeReply exitCode(int code) {
     steps.addObject().put("kind", "exit").put("code", code);

@@ -103,11 +103,11 @@ public final class CcsHttpServer implements AutoCloseable {
   static Router routes(Ccs ccs) {
     int prompt = ccs.config().http().maxBodyBytes();
     HealthHandler health = new HealthHandler(ccs);
-    MessagesHandler messages = new MessagesHandler(ccs);
     StreamsHandler streams = new StreamsHandler(ccs);
     SessionsHandler sessions = new SessionsHandler(ccs, streams);
     ProjectsHandler projects = new ProjectsHandler(ccs);
     TasksHandler tasks = new TasksHandler(ccs, streams);
+    MessagesHandler messages = new MessagesHandler(ccs, streams, tasks);
     return new Router()
         .get("/health", health::health)
         .post("/api/messages", prompt, messages::send)

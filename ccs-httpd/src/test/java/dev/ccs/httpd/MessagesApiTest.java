@@ -10,6 +10,7 @@ import dev.ccs.core.config.ExecutionConfig;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.config.McpConfig;
 import dev.ccs.core.config.SecurityConfig;
+import dev.ccs.core.json.Json;
 import dev.ccs.testkit.FakeClaude;
 import dev.ccs.testkit.FakeReply;
 import dev.ccs.testkit.Invocation;
@@ -293,29 +294,86 @@ class MessagesApiTest {
   @Test
   void requestsRunConcurrently() throws Exception {
     start(config());
-    fake.delayMillis(1500);
+    for (int i = 0; i < 3; i++) {
+      fake.enqueue(FakeReply.script().gate("together").emulate());
+    }
 
-    long start = System.nanoTime();
     List<CompletableFuture<TestServer.Reply>> replies = List.of(
         CompletableFuture.supplyAsync(() -> server.post("/api/messages", "{\"prompt\":\"a\"}")),
         CompletableFuture.supplyAsync(() -> server.post("/api/messages", "{\"prompt\":\"b\"}")),
         CompletableFuture.supplyAsync(() -> server.post("/api/messages", "{\"prompt\":\"c\"}")));
+    // Serialised, the second run would not start before the first was released.
+    fake.awaitGate("together", 3);
+    fake.release("together");
     for (CompletableFuture<TestServer.Reply> reply : replies) {
       assertThat(reply.get().status()).isEqualTo(200);
     }
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    // Serialised, three runs with a 1.5 s pause each would take 4.5 s or more.
-    assertThat(elapsed).isLessThan(Duration.ofMillis(4200));
+  }
+
+  private SseClient streamMessage(String body) {
+    return SseClient.open(server.client(), HttpRequest.newBuilder(server.uri("/api/messages"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   @Test
-  void streamOnThisEndpointIsNotImplemented() {
+  void streamTrueAnswersTheTurnAsServerSentEventsInANewOrTheGivenSession() throws Exception {
     start(config());
 
-    TestServer.Reply reply = server.post("/api/messages", "{\"prompt\":\"x\",\"stream\":true}");
+    String first;
+    try (SseClient sse = streamMessage("{\"prompt\":\"first\",\"stream\":true,\"project_path\":\"proj\"}")) {
+      assertThat(sse.status()).isEqualTo(200);
+      assertThat(sse.header("Content-Type")).startsWith("text/event-stream");
+      first = sse.header("X-Session-Id");
+      List<SseClient.Event> events = sse.rest();
+      assertThat(events.get(events.size() - 1).name()).isEqualTo("done");
+      assertThat(Json.parse(events.get(events.size() - 1).data()).path("session_id").asText()).isEqualTo(first);
+    }
+    assertThat(fake.takeInvocation().stdin()).isEqualTo("first");
+    JsonNode session = server.get("/api/sessions/" + first).json().path("session");
+    assertThat(session.path("messages_count").asInt()).isEqualTo(1);
+    assertThat(session.at("/metadata/auto_created").asBoolean()).isTrue();
 
-    assertThat(reply.status()).isEqualTo(501);
-    assertThat(reply.json().path("success").asBoolean()).isFalse();
+    try (SseClient sse = streamMessage("{\"prompt\":\"second\",\"stream\":true,\"session_id\":\"" + first + "\"}")) {
+      assertThat(sse.status()).isEqualTo(200);
+      assertThat(sse.header("X-Session-Id")).isEqualTo(first);
+      sse.rest();
+    }
+    assertThat(server.get("/api/sessions/" + first).json().at("/session/messages_count").asInt()).isEqualTo(2);
+    assertThat(server.get("/api/sessions/" + first + "/messages").json().path("messages")).hasSize(4);
+    assertThat(server.get("/api/sessions").json().path("count").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void asyncTrueQueuesTheMessageAsATask() throws Exception {
+    start(config());
+
+    TestServer.Reply queued = server.post("/api/messages",
+        "{\"prompt\":\"later\",\"async\":true,\"priority\":7}");
+
+    assertThat(queued.status()).as(queued.text()).isEqualTo(202);
+    assertThat(queued.json().path("status").asText()).isEqualTo("pending");
+    assertThat(queued.json().path("priority").asInt()).isEqualTo(7);
+    String taskId = queued.json().path("task_id").asText();
+    JsonNode task = server.get("/api/tasks/" + taskId).json().path("task");
+    assertThat(task.path("prompt").asText()).isEqualTo("later");
+  }
+
+  @Test
+  void queueOnlyFieldsWithoutAsyncAndContradictionsAreRefusedNotIgnored() {
+    start(config());
+
+    TestServer.Reply webhook = server.post("/api/messages",
+        "{\"prompt\":\"x\",\"webhook_url\":\"https://example.com/hook\"}");
+    assertError(webhook, 400, "\"webhook_url\" applies to queued tasks only: send \"async\": true, or use POST "
+        + "/api/async/messages");
+    assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"priority\":3,\"async\":false}"), 400,
+        "\"priority\" applies to queued tasks only: send \"async\": true, or use POST /api/async/messages");
+    TestServer.Reply streamedTask = server.post("/api/async/messages", "{\"prompt\":\"x\",\"stream\":true}");
+    assertThat(streamedTask.status()).isEqualTo(400);
+    assertThat(streamedTask.json().path("error").asText()).contains("GET /api/tasks/{id}/events");
+    assertThat(server.post("/api/async/messages", "{\"prompt\":\"x\",\"async\":false}").status()).isEqualTo(400);
+    assertThat(fake.invocationCount()).isZero();
+    assertThat(server.get("/api/tasks").json().path("count").asInt()).isZero();
   }
 
   @Test

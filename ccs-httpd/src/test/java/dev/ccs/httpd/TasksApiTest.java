@@ -162,13 +162,15 @@ class TasksApiTest {
   @Test
   void higherPriorityRunsFirstAndEqualPrioritiesInOrder() throws Exception {
     start(config(1, 0));
-    fake.enqueue(FakeReply.script().sleep(1500).emulate());
+    fake.enqueue(FakeReply.script().gate("blocker").emulate());
     String blocker = submit("{\"prompt\":\"blocker\"}");
-    awaitStatus(blocker, "processing");
+    fake.awaitGate("blocker", 1);
     List<String> ids = new ArrayList<>();
     for (String[] p : new String[][] {{"low", "1"}, {"high-a", "10"}, {"mid", "5"}, {"high-b", "10"}}) {
       ids.add(submit("{\"prompt\":\"" + p[0] + "\",\"priority\":" + p[1] + "}"));
     }
+    fake.release("blocker");
+    await(blocker);
     for (String id : ids) {
       await(id);
     }
@@ -181,9 +183,9 @@ class TasksApiTest {
   @Test
   void priorityChangesOnlyWhileWaiting() throws Exception {
     start(config(1, 0));
-    fake.enqueue(FakeReply.script().sleep(1500).emulate());
+    fake.enqueue(FakeReply.script().gate("first").emulate());
     String running = submit("{\"prompt\":\"first\"}");
-    awaitStatus(running, "processing");
+    fake.awaitGate("first", 1);
     String waiting = submit("{\"prompt\":\"second\",\"priority\":2}");
     String other = submit("{\"prompt\":\"third\",\"priority\":5}");
 
@@ -195,6 +197,7 @@ class TasksApiTest {
         "Cannot modify priority for task with status: processing");
     SessionsApiTest.assertError(server.patch("/api/tasks/" + waiting + "/priority", "{\"priority\":0}"), 400,
         "Priority must be a number between 1 and 10");
+    fake.release("first");
     await(waiting);
     await(other);
     assertThat(fake.invocations()).extracting(Invocation::stdin).containsExactly("first", "second", "third");
@@ -310,9 +313,9 @@ class TasksApiTest {
   @Test
   void queueStatusCountsEveryState() throws Exception {
     start(config(1, 0));
-    fake.enqueue(FakeReply.script().sleep(1500).emulate());
+    fake.enqueue(FakeReply.script().gate("a").emulate());
     String running = submit("{\"prompt\":\"a\"}");
-    awaitStatus(running, "processing");
+    fake.awaitGate("a", 1);
     submit("{\"prompt\":\"b\"}");
 
     JsonNode queue = server.get("/api/tasks/queue/status").json().path("queue");
@@ -323,6 +326,7 @@ class TasksApiTest {
     assertThat(queue.path("total").asInt()).isEqualTo(2);
     assertThat(queue.path("active_tasks").get(0).asText()).isEqualTo(running);
     assertThat(queue.path("oldest_pending_age_ms").asLong()).isGreaterThanOrEqualTo(0);
+    fake.release("a");
   }
 
   @Test

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ccs.core.Ccs;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.WebhookConfig;
-import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.task.NewTask;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.webhook.WebhookSigner;
@@ -45,8 +44,8 @@ public final class QueueTasksMain {
       List<Task> tasks = new ArrayList<>();
       for (int i = 0; i < prompts.size(); i++) {
         // Later prompts get higher priorities, so they run first.
-        tasks.add(ccs.tasks().submit(new NewTask(prompts.get(i), null, null, RunOptions.NONE, Math.min(10, 1 + i),
-            Duration.ofMinutes(5), hookUrl, null, null), null).task());
+        tasks.add(ccs.tasks().submit(NewTask.builder(prompts.get(i)).priority(Math.min(10, 1 + i))
+            .timeout(Duration.ofMinutes(5)).webhookUrl(hookUrl).build(), null).task());
       }
       for (Task task : tasks) {
         Task done = ccs.tasks().completion(task.id()).get(10, TimeUnit.MINUTES);

@@ -16,7 +16,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,12 +132,18 @@ public final class ClaudeExecutor implements AutoCloseable {
       LOG.info("stopping {} running Claude CLI process(es)", runs.size());
     }
     runs.forEach(ClaudeRun::cancel);
-    long deadline = System.nanoTime() + killGrace.plusSeconds(2).toNanos();
+    long deadline = ticker.read() + killGrace.plusSeconds(2).toNanos();
     for (ClaudeRun run : runs) {
       try {
-        run.outcome().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (Exception e) {
+        run.outcome().get(Math.max(1, deadline - ticker.read()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
         LOG.warn("Claude CLI pid {} did not end in time", run.pid());
+      } catch (ExecutionException e) {
+        LOG.warn("Claude CLI pid {} ended with an error: {}", run.pid(), e.getCause().toString());
+      } catch (InterruptedException e) {
+        // Asked to stop waiting: the runs were told to end; the rest is the JVM's exit.
+        Thread.currentThread().interrupt();
+        break;
       }
     }
     if (sweepScheduled.get()) {
@@ -213,9 +221,9 @@ public final class ClaudeExecutor implements AutoCloseable {
         entry.getKey().destroy();
       }
     }
-    long deadline = System.nanoTime() + grace.toNanos();
+    long deadline = ticker.read() + grace.toNanos();
     for (ProcessHandle orphan : orphans) {
-      if (!dev.ccs.core.process.Processes.awaitExit(orphan, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+      if (!dev.ccs.core.process.Processes.awaitExit(orphan, Duration.ofNanos(Math.max(1, deadline - ticker.read())))) {
         orphan.destroyForcibly();
         dev.ccs.core.process.Processes.awaitExit(orphan, Duration.ofSeconds(5));
       }

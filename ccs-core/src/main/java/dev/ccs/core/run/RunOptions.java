@@ -23,8 +23,7 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
     Integer maxTurns, List<String> allowedTools, List<String> disallowedTools, String agent, String mcpConfig,
     PermissionMode permissionMode) {
 
-  public static final RunOptions NONE = new RunOptions(null, null, null, null, null, List.of(), List.of(), null,
-      null, null);
+  public static final RunOptions NONE = builder().build();
 
   public RunOptions {
     allowedTools = allowedTools == null ? List.of() : List.copyOf(allowedTools);
@@ -39,7 +38,49 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
 
   /** The same options with another model. */
   public RunOptions withModel(String value) {
-    return new RunOptions(value, systemPrompt, appendSystemPrompt, maxBudgetUsd, maxTurns, allowedTools,
-        disallowedTools, agent, mcpConfig, permissionMode);
+    return toBuilder().model(value).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().model(model).systemPrompt(systemPrompt).appendSystemPrompt(appendSystemPrompt)
+        .maxBudgetUsd(maxBudgetUsd).maxTurns(maxTurns).allowedTools(allowedTools).disallowedTools(disallowedTools)
+        .agent(agent).mcpConfig(mcpConfig).permissionMode(permissionMode);
+  }
+
+  /** Builds {@link RunOptions} by name; every option is optional. */
+  public static final class Builder {
+    private String model;
+    private String systemPrompt;
+    private String appendSystemPrompt;
+    private BigDecimal maxBudgetUsd;
+    private Integer maxTurns;
+    private List<String> allowedTools = List.of();
+    private List<String> disallowedTools = List.of();
+    private String agent;
+    private String mcpConfig;
+    private PermissionMode permissionMode;
+
+    private Builder() {
+    }
+
+    public Builder model(String value) { model = value; return this; }
+    public Builder systemPrompt(String value) { systemPrompt = value; return this; }
+    public Builder appendSystemPrompt(String value) { appendSystemPrompt = value; return this; }
+    public Builder maxBudgetUsd(BigDecimal value) { maxBudgetUsd = value; return this; }
+    public Builder maxTurns(Integer value) { maxTurns = value; return this; }
+    public Builder allowedTools(List<String> value) { allowedTools = value; return this; }
+    public Builder disallowedTools(List<String> value) { disallowedTools = value; return this; }
+    public Builder agent(String value) { agent = value; return this; }
+    public Builder mcpConfig(String value) { mcpConfig = value; return this; }
+    public Builder permissionMode(PermissionMode value) { permissionMode = value; return this; }
+
+    public RunOptions build() {
+      return new RunOptions(model, systemPrompt, appendSystemPrompt, maxBudgetUsd, maxTurns, allowedTools,
+          disallowedTools, agent, mcpConfig, permissionMode);
+    }
   }
 }

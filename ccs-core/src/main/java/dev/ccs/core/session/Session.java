@@ -86,6 +86,17 @@ public record Session(
         maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, newVersion);
   }
 
+  /** This session's spending cap: its own, else {@code defaultCap} (the config's); null for none. */
+  public BigDecimal budgetCap(BigDecimal defaultCap) {
+    return maxBudgetUsd != null ? maxBudgetUsd : defaultCap;
+  }
+
+  /** What is left of {@link #budgetCap} (negative when overspent), or null when there is no cap. */
+  public BigDecimal budgetLeft(BigDecimal defaultCap) {
+    BigDecimal cap = budgetCap(defaultCap);
+    return cap == null ? null : cap.subtract(totalCostUsd);
+  }
+
   /** The session after one run: its cost added, the CLI's state and totals recorded. */
   public Session afterRun(Instant now, BigDecimal runCostUsd, boolean succeeded, boolean cliStarted,
       BigDecimal cliTotalUsd, String cliSessionId) {

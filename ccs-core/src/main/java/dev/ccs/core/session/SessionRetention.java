@@ -116,16 +116,12 @@ final class SessionRetention {
   }
 
   /**
-   * Removes sessions not used since before {@code now - sessionRetentionDays}, with their messages;
-   * sessions in use are kept.
+   * Removes sessions last used before {@code cutoff}, with their messages; sessions in use (a turn
+   * running or waiting, a task waiting) are kept.
    *
    * @return how many were removed
    */
-  synchronized int purgeExpired(Instant now) {
-    if (config.sessionRetentionDays() <= 0) {
-      return 0;
-    }
-    Instant cutoff = now.minus(Duration.ofDays(config.sessionRetentionDays()));
+  synchronized int purgeOlderThan(Instant cutoff) {
     Set<UUID> waitingTasks = storage.sessionsOfUnfinishedTasks();
     int removed = 0;
     int inUse = 0;
@@ -146,7 +142,7 @@ final class SessionRetention {
       }
     }
     if (removed > 0) {
-      LOG.info("removed {} session(s) unused for more than {} days", removed, config.sessionRetentionDays());
+      LOG.info("removed {} session(s) unused since before {} (sessionRetentionDays)", removed, cutoff);
     }
     return removed;
   }

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,10 +77,12 @@ public final class FileStorage implements Storage {
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
   private final boolean recovered;
+  private final Clock clock;
   private volatile boolean closed;
 
-  private FileStorage(Path dataDir) {
+  private FileStorage(Path dataDir, Clock clock) {
     this.dataDir = dataDir;
+    this.clock = clock;
     this.sessionsDir = dataDir.resolve("sessions");
     this.messagesDir = dataDir.resolve("messages");
     try {
@@ -119,7 +122,12 @@ public final class FileStorage implements Storage {
    * @throws StoreException when another process owns it, or it cannot be read
    */
   public static FileStorage open(Path dataDir) {
-    return new FileStorage(dataDir.toAbsolutePath().normalize());
+    return open(dataDir, Clock.systemUTC());
+  }
+
+  /** As {@link #open(Path)}; {@code clock} dates the files it sets aside as corrupt. */
+  public static FileStorage open(Path dataDir, Clock clock) {
+    return new FileStorage(dataDir.toAbsolutePath().normalize(), clock);
   }
 
   public Path dataDir() {
@@ -263,7 +271,7 @@ public final class FileStorage implements Storage {
 
   private void setAside(Path file, Exception cause) throws IOException {
     Path corrupt = Files.createDirectories(dataDir.resolve("corrupt"));
-    Path target = corrupt.resolve(file.getFileName() + "." + System.currentTimeMillis());
+    Path target = corrupt.resolve(file.getFileName() + "." + clock.millis());
     LOG.warn("{} cannot be read ({}); moved to {}", file, cause.getMessage(), target);
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
   }

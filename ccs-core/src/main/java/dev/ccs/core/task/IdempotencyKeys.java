@@ -1,8 +1,13 @@
 package dev.ccs.core.task;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.json.Json;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,6 +70,24 @@ final class IdempotencyKeys {
         return;
       }
       it.remove();
+    }
+  }
+
+  /** SHA-256 of what defines a request, to tell a repeat from a reuse of its idempotency key. */
+  static String requestHash(NewTask request) {
+    ObjectNode canonical = Json.object();
+    canonical.put("prompt", request.prompt());
+    canonical.put("project_path", request.projectPath());
+    canonical.put("session_id", request.sessionId() == null ? null : request.sessionId().toString());
+    canonical.set("options", TaskJson.options(request.options()));
+    canonical.put("priority", request.priority());
+    canonical.put("timeout_ms", request.timeout() == null ? null : request.timeout().toMillis());
+    canonical.put("webhook_url", request.webhookUrl());
+    canonical.set("metadata", request.metadata());
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.writeBytes(canonical)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -67,13 +67,34 @@ public record Task(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(prompt, "prompt");
     Objects.requireNonNull(projectPath, "projectPath");
-    if (priority < 1 || priority > 10) {
-      throw new IllegalArgumentException("priority must be 1-10, was " + priority);
-    }
+    NewTask.checkPriority(priority);
     Objects.requireNonNull(sessionId, "sessionId");
     options = options == null ? RunOptions.NONE : options;
     metadata = metadata == null || metadata.isNull() ? JsonNodeFactory.instance.objectNode() : metadata;
     costUsd = Usd.normalize(costUsd == null ? BigDecimal.ZERO : costUsd);
+  }
+
+  /**
+   * A task as submitted, waiting to run: nothing run, nothing spent, not yet stored (version 0).
+   *
+   * @param session the session it runs in, and its resolved working directory
+   * @param key the client's {@code Idempotency-Key} and the hash of its request, or nulls
+   * @param replayOf the failed task this one runs again, or null
+   */
+  public static Task pending(NewTask request, UUID id, long sequence, Instant now, SessionRef session,
+      IdempotencyRef key, UUID replayOf) {
+    return new Task(id, sequence, now, now, TaskStatus.PENDING, request.prompt(), session.projectPath(),
+        request.priority(), session.id(), request.options(), request.timeout(), request.webhookUrl(),
+        request.metadata(), null, null, null, null, null, null, BigDecimal.ZERO, null, 0, 0, null, false,
+        key.key(), key.requestHash(), request.batchId(), replayOf, 0);
+  }
+
+  /** The session a task runs in: its id and resolved working directory. */
+  public record SessionRef(UUID id, String projectPath) {
+  }
+
+  /** A submission's {@code Idempotency-Key} (or null) and the hash of its request. */
+  public record IdempotencyRef(String key, String requestHash) {
   }
 
   /** A copy with another status and the changes of {@code edit}; the version is the store's to set. */

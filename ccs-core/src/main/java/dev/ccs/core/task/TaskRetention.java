@@ -5,6 +5,7 @@ import dev.ccs.core.internal.ThrottledCount;
 import dev.ccs.core.webhook.WebhookDispatcher;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -21,6 +22,12 @@ final class TaskRetention {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskRetention.class);
   private static final int BATCH = 256;
+  /**
+   * Finished tasks removed by age in one run at most, so that a run after a long pause (or a
+   * lowered retention) does not hold the store for long; the next run goes on, and a run that
+   * stops here says so.
+   */
+  static final int MAX_PURGED_PER_RUN = 10_000;
 
   private final int maxFinished;
   private final TaskStore store;
@@ -65,6 +72,36 @@ final class TaskRetention {
       }
     }
     removals.add(removed);
+    return removed;
+  }
+
+  /**
+   * Removes tasks that finished before {@code cutoff} (at most {@link #MAX_PURGED_PER_RUN}) with
+   * their webhook deliveries, and deliveries that finished before it.
+   *
+   * @return how many tasks were removed
+   */
+  synchronized int purgeOlderThan(Instant cutoff) {
+    int removed = 0;
+    List<UUID> old;
+    do {
+      old = store.finishedBefore(cutoff, Math.min(BATCH, MAX_PURGED_PER_RUN - removed));
+      for (UUID id : old) {
+        if (store.purge(id)) {
+          webhooks.forgetTask(id);
+          removed++;
+        }
+      }
+    } while (!old.isEmpty() && removed < MAX_PURGED_PER_RUN);
+    int deliveries = webhooks.purgeFinishedBefore(cutoff, MAX_PURGED_PER_RUN);
+    if (removed > 0 || deliveries > 0) {
+      LOG.info("removed {} task(s) and {} other webhook deliveries finished before {} (sessionRetentionDays)",
+          removed, deliveries, cutoff);
+    }
+    if (removed >= MAX_PURGED_PER_RUN || deliveries >= MAX_PURGED_PER_RUN) {
+      LOG.info("more finished tasks or deliveries are older than {}: at most {} go per run, the next run goes on",
+          cutoff, MAX_PURGED_PER_RUN);
+    }
     return removed;
   }
 }

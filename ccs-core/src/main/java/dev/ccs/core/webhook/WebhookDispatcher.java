@@ -111,6 +111,20 @@ public final class WebhookDispatcher {
     }
   }
 
+  /**
+   * Removes at most {@code limit} deliveries that finished before {@code cutoff}.
+   *
+   * @return how many were removed
+   */
+  public int purgeFinishedBefore(Instant cutoff, int limit) {
+    int removed = 0;
+    for (UUID id : store.finishedBefore(cutoff, limit)) {
+      store.delete(id);
+      removed++;
+    }
+    return removed;
+  }
+
   public List<Delivery> deliveriesOf(UUID taskId) {
     return store.ofTask(taskId);
   }
@@ -142,7 +156,6 @@ public final class WebhookDispatcher {
     }
     int number = delivery.attempts() + 1;
     Instant at = clock.instant();
-    long start = System.nanoTime();
     Integer statusCode = null;
     String error = targets.problem(delivery.url());
     boolean refused = error != null;
@@ -174,7 +187,7 @@ public final class WebhookDispatcher {
         refused = true;
       }
     }
-    long durationMs = (System.nanoTime() - start) / 1_000_000;
+    long durationMs = Duration.between(at, clock.instant()).toMillis();
     Delivery.Attempt entry = new Delivery.Attempt(number, at, statusCode, error, durationMs);
     Delivery updated;
     if (error == null) {

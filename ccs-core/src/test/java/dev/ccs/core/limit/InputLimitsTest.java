@@ -24,7 +24,8 @@ class InputLimitsTest {
       .maxPromptBytes(1024).maxMetadataBytes(256).maxMetadataDepth(4).maxArgumentBytes(512).build());
 
   private static RunOptions options(String model, String systemPrompt, List<String> tools, String agent, String mcp) {
-    return new RunOptions(model, systemPrompt, null, null, null, tools, List.of(), agent, mcp, PermissionMode.DEFAULT);
+    return RunOptions.builder().model(model).systemPrompt(systemPrompt).allowedTools(tools).agent(agent).mcpConfig(mcp)
+        .permissionMode(PermissionMode.DEFAULT).build();
   }
 
   @Test

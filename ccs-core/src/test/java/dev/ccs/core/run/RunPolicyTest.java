@@ -8,7 +8,6 @@ import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.PermissionMode;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +18,7 @@ class RunPolicyTest {
 
   private ClaudeRequest plan(boolean allowSkip, boolean root, PermissionMode mode) {
     CcsConfig config = CcsConfig.defaults(temp).toBuilder().allowDangerouslySkipPermissions(allowSkip).build();
-    RunOptions options = new RunOptions(null, null, null, null, null, List.of(), List.of(), null, null, mode);
+    RunOptions options = RunOptions.builder().permissionMode(mode).build();
     return new RunPolicy(config, root).plan("hi", temp, options, null).build();
   }
 

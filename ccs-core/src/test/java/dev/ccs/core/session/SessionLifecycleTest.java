@@ -10,6 +10,9 @@ import dev.ccs.core.config.StreamingConfig;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.stream.StreamStatus;
+import dev.ccs.core.task.NewTask;
+import dev.ccs.core.task.Task;
+import dev.ccs.core.task.TaskStatus;
 import dev.ccs.core.testing.ManualScheduler;
 import dev.ccs.core.testing.MutableClock;
 import dev.ccs.testkit.FakeClaude;
@@ -66,8 +69,25 @@ class SessionLifecycleTest {
     try (Ccs ccs = ccs(0)) {
       Session session = ccs.sessions().create("p", null, Json.object(), null);
       clock.advance(Duration.ofDays(3650));
-      assertThat(ccs.sessions().purgeExpired(clock.instant())).isZero();
+      scheduler.advance(Duration.ofHours(2));
       assertThat(ccs.sessions().find(session.id())).isPresent();
+    }
+  }
+
+  @Test
+  void tasksFinishedLongerAgoThanTheRetentionAreRemovedByTheScheduledJob() throws Exception {
+    try (Ccs ccs = ccs(30)) {
+      Task old = ccs.tasks().submit(NewTask.of("old task", 5), null).task();
+      assertThat(ccs.tasks().completion(old.id()).get(30, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+      clock.advance(Duration.ofDays(20));
+      Task recent = ccs.tasks().submit(NewTask.of("recent task", 5), null).task();
+      ccs.tasks().completion(recent.id()).get(30, TimeUnit.SECONDS);
+
+      scheduler.advance(Duration.ofDays(10).plusHours(1));
+
+      assertThat(ccs.tasks().find(old.id())).isEmpty();
+      assertThat(ccs.tasks().find(recent.id())).isPresent();
+      assertThat(ccs.tasks().purgeOlderThan(clock.instant().minus(Duration.ofDays(30)))).isZero();
     }
   }
 

@@ -98,8 +98,7 @@ class TaskFailureTest {
       CompletableFuture<?> busy = CompletableFuture.runAsync(() ->
           ccs.sessions().continueSession(session, "wait:3000 busy", RunOptions.NONE));
       awaitRuns(fake, 1);
-      Task task = ccs.tasks().submit(new NewTask("wait:0 queued", null, session, RunOptions.NONE, 5, null, null, null,
-          null), null).task();
+      Task task = ccs.tasks().submit(NewTask.builder("wait:0 queued").sessionId(session).build(), null).task();
       awaitStatus(ccs, task.id(), TaskStatus.PROCESSING);
 
       long start = System.nanoTime();

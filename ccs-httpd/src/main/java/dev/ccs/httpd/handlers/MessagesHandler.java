@@ -1,47 +1,62 @@
 package dev.ccs.httpd.handlers;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.Ccs;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;
 import dev.ccs.core.run.RunOptions;
-import dev.ccs.httpd.routing.ApiError;
+import dev.ccs.core.session.Session;
+import dev.ccs.core.task.NewTask;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
 import java.util.UUID;
 
-/** {@code POST /api/messages}: one prompt, answered synchronously. */
+/**
+ * {@code POST /api/messages}: one prompt, answered when the run ends; with {@code stream: true} as
+ * server-sent events (as {@code continue/stream}, in the given or a new session); with
+ * {@code async: true} queued as a task (as {@code POST /api/async/messages}, the Node server's
+ * {@code /api/claude} did the same).
+ */
 public final class MessagesHandler {
 
   private final Ccs ccs;
+  private final StreamsHandler streams;
+  private final TasksHandler tasks;
 
-  public MessagesHandler(Ccs ccs) {
+  public MessagesHandler(Ccs ccs, StreamsHandler streams, TasksHandler tasks) {
     this.ccs = ccs;
+    this.streams = streams;
+    this.tasks = tasks;
   }
 
   public ApiResponse send(ApiRequest request) {
-    ObjectNode body = request.jsonObject();
-    BodyFields fields = new BodyFields(body);
+    JsonNode async = request.jsonObject().get("async");
+    if (async != null && async.isBoolean() && async.booleanValue()) {
+      return tasks.asyncMessage(request);
+    }
+    BodyFields fields = new BodyFields(request.jsonObject());
     String prompt = fields.requiredString("prompt");
     String projectPath = fields.optionalString("project_path");
-    UUID sessionId;
-    RunOptions options;
     // The Node server's schema order: prompt, project_path, model, session_id, system_prompt, ...
     String model = fields.optionalString("model");
-    sessionId = fields.optionalUuid("session_id");
-    RunOptions read = RunOptionsFields.read(fields, false, true);
-    options = new RunOptions(model, read.systemPrompt(), read.appendSystemPrompt(), read.maxBudgetUsd(),
-        read.maxTurns(), read.allowedTools(), read.disallowedTools(), read.agent(), read.mcpConfig(),
-        read.permissionMode());
+    UUID sessionId = fields.optionalUuid("session_id");
+    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
     Boolean stream = fields.optionalBoolean("stream");
     fields.optionalBoolean("async");
-    fields.optionalUri("webhook_url");
-    fields.optionalInteger("priority", 1, 10);
+    String webhookUrl = fields.optionalUri("webhook_url");
+    Integer priority = fields.optionalInteger("priority", NewTask.MIN_PRIORITY, NewTask.MAX_PRIORITY);
     fields.rejectUnknown();
+    if (webhookUrl != null || priority != null) {
+      throw new CcsException.InvalidRequest("\"" + (webhookUrl != null ? "webhook_url" : "priority")
+          + "\" applies to queued tasks only: send \"async\": true, or use POST /api/async/messages");
+    }
     if (Boolean.TRUE.equals(stream)) {
-      throw new ApiError(501, "not_implemented", "Streaming is not yet implemented on this endpoint; "
-          + "use POST /api/sessions/{id}/continue/stream");
+      ccs.limits().checkPrompt(prompt);
+      ccs.limits().checkOptions(options);
+      Session session = ccs.sessions().sessionForMessage(projectPath, sessionId, model);
+      return streams.start(session.id(), prompt, options);
     }
     MessageResult result = ccs.send(new MessageRequest(prompt, projectPath, sessionId, options));
     return ApiResponse.json(200, WireFormat.messageResult(result));

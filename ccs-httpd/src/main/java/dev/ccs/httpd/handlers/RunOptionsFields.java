@@ -4,7 +4,6 @@ import dev.ccs.core.exec.PermissionMode;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.httpd.routing.BodyFields;
 import java.math.BigDecimal;
-import java.util.List;
 
 /** The run options shared by the message, continue and task endpoints, in the Node server's field names. */
 final class RunOptionsFields {
@@ -12,19 +11,27 @@ final class RunOptionsFields {
   private RunOptionsFields() {
   }
 
-  /** Reads {@code model}, {@code system_prompt}, ..., in the order the Node server's schema lists them. */
-  static RunOptions read(BodyFields fields, boolean withModel, boolean withAgentAndMcp) {
-    String model = withModel ? fields.optionalString("model") : null;
-    String systemPrompt = fields.optionalString("system_prompt");
-    BigDecimal maxBudget = fields.optionalNumber("max_budget_usd", BigDecimal.ZERO, null);
-    List<String> allowed = fields.optionalStringArray("allowed_tools");
-    List<String> disallowed = fields.optionalStringArray("disallowed_tools");
-    String agent = withAgentAndMcp ? fields.optionalString("agent") : null;
-    String mcpConfig = withAgentAndMcp ? fields.optionalString("mcp_config") : null;
+  /**
+   * Reads {@code model}, {@code system_prompt}, ..., in the order the Node server's schema lists them
+   * (so that the first bad field is the one it would name).
+   */
+  static RunOptions read(BodyFields fields) {
+    return readAfterModel(fields, fields.optionalString("model"));
+  }
+
+  /** As {@link #read}, for endpoints whose schema has {@code model} earlier, already read. */
+  static RunOptions readAfterModel(BodyFields fields, String model) {
+    RunOptions.Builder options = RunOptions.builder().model(model)
+        .systemPrompt(fields.optionalString("system_prompt"))
+        .maxBudgetUsd(fields.optionalNumber("max_budget_usd", BigDecimal.ZERO, null))
+        .allowedTools(fields.optionalStringArray("allowed_tools"))
+        .disallowedTools(fields.optionalStringArray("disallowed_tools"))
+        .agent(fields.optionalString("agent"))
+        .mcpConfig(fields.optionalString("mcp_config"));
     String mode = fields.optionalOneOf("permission_mode", PermissionMode.wireNames());
-    String appendSystemPrompt = fields.optionalString("append_system_prompt");
-    Integer maxTurns = fields.optionalInteger("max_turns", 1, 10_000);
-    return new RunOptions(model, systemPrompt, appendSystemPrompt, maxBudget, maxTurns, allowed, disallowed, agent,
-        mcpConfig, mode == null ? null : PermissionMode.fromWireName(mode).orElseThrow());
+    return options.permissionMode(mode == null ? null : PermissionMode.fromWireName(mode).orElseThrow())
+        .appendSystemPrompt(fields.optionalString("append_system_prompt"))
+        .maxTurns(fields.optionalInteger("max_turns", 1, 10_000))
+        .build();
   }
 }

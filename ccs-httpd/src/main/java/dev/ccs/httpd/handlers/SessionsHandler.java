@@ -117,9 +117,9 @@ public final class SessionsHandler {
     stats.put("model", session.model());
     stats.put("project_path", session.projectPath());
     stats.put("status", session.status().wireName());
-    BigDecimal cap = session.maxBudgetUsd() != null ? session.maxBudgetUsd() : ccs.config().maxBudgetUsd();
-    stats.put("max_budget_usd", cap);
-    stats.put("budget_remaining_usd", cap == null ? null : cap.subtract(session.totalCostUsd()).max(BigDecimal.ZERO));
+    BigDecimal left = session.budgetLeft(ccs.config().maxBudgetUsd());
+    stats.put("max_budget_usd", session.budgetCap(ccs.config().maxBudgetUsd()));
+    stats.put("budget_remaining_usd", left == null ? null : left.max(BigDecimal.ZERO));
     stats.put("cli_session_started", session.cliSessionStarted());
     return ApiResponse.json(200, envelope().set("stats", stats));
   }
@@ -149,7 +149,7 @@ public final class SessionsHandler {
   static Turn readTurn(ApiRequest request) {
     BodyFields fields = new BodyFields(request.jsonObject());
     String prompt = fields.requiredString("prompt");
-    RunOptions options = RunOptionsFields.read(fields, true, true);
+    RunOptions options = RunOptionsFields.read(fields);
     Boolean stream = fields.optionalBoolean("stream");
     fields.optionalString("provider_id");
     fields.rejectUnknown();

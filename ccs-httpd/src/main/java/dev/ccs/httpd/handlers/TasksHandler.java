@@ -1,11 +1,13 @@
 package dev.ccs.httpd.handlers;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.Ccs;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.json.Json;
 import dev.ccs.core.run.RunOptions;
+import dev.ccs.core.task.Batch;
 import dev.ccs.core.task.NewTask;
 import dev.ccs.core.task.QueueStatus;
 import dev.ccs.core.task.Task;
@@ -53,18 +55,24 @@ public final class TasksHandler {
     String projectPath = fields.optionalString("project_path");
     String model = fields.optionalString("model");
     UUID sessionId = fields.optionalUuid("session_id");
-    RunOptions read = RunOptionsFields.read(fields, false, true);
-    fields.optionalBoolean("stream");
-    fields.optionalBoolean("async");
+    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
+    Boolean stream = fields.optionalBoolean("stream");
+    Boolean async = fields.optionalBoolean("async");
     String webhookUrl = fields.optionalUri("webhook_url");
-    Integer priority = fields.optionalInteger("priority", 1, 10);
+    Integer priority = fields.optionalInteger("priority", NewTask.MIN_PRIORITY, NewTask.MAX_PRIORITY);
     Integer timeoutMs = fields.optionalInteger("timeout_ms", 1, Integer.MAX_VALUE);
     ObjectNode metadata = fields.optionalObject("metadata");
     fields.rejectUnknown();
-    RunOptions options = withModel(read, model);
-    TaskQueue.Submitted submitted = queue().submit(new NewTask(prompt, projectPath, sessionId, options,
-        priority == null ? 5 : priority, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), webhookUrl, metadata,
-        null), idempotencyKey(request));
+    if (Boolean.TRUE.equals(stream)) {
+      throw new CcsException.InvalidRequest("\"stream\": true does not apply to a queued task: follow it as events at "
+          + "GET /api/tasks/{id}/events, or stream a prompt with POST /api/messages");
+    }
+    if (Boolean.FALSE.equals(async)) {
+      throw new CcsException.InvalidRequest("\"async\": false: a prompt answered when it ends is POST /api/messages");
+    }
+    TaskQueue.Submitted submitted = queue().submit(NewTask.builder(prompt).projectPath(projectPath)
+        .sessionId(sessionId).options(options).priority(priority).timeout(millis(timeoutMs)).webhookUrl(webhookUrl)
+        .metadata(metadata).build(), idempotencyKey(request));
     Task task = submitted.task();
     ObjectNode body = SessionsHandler.envelope();
     body.put("message", submitted.created() ? "Task created successfully" : "Task already created with this Idempotency-Key");
@@ -82,10 +90,10 @@ public final class TasksHandler {
     String prompt = fields.requiredString("prompt");
     String projectPath = fields.optionalString("project_path");
     String model = fields.optionalString("model");
-    Integer priority = fields.optionalInteger("priority", 1, 10);
+    Integer priority = fields.optionalInteger("priority", NewTask.MIN_PRIORITY, NewTask.MAX_PRIORITY);
     ObjectNode metadata = fields.optionalObject("metadata");
     UUID sessionId = fields.optionalUuid("session_id");
-    RunOptions read = RunOptionsFields.read(fields, false, true);
+    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
     String webhookUrl = fields.optionalUri("webhook_url");
     Integer timeoutMs = fields.optionalInteger("timeout_ms", 1, Integer.MAX_VALUE);
     fields.rejectUnknown();
@@ -94,9 +102,9 @@ public final class TasksHandler {
       BodyFields inMetadata = new BodyFields(metadata);
       webhookUrl = inMetadata.optionalUri("webhook_url");
     }
-    TaskQueue.Submitted submitted = queue().submit(new NewTask(prompt, projectPath, sessionId, withModel(read, model),
-        priority == null ? 5 : priority, timeoutMs == null ? null : Duration.ofMillis(timeoutMs), webhookUrl, metadata,
-        null), idempotencyKey(request));
+    TaskQueue.Submitted submitted = queue().submit(NewTask.builder(prompt).projectPath(projectPath)
+        .sessionId(sessionId).options(options).priority(priority).timeout(millis(timeoutMs)).webhookUrl(webhookUrl)
+        .metadata(metadata).build(), idempotencyKey(request));
     return ApiResponse.json(submitted.created() ? 201 : 200,
         SessionsHandler.envelope().set("task", TaskJson.toJson(submitted.task())));
   }
@@ -137,17 +145,17 @@ public final class TasksHandler {
   /** {@code PATCH /api/tasks/{id}/priority} with {@code {priority}}; only while it waits. */
   public ApiResponse setPriority(ApiRequest request) {
     UUID id = taskId(request);
-    ObjectNode body = request.jsonObject();
-    if (!body.path("priority").isIntegralNumber() || body.get("priority").asInt() < 1 || body.get("priority").asInt() > 10) {
-      throw new CcsException.InvalidRequest("Priority must be a number between 1 and 10");
+    JsonNode priority = request.jsonObject().path("priority");
+    if (!priority.isIntegralNumber() || !priority.canConvertToInt()) {
+      throw new CcsException.InvalidRequest("Priority must be a number between " + NewTask.MIN_PRIORITY + " and "
+          + NewTask.MAX_PRIORITY);
     }
-    int old = queue().get(id).priority();
-    Task task = queue().setPriority(id, body.get("priority").asInt());
+    TaskQueue.PriorityChange change = queue().setPriority(id, priority.asInt());
     ObjectNode answer = SessionsHandler.envelope();
     answer.put("message", "Priority updated");
     answer.put("task_id", id.toString());
-    answer.put("old_priority", old);
-    answer.put("new_priority", task.priority());
+    answer.put("old_priority", change.oldPriority());
+    answer.put("new_priority", change.task().priority());
     return ApiResponse.json(200, answer);
   }
 
@@ -224,27 +232,18 @@ public final class TasksHandler {
     }
     String projectPath = fields.optionalString("project_path");
     String model = fields.optionalString("model");
-    Integer priority = fields.optionalInteger("priority", 1, 10);
+    Integer priority = fields.optionalInteger("priority", NewTask.MIN_PRIORITY, NewTask.MAX_PRIORITY);
     fields.rejectUnknown();
-    long start = System.nanoTime();
-    UUID batchId = UUID.randomUUID();
     List<NewTask> requests = new ArrayList<>();
     for (String prompt : prompts) {
-      requests.add(new NewTask(prompt, projectPath, null, withModel(RunOptions.NONE, model),
-          priority == null ? 5 : priority, null, null, null, batchId));
+      requests.add(NewTask.builder(prompt).projectPath(projectPath).options(RunOptions.NONE.withModel(model))
+          .priority(priority).build());
     }
-    // All or none are queued; they go before tasks that run in the background, as a client waits.
-    List<CompletableFuture<Task>> done = new ArrayList<>();
-    for (Task task : queue().submitAll(requests)) {
-      done.add(queue().completion(task.id()));
-    }
+    Batch batch = queue().runBatch(requests, queue().batchDeadline(requests.size()));
     ObjectNode body = SessionsHandler.envelope();
-    body.put("batch_id", batchId.toString());
+    body.put("batch_id", batch.id().toString());
     ArrayNode results = body.putArray("results");
-    int successful = 0;
-    BigDecimal cost = BigDecimal.ZERO;
-    for (CompletableFuture<Task> future : done) {
-      Task task = future.join();
+    for (Task task : batch.tasks()) {
       ObjectNode result = results.addObject();
       boolean ok = task.status() == TaskStatus.COMPLETED;
       result.put("success", ok);
@@ -252,29 +251,31 @@ public final class TasksHandler {
       result.put("status", task.status().wireName());
       if (ok) {
         result.put("result", task.result());
-        successful++;
-      } else {
+      } else if (task.status().terminal()) {
         result.put("error", task.error());
         result.put("code", task.errorCode());
+      } else {
+        result.put("error", "The task had not ended when the batch's deadline passed; it goes on (GET /api/tasks/"
+            + task.id() + ")");
+        result.put("code", "batch_deadline");
       }
       result.put("duration_ms", task.durationMs());
       result.put("cost_usd", task.costUsd());
       result.put("session_id", task.sessionId().toString());
       result.set("usage", task.usage());
-      cost = cost.add(task.costUsd());
     }
     ObjectNode summary = body.putObject("summary");
-    summary.put("total", prompts.size());
-    summary.put("successful", successful);
-    summary.put("failed", prompts.size() - successful);
-    summary.put("total_cost_usd", dev.ccs.core.money.Usd.normalize(cost));
-    summary.put("total_duration_ms", (System.nanoTime() - start) / 1_000_000);
+    summary.put("total", batch.tasks().size());
+    summary.put("successful", batch.successful());
+    summary.put("failed", batch.tasks().size() - batch.successful());
+    summary.put("unfinished", batch.unfinished());
+    summary.put("total_cost_usd", batch.costUsd());
+    summary.put("total_duration_ms", batch.elapsed().toMillis());
     return ApiResponse.json(200, body);
   }
 
-  private static RunOptions withModel(RunOptions o, String model) {
-    return new RunOptions(model, o.systemPrompt(), o.appendSystemPrompt(), o.maxBudgetUsd(), o.maxTurns(),
-        o.allowedTools(), o.disallowedTools(), o.agent(), o.mcpConfig(), o.permissionMode());
+  private static Duration millis(Integer value) {
+    return value == null ? null : Duration.ofMillis(value);
   }
 
   private static String idempotencyKey(ApiRequest request) {

@@ -11,15 +11,6 @@ final class WireFormat {
   private WireFormat() {
   }
 
-  static ObjectNode usage(Usage usage) {
-    ObjectNode node = Json.object();
-    node.put("input_tokens", usage.inputTokens());
-    node.put("output_tokens", usage.outputTokens());
-    node.put("cache_creation_input_tokens", usage.cacheCreationInputTokens());
-    node.put("cache_read_input_tokens", usage.cacheReadInputTokens());
-    return node;
-  }
-
   /** {@code {success, result, duration_ms, cost_usd, session_id, usage}} plus what ccs adds. */
   static ObjectNode messageResult(MessageResult result) {
     ObjectNode node = Json.object();
@@ -28,7 +19,7 @@ final class WireFormat {
     node.put("duration_ms", result.duration().toMillis());
     node.put("cost_usd", result.costUsd());
     node.put("session_id", result.sessionId());
-    node.set("usage", usage(result.usage()));
+    node.set("usage", result.usage().toJson());
     node.put("num_turns", result.numTurns());
     node.put("model", result.model());
     node.put("total_cost_usd", result.cliResult().totalCostUsd());

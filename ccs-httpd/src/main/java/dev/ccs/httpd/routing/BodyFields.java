@@ -6,6 +6,7 @@ import dev.ccs.core.error.CcsException;
 import dev.ccs.core.money.Decimals;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -194,7 +195,7 @@ public final class BodyFields {
       if (uri.getScheme() == null || uri.getHost() == null) {
         throw new IllegalArgumentException();
       }
-    } catch (Exception e) {
+    } catch (URISyntaxException | IllegalArgumentException e) {
       throw invalid("\"" + name + "\" must be a valid uri");
     }
     return value.asText();

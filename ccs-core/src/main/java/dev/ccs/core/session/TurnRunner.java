@@ -1,0 +1,226 @@
+package dev.ccs.core.session;
+
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StaleVersionException;
+import dev.ccs.core.exec.ClaudeExecutor;
+import dev.ccs.core.exec.ClaudeRequest;
+import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.OutputFormat;
+import dev.ccs.core.exec.RunListener;
+import dev.ccs.core.exec.RunOutcome;
+import dev.ccs.core.exec.RunStatus;
+import dev.ccs.core.money.Usd;
+import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.run.RunOptions;
+import dev.ccs.core.run.RunPolicy;
+import dev.ccs.core.time.Ticker;
+import dev.ccs.core.workspace.ProjectRoots;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one turn of a session whose turn lock the caller holds: the CLI in the session's directory
+ * (creating the CLI session on the first run, resuming it after), then the turn recorded as one
+ * durable write. Counts the turns in flight, so that a stopping server can wait for their records.
+ */
+final class TurnRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TurnRunner.class);
+
+  /**
+   * What a turn runs and how.
+   *
+   * @param listener gets every CLI output line
+   * @param streamId the stream it is shown on, or null
+   * @param timeout its own limit, or null for {@code execution.timeout}
+   * @param onRun gets each run before it starts, so that it can be cancelled
+   */
+  record Spec(String prompt, RunOptions options, OutputFormat format, RunListener listener, String streamId,
+      Duration timeout, Consumer<ClaudeRun> onRun) {
+  }
+
+  private final SessionStorage storage;
+  private final ClaudeExecutor executor;
+  private final RunPolicy policy;
+  private final ProjectRoots roots;
+  private final BigDecimal defaultBudget;
+  private final Clock clock;
+  private final Ticker ticker;
+  private int turnsInFlight;
+  private boolean shuttingDown;
+
+  TurnRunner(SessionStorage storage, ClaudeExecutor executor, RunPolicy policy, ProjectRoots roots,
+      BigDecimal defaultBudget, Clock clock, Ticker ticker) {
+    this.storage = storage;
+    this.executor = executor;
+    this.policy = policy;
+    this.roots = roots;
+    this.defaultBudget = defaultBudget;
+    this.clock = clock;
+    this.ticker = ticker;
+  }
+
+  /** @throws CcsException.Conflict unless the session is active */
+  static void checkRunnable(Session session) {
+    if (session.status() != SessionStatus.ACTIVE) {
+      throw new CcsException.Conflict("session_not_active", "Session is not active: " + session.status().wireName());
+    }
+  }
+
+  /** @throws CcsException.BudgetExceeded when the session has spent its cap */
+  void checkBudget(Session session) {
+    BigDecimal left = session.budgetLeft(defaultBudget);
+    if (left != null && left.signum() <= 0) {
+      throw new CcsException.BudgetExceeded("Budget exceeded: session has already spent $"
+          + session.totalCostUsd().toPlainString() + " of its $" + session.budgetCap(defaultBudget).toPlainString()
+          + " limit");
+    }
+  }
+
+  /**
+   * Runs and records a turn; a failed run is an outcome, not an exception.
+   *
+   * @throws CcsException.Unavailable when the server is stopping
+   * @throws CcsException.NotFound, CcsException.Conflict, CcsException.BudgetExceeded,
+   *     CcsException.PathNotAllowed when the session cannot take the turn (nothing runs)
+   */
+  Turn run(UUID sessionId, Spec spec) {
+    synchronized (this) {
+      if (shuttingDown) {
+        throw new CcsException.Unavailable("the server is stopping");
+      }
+      turnsInFlight++;
+    }
+    try {
+      return runInFlight(sessionId, spec);
+    } finally {
+      synchronized (this) {
+        if (--turnsInFlight == 0) {
+          notifyAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses new turns and waits until the running ones have been recorded (their processes are
+   * being ended by the executor's close).
+   *
+   * @return false when some were still running after {@code timeout}
+   */
+  synchronized boolean shutdown(Duration timeout) {
+    shuttingDown = true;
+    long deadline = ticker.read() + timeout.toNanos();
+    while (turnsInFlight > 0) {
+      long left = deadline - ticker.read();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Turn runInFlight(UUID sessionId, Spec spec) {
+    Session session = storage.sessions().get(sessionId)
+        .orElseThrow(() -> new CcsException.NotFound("Session not found"));
+    checkRunnable(session);
+    checkBudget(session);
+    Path directory = Path.of(session.projectPath());
+    if (!roots.contains(directory)) {
+      throw new CcsException.PathNotAllowed("Session " + sessionId + " works in " + session.projectPath()
+          + ", which is no longer inside the allowed project roots");
+    }
+    String requested = spec.options().model();
+    String model = requested != null && !requested.isBlank() ? requested : session.model();
+    ClaudeRequest.Builder request = policy.plan(spec.prompt(), directory, spec.options().withModel(model),
+            session.budgetLeft(defaultBudget))
+        .outputFormat(spec.format())
+        .includePartialMessages(spec.format() == OutputFormat.STREAM_JSON && spec.streamId() != null)
+        .timeout(spec.timeout());
+    Instant startedAt = clock.instant();
+    StoredMessage userMessage = TurnMessages.user(session, spec.prompt(), model, startedAt, spec.streamId());
+    boolean streamed = spec.format() == OutputFormat.STREAM_JSON;
+    if (streamed) {
+      // Visible in the history while the turn runs; made durable with the turn's answer.
+      storage.messages().append(sessionId, List.of(userMessage), false);
+    }
+    boolean resume = session.cliSessionStarted();
+    RunOutcome outcome = execute(request, sessionId, resume, spec);
+    if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
+      // The CLI knows better than our record whether its session exists (a crash may have hidden
+      // that the first run created it): try once the other way.
+      LOG.info("session {}: the CLI says the session {}; retrying with {}", sessionId,
+          resume ? "does not exist" : "exists", resume ? "--session-id" : "--resume");
+      resume = !resume;
+      outcome = execute(request, sessionId, resume, spec);
+    }
+    return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume);
+  }
+
+  private RunOutcome execute(ClaudeRequest.Builder request, UUID sessionId, boolean resume, Spec spec) {
+    if (resume) {
+      request.resumeSession(sessionId);
+    } else {
+      request.newSession(sessionId);
+    }
+    ClaudeRun run = executor.newRun(request.build(), spec.listener());
+    spec.onRun().accept(run);
+    return run.execute();
+  }
+
+  /** Whether the CLI refused the run at start (before any API call) with {@code text}. */
+  private static boolean failedBecause(RunOutcome outcome, String text) {
+    boolean refusedAtStart = outcome.status() == RunStatus.CRASHED
+        || (outcome.status() == RunStatus.ERROR_RESULT && outcome.result().numTurns() == 0);
+    return refusedAtStart && (outcome.stderrTail().contains(text)
+        || (outcome.message() != null && outcome.message().contains(text)));
+  }
+
+  /**
+   * Stores the turn: its messages and the session's new totals, as one durable write.
+   *
+   * @param unstored the turn's messages not yet in the log (the user's, unless it was streamed)
+   */
+  private Turn record(Session before, List<StoredMessage> unstored, RunOutcome outcome, String streamId,
+      boolean resumed) {
+    ResultMessage result = outcome.result();
+    BigDecimal cliTotal = result == null ? null : result.totalCostUsd();
+    // total_cost_usd is the CLI session's running total: this run cost the difference to the last one.
+    BigDecimal cost = cliTotal == null ? BigDecimal.ZERO
+        : Usd.nonNegativeDifference(cliTotal, resumed ? before.lastCliTotalUsd() : BigDecimal.ZERO);
+    boolean cliStarted = outcome.cliSessionId() != null || (resumed && outcome.status() != RunStatus.START_FAILED);
+    Instant now = clock.instant();
+    List<StoredMessage> messages = new java.util.ArrayList<>(unstored);
+    messages.add(TurnMessages.assistant(before.id(), outcome, cost, now, streamId));
+    Session stored = null;
+    Session base = before;
+    while (stored == null) {
+      Session updated = base.afterRun(now, cost, outcome.succeeded(), cliStarted, cliTotal, outcome.cliSessionId());
+      try {
+        stored = storage.recordTurn(updated, messages);
+      } catch (StaleVersionException e) {
+        // Changed during the run (a status change): apply the turn to the current state.
+        base = storage.sessions().get(before.id()).orElseThrow(() -> new CcsException.NotFound("Session not found"));
+      }
+    }
+    if (outcome.status() == RunStatus.START_FAILED) {
+      LOG.warn("session {}: {}", before.id(), outcome.message());
+    }
+    return new Turn(stored, outcome, cost);
+  }
+}
