@@ -11,6 +11,7 @@ import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;
 import dev.ccs.core.process.ProcessLauncher;
+import dev.ccs.core.run.RunEnvironment;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.session.Projects;
 import dev.ccs.core.session.SessionManager;
@@ -25,7 +26,6 @@ import dev.ccs.core.workspace.ProjectRoots;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -78,7 +78,7 @@ public final class Ccs implements AutoCloseable {
     // First: the data directory is this instance's (a second server is refused here).
     storage = b.storage != null ? b.storage : FileStorage.open(config.dataDir(), clock);
     try {
-      Map<String, String> environment = runEnvironment(config, b.environment);
+      Map<String, String> environment = RunEnvironment.of(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
         .baseEnvironment(environment)
         .launcher(b.launcher)
@@ -154,36 +154,6 @@ public final class Ccs implements AutoCloseable {
    * The environment of every run: the server's own (if {@code execution.inheritEnv}), PATH with
    * {@code nodeBinDir} in front, auto-updates off, {@code execution.maxRetries} and
    * {@code execution.env}.
-   */
-  static Map<String, String> runEnvironment(CcsConfig config, Map<String, String> processEnvironment) {
-    Map<String, String> env = new HashMap<>();
-    if (config.execution().inheritEnv()) {
-      env.putAll(processEnvironment);
-    } else {
-      for (String name : new String[] {"PATH", "HOME", "LANG", "TMPDIR", "USER"}) {
-        if (processEnvironment.containsKey(name)) {
-          env.put(name, processEnvironment.get(name));
-        }
-      }
-    }
-    // Set inside a Claude Code session; some CLI versions then refuse to start.
-    env.remove("CLAUDECODE");
-    if (config.nodeBinDir() != null) {
-      String path = env.get("PATH");
-      env.put("PATH", config.nodeBinDir() + (path == null || path.isEmpty() ? "" : ":" + path));
-    }
-    // A server must not have its CLI replaced under running sessions.
-    env.putIfAbsent("DISABLE_AUTOUPDATER", "1");
-    if (config.execution().maxRetries() != null) {
-      env.put("CLAUDE_CODE_MAX_RETRIES", config.execution().maxRetries().toString());
-    }
-    env.putAll(config.execution().env());
-    return env;
-  }
-
-  /**
-   * The tag of this instance's processes: the same for every server on this data directory, so a
-   * server restarted after a crash finds and ends what the previous one left running.
    */
   public static String ownerTag(CcsConfig config) {
     try {

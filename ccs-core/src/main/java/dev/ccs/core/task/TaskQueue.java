@@ -207,34 +207,13 @@ public final class TaskQueue {
    * @throws CcsException.Overloaded when the queue has no room for all of them
    */
   public Batch runBatch(List<NewTask> requests, Duration deadline) {
-    long start = ticker.read();
-    UUID batchId = UUID.randomUUID();
-    List<Task> submitted = submitAll(requests.stream().map(r -> r.toBuilder().batchId(batchId).build()).toList());
-    long end = start + deadline.toNanos();
-    List<Task> answered = new ArrayList<>();
-    for (Task task : submitted) {
-      answered.add(awaitUntil(task.id(), end));
-    }
-    return new Batch(batchId, answered, Duration.ofNanos(ticker.read() - start));
+    return Batch.run(this, requests, deadline, ticker);
   }
 
   /** The deadline a batch of {@code count} tasks gets: a run per round of the slots, plus one. */
   public Duration batchDeadline(int count) {
     int rounds = (count + config.concurrency() - 1) / config.concurrency();
     return config.defaultTimeout().multipliedBy(rounds + 1L);
-  }
-
-  private Task awaitUntil(UUID id, long endNanos) {
-    try {
-      return completion(id).get(Math.max(0, endNanos - ticker.read()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      return get(id);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return get(id);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a task's completion failed", e.getCause());
-    }
   }
 
   /** A request's fields against the limits; nothing is stored before this passes. */

@@ -8,6 +8,7 @@ import dev.ccs.core.json.Json;
 import dev.ccs.core.session.ProjectSummary;
 import dev.ccs.core.session.Projects;
 import dev.ccs.httpd.routing.ApiRequest;
+import dev.ccs.httpd.routing.ErrorMapping;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +34,7 @@ public final class ProjectsHandler {
       throw new CcsException.InvalidRequest("order must be asc or desc");
     }
     List<ProjectSummary> projects = ccs.projects().list(sortBy, order.equals("asc"), Queries.limit(request, 100, 1000));
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     ArrayNode list = body.putArray("projects");
     projects.forEach(p -> list.add(json(p)));
     body.put("count", projects.size());
@@ -57,7 +58,7 @@ public final class ProjectsHandler {
       node.putObject("most_active_project").put("project_path", stats.mostActive().projectPath())
           .put("session_count", stats.mostActive().sessionCount());
     }
-    return ApiResponse.json(200, SessionsHandler.envelope().set("stats", node));
+    return ApiResponse.json(200, WireFormat.success().set("stats", node));
   }
 
   /** {@code DELETE /api/projects/{path}}: the project's sessions and messages, never the directory. */
@@ -70,11 +71,11 @@ public final class ProjectsHandler {
     try {
       deletion = ccs.projects().delete(path);
     } catch (CcsException.NotFound e) {
-      ObjectNode body = Json.object().put("success", false).put("error", e.getMessage()).put("code", e.code());
+      ObjectNode body = ErrorMapping.errorBody(e.getMessage(), e.code());
       body.put("project_path", path);
       return ApiResponse.json(404, body);
     }
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("message", "Project deleted successfully");
     body.put("deleted_sessions", deletion.deletedSessions());
     body.put("deleted_messages", deletion.deletedMessages());

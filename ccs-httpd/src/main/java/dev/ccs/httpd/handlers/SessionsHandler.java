@@ -43,7 +43,7 @@ public final class SessionsHandler {
     BigDecimal maxBudget = fields.optionalNumber("max_budget_usd", BigDecimal.ZERO, null);
     fields.rejectUnknown();
     Session session = ccs.sessions().create(projectPath, model, metadata, maxBudget);
-    return ApiResponse.json(201, envelope().set("session", SessionJson.toJson(session)));
+    return ApiResponse.json(201, WireFormat.success().set("session", SessionJson.toJson(session)));
   }
 
   /** {@code GET /api/sessions?status=&project_path=&limit=}, most recently updated first. */
@@ -76,19 +76,19 @@ public final class SessionsHandler {
 
   /** Written one session at a time: no tree of the whole page is built. */
   private static ApiResponse sessions(List<Session> sessions) {
-    return JsonStream.list(envelope(), "sessions", sessions, s -> java.util.Optional.of(SessionJson.toJson(s)));
+    return JsonStream.list(WireFormat.success(), "sessions", sessions, s -> java.util.Optional.of(SessionJson.toJson(s)));
   }
 
   /** {@code GET /api/sessions/{id}}. */
   public ApiResponse get(ApiRequest request) {
     Session session = ccs.sessions().get(Queries.sessionId(request));
-    return ApiResponse.json(200, envelope().set("session", SessionJson.toJson(session)));
+    return ApiResponse.json(200, WireFormat.success().set("session", SessionJson.toJson(session)));
   }
 
   /** {@code DELETE /api/sessions/{id}}: the session and its messages (not its directory). */
   public ApiResponse delete(ApiRequest request) {
     int messages = ccs.sessions().delete(Queries.sessionId(request));
-    return ApiResponse.json(200, envelope().put("deleted_messages", messages));
+    return ApiResponse.json(200, WireFormat.success().put("deleted_messages", messages));
   }
 
   /** {@code PATCH /api/sessions/{id}/status} with {@code {status}}. */
@@ -102,7 +102,7 @@ public final class SessionsHandler {
     fields.optionalString("status");
     fields.rejectUnknown();
     Session session = ccs.sessions().setStatus(id, newStatus);
-    return ApiResponse.json(200, envelope().set("session", SessionJson.toJson(session)));
+    return ApiResponse.json(200, WireFormat.success().set("session", SessionJson.toJson(session)));
   }
 
   /** {@code GET /api/sessions/{id}/stats}. */
@@ -121,7 +121,7 @@ public final class SessionsHandler {
     stats.put("max_budget_usd", session.budgetCap(ccs.config().maxBudgetUsd()));
     stats.put("budget_remaining_usd", left == null ? null : left.max(BigDecimal.ZERO));
     stats.put("cli_session_started", session.cliSessionStarted());
-    return ApiResponse.json(200, envelope().set("stats", stats));
+    return ApiResponse.json(200, WireFormat.success().set("stats", stats));
   }
 
   /** {@code POST /api/sessions/{id}/continue}: one turn, answered when it ends ({@code stream: true} streams it). */
@@ -172,7 +172,7 @@ public final class SessionsHandler {
     }
     MessagePage page = ccs.sessions().messages(id, new MessageQuery(limit, blankToNull(request.query().get("before_id")),
         blankToNull(request.query().get("after_id")), order.equals("desc")));
-    ObjectNode body = envelope();
+    ObjectNode body = WireFormat.success();
     body.put("session_id", id.toString());
     ArrayNode list = body.putArray("messages");
     for (StoredMessage message : page.messages()) {
@@ -191,7 +191,4 @@ public final class SessionsHandler {
     return value == null || value.isEmpty() ? null : value;
   }
 
-  static ObjectNode envelope() {
-    return Json.object().put("success", true);
-  }
 }

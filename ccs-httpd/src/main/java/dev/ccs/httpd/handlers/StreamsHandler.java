@@ -52,7 +52,7 @@ public final class StreamsHandler {
   public ApiResponse status(ApiRequest request) {
     UUID id = Queries.sessionId(request);
     ccs.sessions().get(id);
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     RunStream stream = ccs.streams().latest(id).orElse(null);
     body.put("has_active_stream", stream != null && stream.status() == StreamStatus.STREAMING);
     if (stream != null) {
@@ -86,7 +86,7 @@ public final class StreamsHandler {
     if (stream.status() == StreamStatus.STREAMING || wantsEvents) {
       return sse(stream, Math.max(0, lastEventId), false, ccs.streams().attach());
     }
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("status", stream.status().wireName());
     body.put("stream_id", stream.id());
     body.put("content", stream.content());
@@ -113,7 +113,7 @@ public final class StreamsHandler {
     RunStream stream = ccs.streams().latest(id).filter(s -> s.status() == StreamStatus.STREAMING)
         .orElseThrow(() -> new CcsException.NotFound("no_active_stream", "The session has no running stream"));
     boolean cancelled = stream.cancel();
-    return ApiResponse.json(200, SessionsHandler.envelope().put("cancelled", cancelled).put("stream_id", stream.id()));
+    return ApiResponse.json(200, WireFormat.success().put("cancelled", cancelled).put("stream_id", stream.id()));
   }
 
   /** Any stream as SSE from the request's {@code Last-Event-ID} (from its start without one). */

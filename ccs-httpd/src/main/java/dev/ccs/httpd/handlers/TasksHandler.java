@@ -74,7 +74,7 @@ public final class TasksHandler {
         .sessionId(sessionId).options(options).priority(priority).timeout(millis(timeoutMs)).webhookUrl(webhookUrl)
         .metadata(metadata).build(), idempotencyKey(request));
     Task task = submitted.task();
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("message", submitted.created() ? "Task created successfully" : "Task already created with this Idempotency-Key");
     body.put("task_id", task.id().toString());
     body.put("status", task.status().wireName());
@@ -106,7 +106,7 @@ public final class TasksHandler {
         .sessionId(sessionId).options(options).priority(priority).timeout(millis(timeoutMs)).webhookUrl(webhookUrl)
         .metadata(metadata).build(), idempotencyKey(request));
     return ApiResponse.json(submitted.created() ? 201 : 200,
-        SessionsHandler.envelope().set("task", TaskJson.toJson(submitted.task())));
+        WireFormat.success().set("task", TaskJson.toJson(submitted.task())));
   }
 
   /** {@code GET /api/tasks?status=&limit=}, newest first. */
@@ -124,19 +124,19 @@ public final class TasksHandler {
 
   /** The tasks, each read as it is written: a page of large tasks is never in memory at once. */
   private ApiResponse tasks(List<UUID> ids) {
-    return JsonStream.list(SessionsHandler.envelope(), "tasks", ids, id -> queue().find(id).map(TaskJson::toJson));
+    return JsonStream.list(WireFormat.success(), "tasks", ids, id -> queue().find(id).map(TaskJson::toJson));
   }
 
   /** {@code GET /api/tasks/{id}}. */
   public ApiResponse get(ApiRequest request) {
     Task task = queue().get(taskId(request));
-    return ApiResponse.json(200, SessionsHandler.envelope().set("task", TaskJson.toJson(task)));
+    return ApiResponse.json(200, WireFormat.success().set("task", TaskJson.toJson(task)));
   }
 
   /** {@code DELETE /api/tasks/{id}}: cancels it (a running one's process tree is ended first). */
   public ApiResponse cancel(ApiRequest request) {
     Task task = queue().cancel(taskId(request));
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("message", "Task cancelled");
     body.set("task", TaskJson.toJson(task));
     return ApiResponse.json(200, body);
@@ -151,7 +151,7 @@ public final class TasksHandler {
           + NewTask.MAX_PRIORITY);
     }
     TaskQueue.PriorityChange change = queue().setPriority(id, priority.asInt());
-    ObjectNode answer = SessionsHandler.envelope();
+    ObjectNode answer = WireFormat.success();
     answer.put("message", "Priority updated");
     answer.put("task_id", id.toString());
     answer.put("old_priority", change.oldPriority());
@@ -162,7 +162,7 @@ public final class TasksHandler {
   /** {@code POST /api/tasks/{id}/replay}: a failed task again, as a new task. */
   public ApiResponse replay(ApiRequest request) {
     Task task = queue().replay(taskId(request));
-    return ApiResponse.json(201, SessionsHandler.envelope().set("task", TaskJson.toJson(task)));
+    return ApiResponse.json(201, WireFormat.success().set("task", TaskJson.toJson(task)));
   }
 
   /** {@code GET /api/tasks/queue/status}. */
@@ -184,7 +184,7 @@ public final class TasksHandler {
       queue.put("oldest_pending_age_ms", status.oldestPendingAge().toMillis());
     }
     queue.put("dead_letter", status.deadLetters());
-    return ApiResponse.json(200, SessionsHandler.envelope().set("queue", queue));
+    return ApiResponse.json(200, WireFormat.success().set("queue", queue));
   }
 
   /** {@code GET /api/tasks/{id}/events}: status changes, CLI output and the end, as SSE with replay. */
@@ -197,7 +197,7 @@ public final class TasksHandler {
   public ApiResponse webhooks(ApiRequest request) {
     UUID id = taskId(request);
     queue().get(id);
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("task_id", id.toString());
     ArrayNode list = body.putArray("deliveries");
     for (Delivery delivery : ccs.webhooks().deliveriesOf(id)) {
@@ -240,7 +240,7 @@ public final class TasksHandler {
           .priority(priority).build());
     }
     Batch batch = queue().runBatch(requests, queue().batchDeadline(requests.size()));
-    ObjectNode body = SessionsHandler.envelope();
+    ObjectNode body = WireFormat.success();
     body.put("batch_id", batch.id().toString());
     ArrayNode results = body.putArray("results");
     for (Task task : batch.tasks()) {

@@ -11,6 +11,11 @@ final class WireFormat {
   private WireFormat() {
   }
 
+  /** The envelope of every successful answer: {@code {"success": true, ...}}. */
+  static ObjectNode success() {
+    return Json.object().put("success", true);
+  }
+
   /** {@code {success, result, duration_ms, cost_usd, session_id, usage}} plus what ccs adds. */
   static ObjectNode messageResult(MessageResult result) {
     ObjectNode node = Json.object();
