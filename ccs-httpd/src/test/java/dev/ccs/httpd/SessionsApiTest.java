@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.testkit.FakeClaude;
 import dev.ccs.testkit.FakeReply;
 import dev.ccs.testkit.Invocation;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +71,31 @@ class SessionsApiTest {
 
   private TestServer.Reply turn(String id, String body) {
     return server.post("/api/sessions/" + id + "/continue", body);
+  }
+
+  @Test
+  void providerIdRunsTheTurnWithThatProviderAndAnUnknownOneIsRefused() {
+    start(config().toBuilder().providers(List.of(
+        new ProviderConfig("a", "A", "key-a", "http://127.0.0.1:9/a", 1, true, Map.of()),
+        new ProviderConfig("b", "B", "key-b", "http://127.0.0.1:9/b", 1, true, Map.of()))).build());
+    String id = createSession("p");
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"b\"}").status()).isEqualTo(200);
+      assertThat(fake.takeInvocation().env()).containsEntry("ANTHROPIC_BASE_URL", "http://127.0.0.1:9/b")
+          .containsEntry("ANTHROPIC_API_KEY", "key-b");
+    }
+    // Without it, runs take turns; an empty one is the Node server's "none".
+    assertThat(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"\"}").status()).isEqualTo(200);
+    assertThat(turn(id, "{\"prompt\":\"x\"}").status()).isEqualTo(200);
+    assertThat(List.of(fake.takeInvocation().env().get("ANTHROPIC_API_KEY"),
+        fake.takeInvocation().env().get("ANTHROPIC_API_KEY"))).containsExactlyInAnyOrder("key-a", "key-b");
+
+    assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"nope\"}"), 400,
+        "\"provider_id\" names no enabled provider: nope");
+    assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"../a\"}"), 400,
+        "\"provider_id\" must be 1-64 letters, digits, _ or -");
+    assertThat(fake.invocationCount()).isEqualTo(4);
   }
 
   @Test

@@ -19,6 +19,11 @@ public final class Providers {
     this.enabled = providers.stream().filter(ProviderConfig::enabled).toList();
   }
 
+  /** The enabled provider {@code id}, if there is one. */
+  public Optional<ProviderConfig> byId(String id) {
+    return enabled.stream().filter(p -> id.equals(p.id())).findFirst();
+  }
+
   public Optional<ProviderConfig> next() {
     if (enabled.isEmpty()) {
       return Optional.empty();

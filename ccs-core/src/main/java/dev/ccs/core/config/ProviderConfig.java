@@ -22,6 +22,11 @@ public record ProviderConfig(String id, String name, String apiKey, String baseU
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+  /** Whether {@code id} is a well-formed provider id: 1-64 letters, digits, {@code _} or {@code -}. */
+  public static boolean validId(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
   public ProviderConfig {
     Objects.requireNonNull(id, "providers[].id");
     if (!ID.matcher(id).matches()) {

@@ -18,10 +18,12 @@ import java.util.List;
  * @param agent {@code --agent}
  * @param mcpConfig an MCP config (path or JSON), only if the config allows request MCP configs
  * @param permissionMode {@code bypassPermissions} only if the config allows it
+ * @param providerId the configured provider to run with ({@code provider_id}), or null for the next
+ *     one in turn
  */
 public record RunOptions(String model, String systemPrompt, String appendSystemPrompt, BigDecimal maxBudgetUsd,
     Integer maxTurns, List<String> allowedTools, List<String> disallowedTools, String agent, String mcpConfig,
-    PermissionMode permissionMode) {
+    PermissionMode permissionMode, String providerId) {
 
   public static final RunOptions NONE = builder().build();
 
@@ -48,7 +50,7 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
   public Builder toBuilder() {
     return new Builder().model(model).systemPrompt(systemPrompt).appendSystemPrompt(appendSystemPrompt)
         .maxBudgetUsd(maxBudgetUsd).maxTurns(maxTurns).allowedTools(allowedTools).disallowedTools(disallowedTools)
-        .agent(agent).mcpConfig(mcpConfig).permissionMode(permissionMode);
+        .agent(agent).mcpConfig(mcpConfig).permissionMode(permissionMode).providerId(providerId);
   }
 
   /** Builds {@link RunOptions} by name; every option is optional. */
@@ -63,6 +65,7 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
     private String agent;
     private String mcpConfig;
     private PermissionMode permissionMode;
+    private String providerId;
 
     private Builder() {
     }
@@ -77,10 +80,11 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
     public Builder agent(String value) { agent = value; return this; }
     public Builder mcpConfig(String value) { mcpConfig = value; return this; }
     public Builder permissionMode(PermissionMode value) { permissionMode = value; return this; }
+    public Builder providerId(String value) { providerId = value; return this; }
 
     public RunOptions build() {
       return new RunOptions(model, systemPrompt, appendSystemPrompt, maxBudgetUsd, maxTurns, allowedTools,
-          disallowedTools, agent, mcpConfig, permissionMode);
+          disallowedTools, agent, mcpConfig, permissionMode, providerId);
     }
   }
 }

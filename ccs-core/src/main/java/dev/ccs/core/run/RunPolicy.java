@@ -4,6 +4,7 @@ import dev.ccs.core.error.CcsException;
 import dev.ccs.core.balance.ProviderEnvironment;
 import dev.ccs.core.balance.Providers;
 import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.PermissionMode;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +98,24 @@ public final class RunPolicy {
       builder.mcpConfigs(List.of(config.mcp().configPath().toString()));
     }
     builder.strictMcpConfig(config.mcp().strict());
-    providers.next().ifPresent(provider -> ProviderEnvironment.of(provider).forEach(builder::putEnvironment));
+    provider(options.providerId()).ifPresent(p -> ProviderEnvironment.of(p).forEach(builder::putEnvironment));
     return builder;
+  }
+
+  /**
+   * The provider a request names, or the next one in turn.
+   *
+   * @throws CcsException.InvalidRequest when it names no enabled provider
+   */
+  private Optional<ProviderConfig> provider(String id) {
+    if (id == null || id.isBlank()) {
+      return providers.next();
+    }
+    if (!ProviderConfig.validId(id)) {
+      throw new CcsException.InvalidRequest("\"provider_id\" must be 1-64 letters, digits, _ or -");
+    }
+    return Optional.of(providers.byId(id).orElseThrow(() -> new CcsException.InvalidRequest(
+        "\"provider_id\" names no enabled provider: " + id)));
   }
 
   /** The request's cap, the config's cap and the caller's limit, whichever is smallest. */

@@ -111,6 +111,9 @@ public final class TaskJson {
     node.put("agent", o.agent());
     node.put("mcp_config", o.mcpConfig());
     node.put("permission_mode", o.permissionMode() == null ? null : o.permissionMode().wireName());
+    if (o.providerId() != null) {
+      node.put("provider_id", o.providerId());
+    }
     return node;
   }
 
@@ -122,7 +125,8 @@ public final class TaskJson {
         n.hasNonNull("max_budget_usd") ? n.get("max_budget_usd").decimalValue() : null,
         n.hasNonNull("max_turns") ? n.get("max_turns").asInt() : null, strings(n.get("allowed_tools")),
         strings(n.get("disallowed_tools")), text(n, "agent"), text(n, "mcp_config"),
-        n.hasNonNull("permission_mode") ? PermissionMode.fromWireName(n.get("permission_mode").asText()).orElse(null) : null);
+        n.hasNonNull("permission_mode") ? PermissionMode.fromWireName(n.get("permission_mode").asText()).orElse(null) : null,
+        text(n, "provider_id"));
   }
 
   private static List<String> strings(JsonNode array) {

@@ -142,7 +142,7 @@ public final class SessionsHandler {
     return streams.start(id, turn.prompt(), turn.options());
   }
 
-  /** A turn's fields, in the Node server's order; {@code provider_id} is accepted and not used yet. */
+  /** A turn's fields, in the Node server's order; {@code provider_id} runs it with that provider. */
   record Turn(String prompt, RunOptions options, boolean stream) {
   }
 
@@ -151,7 +151,8 @@ public final class SessionsHandler {
     String prompt = fields.requiredString("prompt");
     RunOptions options = RunOptionsFields.read(fields);
     Boolean stream = fields.optionalBoolean("stream");
-    fields.optionalString("provider_id");
+    String providerId = fields.optionalString("provider_id");
+    options = options.toBuilder().providerId(providerId == null || providerId.isEmpty() ? null : providerId).build();
     fields.rejectUnknown();
     return new Turn(prompt, options, Boolean.TRUE.equals(stream));
   }
