@@ -74,10 +74,11 @@ class SessionsApiTest {
   }
 
   @Test
-  void providerIdRunsTheTurnWithThatProviderAndAnUnknownOneIsRefused() {
+  void providerIdRunsTheTurnWithThatProviderAndAnUnknownOrDisabledOneIsRefused() {
     start(config().toBuilder().providers(List.of(
         new ProviderConfig("a", "A", "key-a", "http://127.0.0.1:9/a", 1, true, Map.of()),
-        new ProviderConfig("b", "B", "key-b", "http://127.0.0.1:9/b", 1, true, Map.of()))).build());
+        new ProviderConfig("b", "B", "key-b", "http://127.0.0.1:9/b", 1, true, Map.of()),
+        new ProviderConfig("off", "Off", "key-off", "http://127.0.0.1:9/off", 1, false, Map.of()))).build());
     String id = createSession("p");
 
     for (int i = 0; i < 2; i++) {
@@ -91,8 +92,8 @@ class SessionsApiTest {
     assertThat(List.of(fake.takeInvocation().env().get("ANTHROPIC_API_KEY"),
         fake.takeInvocation().env().get("ANTHROPIC_API_KEY"))).containsExactlyInAnyOrder("key-a", "key-b");
 
-    assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"nope\"}"), 400,
-        "\"provider_id\" names no enabled provider: nope");
+    assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"nope\"}"), 404, "Provider not found: nope");
+    assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"off\"}"), 409, "Provider is disabled: off");
     assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"../a\"}"), 400,
         "\"provider_id\" must be 1-64 letters, digits, _ or -");
     assertThat(fake.invocationCount()).isEqualTo(4);

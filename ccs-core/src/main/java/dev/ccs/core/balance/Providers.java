@@ -12,16 +12,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Providers {
 
+  private final List<ProviderConfig> all;
   private final List<ProviderConfig> enabled;
   private final AtomicLong next = new AtomicLong();
 
   public Providers(List<ProviderConfig> providers) {
+    this.all = List.copyOf(providers);
     this.enabled = providers.stream().filter(ProviderConfig::enabled).toList();
   }
 
-  /** The enabled provider {@code id}, if there is one. */
+  /** The configured provider {@code id} (enabled or not), if there is one. */
   public Optional<ProviderConfig> byId(String id) {
-    return enabled.stream().filter(p -> id.equals(p.id())).findFirst();
+    return all.stream().filter(p -> id.equals(p.id())).findFirst();
   }
 
   public Optional<ProviderConfig> next() {

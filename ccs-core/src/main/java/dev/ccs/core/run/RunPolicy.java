@@ -105,7 +105,9 @@ public final class RunPolicy {
   /**
    * The provider a request names, or the next one in turn.
    *
-   * @throws CcsException.InvalidRequest when it names no enabled provider
+   * @throws CcsException.InvalidRequest for a malformed id
+   * @throws CcsException.NotFound when no provider has that id
+   * @throws CcsException.Conflict when that provider is disabled
    */
   private Optional<ProviderConfig> provider(String id) {
     if (id == null || id.isBlank()) {
@@ -114,8 +116,12 @@ public final class RunPolicy {
     if (!ProviderConfig.validId(id)) {
       throw new CcsException.InvalidRequest("\"provider_id\" must be 1-64 letters, digits, _ or -");
     }
-    return Optional.of(providers.byId(id).orElseThrow(() -> new CcsException.InvalidRequest(
-        "\"provider_id\" names no enabled provider: " + id)));
+    ProviderConfig provider = providers.byId(id).orElseThrow(() -> new CcsException.NotFound("provider_not_found",
+        "Provider not found: " + id));
+    if (!provider.enabled()) {
+      throw new CcsException.Conflict("provider_disabled", "Provider is disabled: " + id);
+    }
+    return Optional.of(provider);
   }
 
   /** The request's cap, the config's cap and the caller's limit, whichever is smallest. */
