@@ -1,5 +1,6 @@
 package dev.ccs.core;
 
+import dev.ccs.core.balance.LoadBalancer;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeExecutor;
@@ -58,6 +59,7 @@ public final class Ccs implements AutoCloseable {
   private final ClaudeExecutor executor;
   private final CliMonitor cli;
   private final ProjectRoots projectRoots;
+  private final LoadBalancer balancer;
   private final StreamRegistry streams;
   private final InputLimits limits;
   private final RunSlots runSlots;
@@ -90,6 +92,7 @@ public final class Ccs implements AutoCloseable {
         .maxLineBytes(config.execution().maxOutputLineBytes())
         .build();
     cli = new CliMonitor(config.claudePath(), environment, clock);
+    balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock);
     projectRoots = new ProjectRoots(config.projectRoots());
     streams = new StreamRegistry(clock, scheduler, config.streaming());
     limits = new InputLimits(config.limits());
@@ -97,7 +100,7 @@ public final class Ccs implements AutoCloseable {
         config.execution().runWaitTimeout(), scheduler);
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
-    sessions = new SessionManager(config, storage, executor, new RunPolicy(config), projectRoots, streams, limits,
+    sessions = new SessionManager(config, storage, executor, new RunPolicy(config, balancer), projectRoots, streams, limits,
         runSlots, clock, b.ticker, workers, jobs);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
@@ -185,6 +188,11 @@ public final class Ccs implements AutoCloseable {
   /** The executor, for running requests built by hand. */
   public ClaudeExecutor executor() {
     return executor;
+  }
+
+  /** The providers' health and the sessions bound to them. */
+  public LoadBalancer balancer() {
+    return balancer;
   }
 
   public ProjectRoots projectRoots() {

@@ -60,7 +60,7 @@ public final class ConfigLoader {
               "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();
       ObjectNode json = toJson(defaults);
-      json.remove(List.of("rateLimit", "statistics", "loadBalance"));
+      json.remove(List.of("rateLimit", "statistics"));
       ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs", "audit"));
       text = Json.writePretty(json) + "\n";
       try {

@@ -22,8 +22,8 @@ final class ConfigReader {
    * gets one warning at start naming each (they are never silently without effect), and a new
    * file does not write them.
    */
-  private static final List<String> NOT_ENFORCED = List.of("rateLimit", "statistics", "loadBalance",
-      "security.swaggerDocs", "security.audit", "providers[].name", "providers[].weight");
+  private static final List<String> NOT_ENFORCED = List.of("rateLimit", "statistics",
+      "security.swaggerDocs", "security.audit", "providers[].name");
 
   private ConfigReader() {
   }

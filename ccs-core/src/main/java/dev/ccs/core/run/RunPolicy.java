@@ -2,17 +2,19 @@ package dev.ccs.core.run;
 
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.balance.ProviderEnvironment;
-import dev.ccs.core.balance.Providers;
+import dev.ccs.core.balance.LoadBalancer;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.PermissionMode;
+import dev.ccs.core.exec.RunOutcome;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +35,20 @@ public final class RunPolicy {
   private static final Logger LOG = LoggerFactory.getLogger(RunPolicy.class);
 
   private final CcsConfig config;
-  private final Providers providers;
+  private final LoadBalancer balancer;
   private final boolean runningAsRoot;
 
-  public RunPolicy(CcsConfig config) {
-    this(config, runningAsRoot());
+  /** A run's request, and the provider lease to report its outcome on (null without providers). */
+  public record Plan(ClaudeRequest.Builder request, LoadBalancer.Lease lease) {
   }
 
-  RunPolicy(CcsConfig config, boolean runningAsRoot) {
+  public RunPolicy(CcsConfig config, LoadBalancer balancer) {
+    this(config, balancer, runningAsRoot());
+  }
+
+  RunPolicy(CcsConfig config, LoadBalancer balancer, boolean runningAsRoot) {
     this.config = config;
-    this.providers = new Providers(config.providers());
+    this.balancer = balancer;
     this.runningAsRoot = runningAsRoot;
     if (config.allowDangerouslySkipPermissions()) {
       LOG.warn("allowDangerouslySkipPermissions is true: runs skip the CLI's permission checks "
@@ -65,9 +71,11 @@ public final class RunPolicy {
    *
    * @param budgetLeftUsd what the caller's own limit (a session's remaining budget) still allows,
    *     or null for none
+   * @param sessionId the session the run belongs to (its provider binding), or null
    * @throws CcsException.Forbidden for options the server's config does not allow
    */
-  public ClaudeRequest.Builder plan(String prompt, Path workingDirectory, RunOptions options, BigDecimal budgetLeftUsd) {
+  public Plan plan(String prompt, Path workingDirectory, RunOptions options, BigDecimal budgetLeftUsd,
+      UUID sessionId) {
     ClaudeRequest.Builder builder = ClaudeRequest.builder(prompt, workingDirectory)
         .model(options.model() != null && !options.model().isBlank() ? options.model() : config.defaultModel())
         .systemPrompt(options.systemPrompt())
@@ -98,30 +106,40 @@ public final class RunPolicy {
       builder.mcpConfigs(List.of(config.mcp().configPath().toString()));
     }
     builder.strictMcpConfig(config.mcp().strict());
-    provider(options.providerId()).ifPresent(p -> ProviderEnvironment.of(p).forEach(builder::putEnvironment));
-    return builder;
+    LoadBalancer.Lease lease = provider(sessionId, options.providerId()).orElse(null);
+    if (lease != null) {
+      ProviderEnvironment.of(lease.provider()).forEach(builder::putEnvironment);
+    }
+    return new Plan(builder, lease);
+  }
+
+  /** Tells the balancer how a planned run ended; {@code outcome} null when it never ran. */
+  public void finished(Plan plan, RunOutcome outcome) {
+    if (plan.lease() == null) {
+      return;
+    }
+    if (outcome == null) {
+      balancer.abandon(plan.lease());
+    } else {
+      balancer.report(plan.lease(), outcome);
+    }
   }
 
   /**
-   * The provider a request names, or the next one in turn.
+   * The run's provider: the one it names, else its session's, else the balancer's choice.
    *
    * @throws CcsException.InvalidRequest for a malformed id
    * @throws CcsException.NotFound when no provider has that id
    * @throws CcsException.Conflict when that provider is disabled
    */
-  private Optional<ProviderConfig> provider(String id) {
+  private Optional<LoadBalancer.Lease> provider(UUID sessionId, String id) {
     if (id == null || id.isBlank()) {
-      return providers.next();
+      return balancer.choose(sessionId, null);
     }
     if (!ProviderConfig.validId(id)) {
       throw new CcsException.InvalidRequest("\"provider_id\" must be 1-64 letters, digits, _ or -");
     }
-    ProviderConfig provider = providers.byId(id).orElseThrow(() -> new CcsException.NotFound("provider_not_found",
-        "Provider not found: " + id));
-    if (!provider.enabled()) {
-      throw new CcsException.Conflict("provider_disabled", "Provider is disabled: " + id);
-    }
-    return Optional.of(provider);
+    return balancer.choose(sessionId, id);
   }
 
   /** The request's cap, the config's cap and the caller's limit, whichever is smallest. */

@@ -147,29 +147,36 @@ final class TurnRunner {
     }
     String requested = spec.options().model();
     String model = requested != null && !requested.isBlank() ? requested : session.model();
-    ClaudeRequest.Builder request = policy.plan(spec.prompt(), directory, spec.options().withModel(model),
-            session.budgetLeft(defaultBudget))
-        .outputFormat(spec.format())
-        .includePartialMessages(spec.format() == OutputFormat.STREAM_JSON && spec.streamId() != null)
-        .timeout(spec.timeout());
-    Instant startedAt = clock.instant();
-    StoredMessage userMessage = TurnMessages.user(session, spec.prompt(), model, startedAt, spec.streamId());
-    boolean streamed = spec.format() == OutputFormat.STREAM_JSON;
-    if (streamed) {
-      // Visible in the history while the turn runs; made durable with the turn's answer.
-      storage.messages().append(sessionId, List.of(userMessage), false);
-    }
-    boolean resume = session.cliSessionStarted();
-    RunOutcome outcome = execute(request, sessionId, resume, spec);
-    if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
-      // The CLI knows better than our record whether its session exists (a crash may have hidden
-      // that the first run created it): try once the other way.
-      LOG.info("session {}: the CLI says the session {}; retrying with {}", sessionId,
-          resume ? "does not exist" : "exists", resume ? "--session-id" : "--resume");
-      resume = !resume;
+    RunPolicy.Plan plan = policy.plan(spec.prompt(), directory, spec.options().withModel(model),
+        session.budgetLeft(defaultBudget), sessionId);
+    RunOutcome outcome = null;
+    try {
+      ClaudeRequest.Builder request = plan.request()
+          .outputFormat(spec.format())
+          .includePartialMessages(spec.format() == OutputFormat.STREAM_JSON && spec.streamId() != null)
+          .timeout(spec.timeout());
+      Instant startedAt = clock.instant();
+      StoredMessage userMessage = TurnMessages.user(session, spec.prompt(), model, startedAt, spec.streamId());
+      boolean streamed = spec.format() == OutputFormat.STREAM_JSON;
+      if (streamed) {
+        // Visible in the history while the turn runs; made durable with the turn's answer.
+        storage.messages().append(sessionId, List.of(userMessage), false);
+      }
+      boolean resume = session.cliSessionStarted();
       outcome = execute(request, sessionId, resume, spec);
+      if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
+        // The CLI knows better than our record whether its session exists (a crash may have hidden
+        // that the first run created it): try once the other way.
+        LOG.info("session {}: the CLI says the session {}; retrying with {}", sessionId,
+            resume ? "does not exist" : "exists", resume ? "--session-id" : "--resume");
+        resume = !resume;
+        outcome = execute(request, sessionId, resume, spec);
+      }
+      return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume);
+    } finally {
+      // The provider learns from the run's result; a run that never ended teaches it nothing.
+      policy.finished(plan, outcome);
     }
-    return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume);
   }
 
   private RunOutcome execute(ClaudeRequest.Builder request, UUID sessionId, boolean resume, Spec spec) {

@@ -103,8 +103,8 @@ class ConfigLoaderTest {
     // Keys whose features have not landed are named, never silently without effect.
     assertThat(loaded.warnings().get(1)).contains("read but not enforced yet", "rateLimit.enabled",
         "rateLimit.windowMs", "rateLimit.maxRequests", "statistics.enabled", "statistics.collectionInterval",
-        "loadBalance.strategy", "loadBalance.recoveryTimeout", "security.swaggerDocs.enabled", "providers[].name",
-        "providers[].weight").doesNotContain("security.auth", "webhook", "mcp");
+        "security.swaggerDocs.enabled", "providers[].name")
+        .doesNotContain("security.auth", "webhook", "mcp", "loadBalance", "providers[].weight");
   }
 
   @Test
@@ -113,8 +113,8 @@ class ConfigLoaderTest {
     ConfigLoader.load(file, Map.of());
 
     String text = Files.readString(file);
-    assertThat(text).doesNotContain("rateLimit", "statistics", "loadBalance", "swaggerDocs", "audit")
-        .contains("\"security\"", "\"auth\"", "\"limits\"");
+    assertThat(text).doesNotContain("rateLimit", "statistics", "swaggerDocs", "audit")
+        .contains("\"security\"", "\"auth\"", "\"limits\"", "\"loadBalance\"");
     assertThat(ConfigLoader.load(file, Map.of()).warnings()).isEmpty();
   }
 

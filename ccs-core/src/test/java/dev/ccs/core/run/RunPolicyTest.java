@@ -3,11 +3,13 @@ package dev.ccs.core.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ccs.core.balance.LoadBalancer;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.PermissionMode;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +21,8 @@ class RunPolicyTest {
   private ClaudeRequest plan(boolean allowSkip, boolean root, PermissionMode mode) {
     CcsConfig config = CcsConfig.defaults(temp).toBuilder().allowDangerouslySkipPermissions(allowSkip).build();
     RunOptions options = RunOptions.builder().permissionMode(mode).build();
-    return new RunPolicy(config, root).plan("hi", temp, options, null).build();
+    return new RunPolicy(config, new LoadBalancer(config.providers(), config.loadBalance(), Clock.systemUTC()), root)
+        .plan("hi", temp, options, null, null).request().build();
   }
 
   @Test

@@ -1,0 +1,141 @@
+package dev.ccs.core.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.balance.CircuitBreaker.State;
+import dev.ccs.core.config.LoadBalanceConfig;
+import dev.ccs.core.config.ProviderConfig;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.exec.RunOutcome;
+import dev.ccs.core.exec.RunStatus;
+import dev.ccs.core.json.Json;
+import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.testing.MutableClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class LoadBalancerTest {
+
+  private final MutableClock clock = MutableClock.startingAt("2026-01-01T00:00:00Z");
+
+  private static ProviderConfig provider(String id, int weight, boolean enabled) {
+    return new ProviderConfig(id, id, "key-" + id, "http://127.0.0.1:9/" + id, weight, enabled, Map.of());
+  }
+
+  private LoadBalancer balancer(String strategy, boolean failover, ProviderConfig... providers) {
+    return new LoadBalancer(List.of(providers), new LoadBalanceConfig(strategy, failover, 2, Duration.ofMinutes(30),
+        Duration.ofSeconds(60)), clock);
+  }
+
+  private static RunOutcome succeeded() {
+    ObjectNode json = Json.object().put("type", "result").put("subtype", "success").put("is_error", false)
+        .put("result", "ok").put("num_turns", 1).put("session_id", "s").put("total_cost_usd", 0);
+    return new RunOutcome(RunStatus.SUCCEEDED, ResultMessage.from(json.toString(), json), null, 0,
+        Duration.ofSeconds(1), "", null);
+  }
+
+  private static RunOutcome overloaded() {
+    ObjectNode json = Json.object().put("type", "result").put("subtype", "success").put("is_error", true)
+        .put("result", "API Error: 529").put("num_turns", 0).put("session_id", "s").put("total_cost_usd", 0)
+        .put("api_error_status", 529);
+    return new RunOutcome(RunStatus.ERROR_RESULT, ResultMessage.from(json.toString(), json), null, 1,
+        Duration.ofSeconds(1), "", "API Error: 529");
+  }
+
+  /** Runs one turn of {@code session} and reports {@code outcome}; returns the provider it ran on. */
+  private static String run(LoadBalancer balancer, UUID session, RunOutcome outcome) {
+    LoadBalancer.Lease lease = balancer.choose(session, null).orElseThrow();
+    balancer.report(lease, outcome);
+    return lease.provider().id();
+  }
+
+  @Test
+  void newSessionsTakeTurnsAndEachStaysOnItsProvider() {
+    LoadBalancer balancer = balancer("round-robin", false, provider("a", 3, true), provider("b", 1, true));
+    List<UUID> sessions = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+    List<String> first = new ArrayList<>();
+    for (UUID session : sessions) {
+      first.add(run(balancer, session, succeeded()));
+    }
+    assertThat(first).containsExactly("a", "b", "a", "b");
+    for (int turn = 0; turn < 3; turn++) {
+      for (int i = 0; i < sessions.size(); i++) {
+        assertThat(run(balancer, sessions.get(i), succeeded())).isEqualTo(first.get(i));
+      }
+    }
+  }
+
+  @Test
+  void weightedSpreadsNewSessionsByWeight() {
+    LoadBalancer balancer = balancer("weighted", false, provider("a", 3, true), provider("b", 1, true));
+    List<String> picks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      picks.add(run(balancer, UUID.randomUUID(), succeeded()));
+    }
+    assertThat(picks).containsExactly("a", "a", "b", "a", "a", "a", "b", "a");
+  }
+
+  @Test
+  void aFailingProviderOpensItsSessionsFailOverAndComeBackAfterAProbe() {
+    LoadBalancer balancer = balancer("round-robin", true, provider("a", 1, true), provider("b", 1, true));
+    UUID onA = UUID.randomUUID();
+    assertThat(run(balancer, onA, overloaded())).isEqualTo("a");
+    assertThat(run(balancer, UUID.randomUUID(), succeeded())).isEqualTo("b");
+    assertThat(run(balancer, onA, overloaded())).isEqualTo("a");
+    assertThat(balancer.health().get("a").state()).isEqualTo(State.OPEN);
+
+    // Open: the session runs on b, new sessions go to b, and the session keeps its binding to a.
+    assertThat(run(balancer, onA, succeeded())).isEqualTo("b");
+    assertThat(run(balancer, UUID.randomUUID(), succeeded())).isEqualTo("b");
+    assertThat(balancer.bindingOf(onA)).contains("a");
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(run(balancer, onA, succeeded())).as("the probe").isEqualTo("a");
+    assertThat(balancer.health().get("a").state()).isEqualTo(State.CLOSED);
+    assertThat(run(balancer, onA, succeeded())).isEqualTo("a");
+  }
+
+  @Test
+  void withoutFailoverASessionStaysOnItsOpenProvider() {
+    LoadBalancer balancer = balancer("round-robin", false, provider("a", 1, true), provider("b", 1, true));
+    UUID onA = UUID.randomUUID();
+    run(balancer, onA, overloaded());
+    run(balancer, onA, overloaded());
+    assertThat(balancer.health().get("a").state()).isEqualTo(State.OPEN);
+    assertThat(run(balancer, onA, succeeded())).isEqualTo("a");
+    // New sessions never go to an open provider while another lets runs through.
+    assertThat(run(balancer, UUID.randomUUID(), succeeded())).isEqualTo("b");
+  }
+
+  @Test
+  void idleBindingsExpireButOneInUseDoesNot() {
+    LoadBalancer balancer = balancer("round-robin", false, provider("a", 1, true), provider("b", 1, true));
+    UUID session = UUID.randomUUID();
+    assertThat(run(balancer, session, succeeded())).isEqualTo("a");
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(balancer.bindingOf(session)).isEmpty();
+
+    UUID busy = UUID.randomUUID();
+    LoadBalancer.Lease running = balancer.choose(busy, null).orElseThrow();
+    clock.advance(Duration.ofHours(2));
+    assertThat(balancer.bindingOf(busy)).contains(running.provider().id());
+    balancer.report(running, succeeded());
+    clock.advance(Duration.ofMinutes(31));
+    assertThat(balancer.bindingOf(busy)).isEmpty();
+  }
+
+  @Test
+  void aPinnedRunGoesWhereItIsToldOrIsRefused() {
+    LoadBalancer balancer = balancer("round-robin", false, provider("a", 1, true), provider("off", 1, false));
+    assertThat(balancer.choose(UUID.randomUUID(), "a").orElseThrow().provider().id()).isEqualTo("a");
+    assertThatThrownBy(() -> balancer.choose(null, "nope")).isInstanceOf(CcsException.NotFound.class);
+    assertThatThrownBy(() -> balancer.choose(null, "off")).isInstanceOf(CcsException.Conflict.class);
+    assertThat(balancer("round-robin", false).choose(UUID.randomUUID(), null)).isEmpty();
+  }
+}
