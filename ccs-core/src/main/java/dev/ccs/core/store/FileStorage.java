@@ -1,31 +1,22 @@
 package dev.ccs.core.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.error.StoreException;
 import dev.ccs.core.io.AtomicFiles;
-import dev.ccs.core.json.Json;
 import dev.ccs.core.session.MessagePage;
 import dev.ccs.core.session.MessageQuery;
 import dev.ccs.core.session.MessageStore;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
-import dev.ccs.core.session.SessionJson;
 import dev.ccs.core.session.SessionStore;
 import dev.ccs.core.session.StoredMessage;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * dataDir/clean-shutdown          present only between a clean close and the next open
  * dataDir/sessions/&lt;uuid&gt;.json    the session record (temp file, fsync, atomic rename)
  * dataDir/messages/&lt;uuid&gt;.jsonl   its messages, and after each turn a {"_session": ...} snapshot
- * dataDir/tasks/&lt;uuid&gt;.json       one file per task, written durably at every change
- * dataDir/webhooks/&lt;uuid&gt;.json    one file per webhook delivery
+ * dataDir/tasks/journal-&lt;n&gt;.jsonl  tasks, one line per change (RecordJournal), with a snapshot file
+ * dataDir/webhooks/journal-&lt;n&gt;.jsonl  webhook deliveries, the same way
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
@@ -60,7 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class FileStorage implements Storage {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
-  private static final String SNAPSHOT = "_session";
 
   private final Path dataDir;
   private final Path sessionsDir;
@@ -70,21 +60,21 @@ public final class FileStorage implements Storage {
   private final Object[] locks = Locks.stripes();
   /** Sessions whose file is behind their newest state (recorded in their log), written at close. */
   private final Set<UUID> unflushed = ConcurrentHashMap.newKeySet();
-  /** Message logs whose directory entry is on disk (found at start, or flushed since). */
-  private final Set<UUID> knownLogs = ConcurrentHashMap.newKeySet();
+  private final SessionLogs logs;
+  private final SessionFiles files;
   private final Sessions sessions = new Sessions();
   private final Messages messages = new Messages();
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
   private final boolean recovered;
-  private final Clock clock;
   private volatile boolean closed;
 
   private FileStorage(Path dataDir, Clock clock) {
     this.dataDir = dataDir;
-    this.clock = clock;
     this.sessionsDir = dataDir.resolve("sessions");
     this.messagesDir = dataDir.resolve("messages");
+    this.logs = new SessionLogs(messagesDir);
+    this.files = new SessionFiles(sessionsDir, dataDir.resolve("corrupt"), clock);
     try {
       AtomicFiles.createPrivateDirectories(dataDir);
       Files.createDirectories(sessionsDir);
@@ -99,13 +89,13 @@ public final class FileStorage implements Storage {
       boolean clean = Files.deleteIfExists(marker);
       // From here on a crash must be noticed at the next start.
       AtomicFiles.forceDirectory(dataDir);
-      loadSessions();
-      loadLogNames();
+      files.load(index::put);
+      logs.load();
       openedTasks = new TaskRecords(dataDir.resolve("tasks"));
       deliveries = new DeliveryRecords(dataDir.resolve("webhooks"));
       tasks = openedTasks;
       // No marker and nothing stored means a new directory, not a crash.
-      boolean fresh = index.size() == 0 && knownLogs.isEmpty();
+      boolean fresh = index.size() == 0 && logs.ids().isEmpty();
       recovered = !clean && !fresh && recover();
     } catch (IOException | RuntimeException e) {
       if (openedTasks != null) {
@@ -165,11 +155,9 @@ public final class FileStorage implements Storage {
       Session stored = checkedNext(updated);
       List<String> lines = new ArrayList<>();
       for (StoredMessage message : turnMessages) {
-        lines.add(Json.write(SessionJson.toJson(message)));
+        lines.add(SessionLogs.messageLine(message));
       }
-      ObjectNode snapshot = Json.object();
-      snapshot.set(SNAPSHOT, SessionJson.toJson(stored));
-      lines.add(Json.write(snapshot));
+      lines.add(SessionLogs.snapshotLine(stored));
       appendToLog(updated.id(), lines, true);
       writeSession(stored, false);
       index.put(stored);
@@ -191,10 +179,10 @@ public final class FileStorage implements Storage {
         Optional<Session> session = index.get(id);
         if (session.isPresent()) {
           // Each file synced, the directory once after the loop.
-          AtomicFiles.replace(sessionFile(id), Json.writeBytes(SessionJson.toJson(session.get())), false, true, false);
+          files.write(session.get(), false);
         }
       }
-      AtomicFiles.forceDirectory(sessionsDir);
+      files.syncDirectory();
       AtomicFiles.forceDirectory(messagesDir);
       unflushed.clear();
       AtomicFiles.write(dataDir.resolve("clean-shutdown"), "clean\n".getBytes(StandardCharsets.US_ASCII));
@@ -207,56 +195,15 @@ public final class FileStorage implements Storage {
 
   // ---------------------------------------------------------------- loading and recovery
 
-  private void loadSessions() throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(sessionsDir)) {
-      for (Path file : files) {
-        String name = file.getFileName().toString();
-        if (name.startsWith(".") && name.endsWith(".tmp")) {
-          Files.deleteIfExists(file); // an atomic write cut short by a crash
-          continue;
-        }
-        if (!name.endsWith(".json")) {
-          continue;
-        }
-        try {
-          Session session = SessionJson.fromJson(Json.mapper().readTree(file.toFile()));
-          if (!file.getFileName().toString().equals(session.id() + ".json")) {
-            throw new IllegalArgumentException("file name does not match the session id");
-          }
-          index.put(session);
-        } catch (IOException | IllegalArgumentException e) {
-          setAside(file, e);
-        }
-      }
-    }
-  }
-
-  private void loadLogNames() throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(messagesDir, "*.jsonl")) {
-      for (Path file : files) {
-        idOf(file).ifPresent(knownLogs::add);
-      }
-    }
-  }
-
   /** After an unclean stop: repairs every log and brings each session up to its log's last snapshot. */
   private boolean recover() throws IOException {
     int repairedLines = 0;
     int restored = 0;
-    for (UUID id : knownLogs) {
-      Path log = logFile(id);
-      if (MessageLog.repair(log) > 0) {
+    for (UUID id : logs.ids()) {
+      if (MessageLog.repair(logs.file(id)) > 0) {
         repairedLines++;
       }
-      // The last snapshot is the newest state; a log is read one line at a time, whatever its length.
-      String[] last = new String[1];
-      MessageLog.forEach(log, (bytes, offset, length) -> {
-        if (startsWith(bytes, offset, length, SNAPSHOT_PREFIX)) {
-          last[0] = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        }
-      });
-      JsonNode node = last[0] == null ? null : parse(last[0]);
-      Session snapshot = node == null ? null : SessionJson.fromJson(node.get(SNAPSHOT));
+      Session snapshot = logs.lastSnapshot(id).orElse(null);
       Optional<Session> current = index.get(id);
       if (snapshot != null && (current.isEmpty() || current.get().version() < snapshot.version())) {
         writeSession(snapshot, true);
@@ -265,84 +212,11 @@ public final class FileStorage implements Storage {
       }
     }
     LOG.info("{} was not closed cleanly: checked {} message logs, cut {} torn line(s), restored {} session(s)",
-        dataDir, knownLogs.size(), repairedLines, restored);
+        dataDir, logs.ids().size(), repairedLines, restored);
     return true;
-  }
-
-  private void setAside(Path file, Exception cause) throws IOException {
-    Path corrupt = Files.createDirectories(dataDir.resolve("corrupt"));
-    Path target = corrupt.resolve(file.getFileName() + "." + clock.millis());
-    LOG.warn("{} cannot be read ({}); moved to {}", file, cause.getMessage(), target);
-    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static JsonNode parse(String line) {
-    try {
-      return Json.parse(line);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static Optional<UUID> idOf(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.indexOf('.');
-    try {
-      return Optional.of(UUID.fromString(dot < 0 ? name : name.substring(0, dot)));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  @FunctionalInterface
-  private interface MessageVisitor {
-    void message(String id, byte[] bytes, int offset, int length);
-  }
-
-  private static final byte[] SNAPSHOT_PREFIX = ("{\"" + SNAPSHOT + "\"").getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
-
-  private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
-    if (length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[offset + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * A message line's id, read from its start where this store writes it (a line written otherwise
-   * is parsed); null when the line is not a message.
-   */
-  private static String messageId(byte[] bytes, int offset, int length) {
-    if (startsWith(bytes, offset, length, ID_PREFIX)) {
-      int from = offset + ID_PREFIX.length;
-      for (int i = from; i < offset + length && i - from <= 64; i++) {
-        if (bytes[i] == '"') {
-          return new String(bytes, from, i - from, StandardCharsets.US_ASCII);
-        }
-        if (bytes[i] == '\\') {
-          break;
-        }
-      }
-    }
-    JsonNode node = parse(new String(bytes, offset, length, StandardCharsets.UTF_8));
-    return node != null && node.path("id").isTextual() ? node.get("id").asText() : null;
   }
 
   // ---------------------------------------------------------------- files
-
-  private Path sessionFile(UUID id) {
-    return sessionsDir.resolve(id + ".json");
-  }
-
-  private Path logFile(UUID id) {
-    return messagesDir.resolve(id + ".jsonl");
-  }
 
   /**
    * Writes the session's file now ({@code durable}), or leaves it for the close: the caller has
@@ -356,7 +230,7 @@ public final class FileStorage implements Storage {
       return;
     }
     try {
-      AtomicFiles.replace(sessionFile(session.id()), Json.writeBytes(SessionJson.toJson(session)), false, true);
+      files.write(session, true);
     } catch (IOException e) {
       throw new StoreException("cannot write session " + session.id() + ": " + e.getMessage(), e);
     }
@@ -365,16 +239,7 @@ public final class FileStorage implements Storage {
 
   private void appendToLog(UUID id, List<String> lines, boolean durable) {
     checkOpen();
-    try {
-      MessageLog.append(logFile(id), lines, durable);
-      if (durable && !knownLogs.contains(id)) {
-        // A new file's name must be on disk too, not only its content.
-        AtomicFiles.forceDirectory(messagesDir);
-        knownLogs.add(id);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot append to the messages of session " + id + ": " + e.getMessage(), e);
-    }
+    logs.append(id, lines, durable);
   }
 
   private void checkOpen() {
@@ -438,14 +303,7 @@ public final class FileStorage implements Storage {
     private boolean delete(UUID id, boolean durable) {
       synchronized (Locks.of(locks, id)) {
         boolean existed = index.get(id).isPresent();
-        try {
-          Files.deleteIfExists(sessionFile(id));
-          if (durable) {
-            AtomicFiles.forceDirectory(sessionsDir);
-          }
-        } catch (IOException e) {
-          throw new StoreException("cannot delete session " + id + ": " + e.getMessage(), e);
-        }
+        files.delete(id, durable);
         index.remove(id);
         unflushed.remove(id);
         return existed;
@@ -489,7 +347,7 @@ public final class FileStorage implements Storage {
     public void append(UUID sessionId, List<StoredMessage> toAppend, boolean durable) {
       List<String> lines = new ArrayList<>();
       for (StoredMessage message : toAppend) {
-        lines.add(Json.write(SessionJson.toJson(message)));
+        lines.add(SessionLogs.messageLine(message));
       }
       synchronized (Locks.of(locks, sessionId)) {
         appendToLog(sessionId, lines, durable);
@@ -504,12 +362,7 @@ public final class FileStorage implements Storage {
       MessagePaging.Selection<String> selection = pager.finish();
       List<StoredMessage> page = new ArrayList<>(selection.items().size());
       for (String line : selection.items()) {
-        JsonNode node = parse(line);
-        try {
-          page.add(SessionJson.messageFromJson(node));
-        } catch (IllegalArgumentException e) {
-          LOG.warn("skipping an unreadable message of session {}", sessionId);
-        }
+        readable(sessionId, line).ifPresent(page::add);
       }
       return new MessagePage(page, selection.hasMore(), selection.total());
     }
@@ -518,37 +371,23 @@ public final class FileStorage implements Storage {
     @Override
     public List<StoredMessage> history(UUID sessionId) {
       List<StoredMessage> history = new ArrayList<>();
-      forEachMessage(sessionId, (id, bytes, offset, length) -> {
-        JsonNode node = parse(new String(bytes, offset, length, StandardCharsets.UTF_8));
-        try {
-          history.add(SessionJson.messageFromJson(node));
-        } catch (IllegalArgumentException e) {
-          LOG.warn("skipping an unreadable message of session {}: {}", sessionId, e.getMessage());
-        }
-      });
+      forEachMessage(sessionId, (id, bytes, offset, length) ->
+          readable(sessionId, new String(bytes, offset, length, StandardCharsets.UTF_8)).ifPresent(history::add));
       return history;
     }
 
-    /**
-     * The message lines of a session's log, in order, with their ids: snapshot lines and lines that
-     * are not a readable message are left out.
-     */
-    private void forEachMessage(UUID sessionId, MessageVisitor visitor) {
+    private Optional<StoredMessage> readable(UUID sessionId, String line) {
       try {
-        MessageLog.forEach(logFile(sessionId), (bytes, offset, length) -> {
-          if (startsWith(bytes, offset, length, SNAPSHOT_PREFIX)) {
-            return;
-          }
-          String id = messageId(bytes, offset, length);
-          if (id != null) {
-            visitor.message(id, bytes, offset, length);
-          } else {
-            LOG.warn("skipping an unreadable message of session {}", sessionId);
-          }
-        });
-      } catch (IOException e) {
-        throw new StoreException("cannot read the messages of session " + sessionId + ": " + e.getMessage(), e);
+        return Optional.of(SessionLogs.message(line));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("skipping an unreadable message of session {}: {}", sessionId, e.getMessage());
+        return Optional.empty();
       }
+    }
+
+    private void forEachMessage(UUID sessionId, SessionLogs.MessageVisitor visitor) {
+      logs.forEachMessage(sessionId, visitor, () -> LOG.warn("skipping an unreadable message of session {}",
+          sessionId));
     }
 
     @Override
@@ -556,7 +395,7 @@ public final class FileStorage implements Storage {
       synchronized (Locks.of(locks, sessionId)) {
         int[] count = new int[1];
         forEachMessage(sessionId, (id, bytes, offset, length) -> count[0]++);
-        deleteLog(sessionId, true);
+        logs.delete(sessionId, true);
         return count[0];
       }
     }
@@ -564,20 +403,8 @@ public final class FileStorage implements Storage {
     @Override
     public void purgeHistory(UUID sessionId) {
       synchronized (Locks.of(locks, sessionId)) {
-        deleteLog(sessionId, false);
+        logs.delete(sessionId, false);
       }
-    }
-
-    private void deleteLog(UUID sessionId, boolean durable) {
-      try {
-        Files.deleteIfExists(logFile(sessionId));
-        if (durable) {
-          AtomicFiles.forceDirectory(messagesDir);
-        }
-      } catch (IOException e) {
-        throw new StoreException("cannot delete the messages of session " + sessionId + ": " + e.getMessage(), e);
-      }
-      knownLogs.remove(sessionId);
     }
   }
 }

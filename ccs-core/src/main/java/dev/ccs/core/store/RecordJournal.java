@@ -7,16 +7,13 @@ import dev.ccs.core.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,8 +74,7 @@ final class RecordJournal<T> implements AutoCloseable {
   private final int minLinesBeforeCompaction;
   /** Every live record's newest line. */
   private final Map<UUID, Location> locations = new ConcurrentHashMap<>();
-  /** Open channels for reading, by file name; closed and dropped when compaction removes the file. */
-  private final Map<String, FileChannel> readers = new ConcurrentHashMap<>();
+  private final JournalReaders readers;
 
   private final Object writeLock = new Object();
   private FileChannel channel;
@@ -97,6 +93,7 @@ final class RecordJournal<T> implements AutoCloseable {
   private RecordJournal(Path dir, Function<T, byte[]> serializer, Function<JsonNode, T> deserializer,
       int minLinesBeforeCompaction) {
     this.dir = dir;
+    this.readers = new JournalReaders(dir);
     this.serializer = serializer;
     this.deserializer = deserializer;
     this.minLinesBeforeCompaction = minLinesBeforeCompaction;
@@ -302,7 +299,7 @@ final class RecordJournal<T> implements AutoCloseable {
         return Optional.empty();
       }
       try {
-        return Optional.of(deserializer.apply(Json.mapper().readTree(bytes(location))));
+        return Optional.of(deserializer.apply(Json.mapper().readTree(readers.read(location))));
       } catch (NoSuchFileException | ClosedChannelException e) {
         last = e;
       } catch (IOException e) {
@@ -310,32 +307,6 @@ final class RecordJournal<T> implements AutoCloseable {
       }
     }
     throw new StoreException("cannot read record " + id + " in " + dir + ": " + last, last);
-  }
-
-  private byte[] bytes(Location location) throws IOException {
-    FileChannel reader = readers.get(location.file());
-    if (reader == null) {
-      FileChannel opened = FileChannel.open(dir.resolve(location.file()), StandardOpenOption.READ);
-      reader = readers.putIfAbsent(location.file(), opened);
-      if (reader == null) {
-        reader = opened;
-      } else {
-        opened.close();
-      }
-    }
-    ByteBuffer buffer = ByteBuffer.allocate(location.length());
-    try {
-      while (buffer.hasRemaining()) {
-        if (reader.read(buffer, location.offset() + buffer.position()) < 0) {
-          throw new IOException("unexpected end of " + location.file() + " at byte " + location.offset());
-        }
-      }
-    } catch (ClosedChannelException e) {
-      // Closed by a compaction that removed the file, or by an interrupt of a reading thread.
-      readers.remove(location.file(), reader);
-      throw e;
-    }
-    return buffer.array();
   }
 
   /** Group commit: one sync covers every append made before it, so concurrent writers share it. */
@@ -398,24 +369,8 @@ final class RecordJournal<T> implements AutoCloseable {
    */
   private void writeSnapshot(long next, long previous, Map<UUID, Location> live) {
     Path tmp = dir.resolve(".snapshot-" + next + ".jsonl.tmp");
-    String name = snapshot(next).getFileName().toString();
-    Map<UUID, Location> moved = new HashMap<>();
     try {
-      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        long offset = 0;
-        for (Map.Entry<UUID, Location> entry : live.entrySet()) {
-          byte[] line = bytes(entry.getValue());
-          out.write(line);
-          out.write('\n');
-          moved.put(entry.getKey(), new Location(name, offset, line.length));
-          offset += line.length + 1L;
-        }
-      }
-      try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        sync.force(true);
-      }
-      Files.move(tmp, snapshot(next), StandardCopyOption.ATOMIC_MOVE);
-      AtomicFiles.forceDirectory(dir);
+      Map<UUID, Location> moved = readers.copy(live, tmp, snapshot(next));
       // A record changed or deleted since keeps its newer place; the others now live in the snapshot.
       moved.forEach((id, location) -> locations.replace(id, live.get(id), location));
       for (long g = previous; g >= 0 && (Files.exists(journal(g)) || Files.exists(snapshot(g))); g--) {
@@ -439,10 +394,7 @@ final class RecordJournal<T> implements AutoCloseable {
   }
 
   private void remove(Path file) throws IOException {
-    FileChannel reader = readers.remove(file.getFileName().toString());
-    if (reader != null) {
-      reader.close();
-    }
+    readers.forget(file.getFileName().toString());
     Files.deleteIfExists(file);
   }
 
@@ -480,13 +432,6 @@ final class RecordJournal<T> implements AutoCloseable {
         LOG.warn("cannot close the journal in {}: {}", dir, e.getMessage());
       }
     }
-    for (FileChannel reader : readers.values()) {
-      try {
-        reader.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
-    readers.clear();
+    readers.close();
   }
 }
