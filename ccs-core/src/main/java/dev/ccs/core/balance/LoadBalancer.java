@@ -50,6 +50,7 @@ public final class LoadBalancer {
   private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
   private final SmoothWeighted<String> picker;
   private final Map<UUID, Binding> bindings = new ConcurrentHashMap<>();
+  private Instant lastSweep;
 
   public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock) {
     this.config = config;
@@ -123,6 +124,9 @@ public final class LoadBalancer {
   }
 
   private Lease lease(ProviderConfig provider, UUID sessionId, boolean bind) {
+    if (bind) {
+      forgetExpiredBindings();
+    }
     if (sessionId != null) {
       // A pinned run or one failed over elsewhere leaves the session's binding as it is.
       Binding binding = bind ? new Binding(provider.id(), clock.instant()) : bindings.get(sessionId);
@@ -135,6 +139,19 @@ public final class LoadBalancer {
       }
     }
     return new Lease(provider, sessionId);
+  }
+
+  /**
+   * Drops idle bindings past their time, at most once per {@code bindingTtl}: sessions that are
+   * never used again (or were deleted) do not keep theirs for ever.
+   */
+  private void forgetExpiredBindings() {
+    Instant now = clock.instant();
+    if (lastSweep != null && now.isBefore(lastSweep.plus(config.bindingTtl()))) {
+      return;
+    }
+    lastSweep = now;
+    bindings.values().removeIf(b -> b.inUse == 0 && !now.isBefore(b.lastUsed.plus(config.bindingTtl())));
   }
 
   /** What the run on a lease said about its provider ({@link ProviderFailures}). */
@@ -169,6 +186,11 @@ public final class LoadBalancer {
     List<String> enabled = providers.values().stream().filter(ProviderConfig::enabled).map(ProviderConfig::id)
         .toList();
     return Optional.ofNullable(liveBinding(sessionId, enabled)).map(b -> b.providerId);
+  }
+
+  /** Sessions with a binding (live or not yet dropped). */
+  public int boundSessions() {
+    return bindings.size();
   }
 
   /** Each provider's breaker, in config order. */

@@ -83,16 +83,17 @@ final class TaskRetention {
    */
   synchronized int purgeOlderThan(Instant cutoff) {
     int removed = 0;
-    List<UUID> old;
+    int removedNow;
     do {
-      old = store.finishedBefore(cutoff, Math.min(BATCH, MAX_PURGED_PER_RUN - removed));
-      for (UUID id : old) {
+      removedNow = 0;
+      for (UUID id : store.finishedBefore(cutoff, Math.min(BATCH, MAX_PURGED_PER_RUN - removed))) {
         if (store.purge(id)) {
           webhooks.forgetTask(id);
-          removed++;
+          removedNow++;
         }
       }
-    } while (!old.isEmpty() && removed < MAX_PURGED_PER_RUN);
+      removed += removedNow;
+    } while (removedNow > 0 && removed < MAX_PURGED_PER_RUN);
     int deliveries = webhooks.purgeFinishedBefore(cutoff, MAX_PURGED_PER_RUN);
     if (removed > 0 || deliveries > 0) {
       LOG.info("removed {} task(s) and {} other webhook deliveries finished before {} (sessionRetentionDays)",

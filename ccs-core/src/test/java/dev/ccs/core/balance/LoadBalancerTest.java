@@ -131,6 +131,18 @@ class LoadBalancerTest {
   }
 
   @Test
+  void bindingsOfSessionsNeverSeenAgainAreDropped() {
+    LoadBalancer balancer = balancer("round-robin", false, provider("a", 1, true), provider("b", 1, true));
+    for (int i = 0; i < 100; i++) {
+      run(balancer, UUID.randomUUID(), succeeded());
+    }
+    assertThat(balancer.boundSessions()).isEqualTo(100);
+    clock.advance(Duration.ofMinutes(31));
+    run(balancer, UUID.randomUUID(), succeeded());
+    assertThat(balancer.boundSessions()).isEqualTo(1);
+  }
+
+  @Test
   void aPinnedRunGoesWhereItIsToldOrIsRefused() {
     LoadBalancer balancer = balancer("round-robin", false, provider("a", 1, true), provider("off", 1, false));
     assertThat(balancer.choose(UUID.randomUUID(), "a").orElseThrow().provider().id()).isEqualTo("a");
