@@ -62,12 +62,7 @@ public final class ConfigLoader {
       ObjectNode json = toJson(defaults);
       json.remove(List.of("rateLimit", "statistics"));
       ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs", "audit"));
-      text = Json.writePretty(json) + "\n";
-      try {
-        AtomicFiles.write(absolute, text.getBytes(StandardCharsets.UTF_8), true);
-      } catch (IOException written) {
-        throw new ConfigException(absolute + ": cannot be written: " + written.getMessage(), written);
-      }
+      text = writeJson(absolute, json);
       created = true;
     } catch (IOException e) {
       throw new ConfigException(absolute + ": cannot be read: " + e.getMessage(), e);
@@ -153,15 +148,18 @@ public final class ConfigLoader {
 
   /** Writes {@code config} to {@code file} atomically, readable by its owner only. */
   public static void write(Path file, CcsConfig config) {
+    writeJson(file, toJson(config));
+  }
+
+  /** Writes a config file's JSON atomically, readable by its owner only; returns the text written. */
+  private static String writeJson(Path file, ObjectNode json) {
+    String text = Json.writePretty(json) + "\n";
     try {
-      AtomicFiles.write(file, toJsonBytes(config), true);
+      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8), true);
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot be written: " + e.getMessage(), e);
     }
-  }
-
-  static byte[] toJsonBytes(CcsConfig config) {
-    return (Json.writePretty(toJson(config)) + "\n").getBytes(StandardCharsets.UTF_8);
+    return text;
   }
 
   /** The config as the JSON of the file, keys in the Node server's order; secrets included. */
