@@ -1,6 +1,7 @@
 package dev.ccs.core;
 
 import dev.ccs.core.balance.LoadBalancer;
+import dev.ccs.core.balance.ProviderSettings;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeExecutor;
@@ -15,6 +16,7 @@ import dev.ccs.core.process.ProcessLauncher;
 import dev.ccs.core.run.RunEnvironment;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.session.Projects;
+import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.store.FileStorage;
 import dev.ccs.core.store.Storage;
@@ -60,6 +62,7 @@ public final class Ccs implements AutoCloseable {
   private final CliMonitor cli;
   private final ProjectRoots projectRoots;
   private final LoadBalancer balancer;
+  private final ProviderSettings providerSettings;
   private final StreamRegistry streams;
   private final InputLimits limits;
   private final RunSlots runSlots;
@@ -92,7 +95,6 @@ public final class Ccs implements AutoCloseable {
         .maxLineBytes(config.execution().maxOutputLineBytes())
         .build();
     cli = new CliMonitor(config.claudePath(), environment, clock);
-    balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock);
     projectRoots = new ProjectRoots(config.projectRoots());
     streams = new StreamRegistry(clock, scheduler, config.streaming());
     limits = new InputLimits(config.limits());
@@ -100,7 +102,18 @@ public final class Ccs implements AutoCloseable {
         config.execution().runWaitTimeout(), scheduler);
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
-    sessions = new SessionManager(config, storage, executor, new RunPolicy(config, balancer), projectRoots, streams, limits,
+    balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock, storage.providerStates(), jobs);
+    providerSettings = new ProviderSettings(config.dataDir().resolve("provider-settings"),
+        config.allowDangerouslySkipPermissions());
+    if (balancer.configured()) {
+      // Session affinity survives a restart: each session carries the provider it is bound to.
+      for (Session session : storage.sessions().all()) {
+        if (session.providerId() != null) {
+          balancer.restoreBinding(session.id(), session.providerId(), session.updatedAt());
+        }
+      }
+    }
+    sessions = new SessionManager(config, storage, executor, new RunPolicy(config, balancer, providerSettings), projectRoots, streams, limits,
         runSlots, clock, b.ticker, workers, jobs);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
@@ -193,6 +206,11 @@ public final class Ccs implements AutoCloseable {
   /** The providers' health and the sessions bound to them. */
   public LoadBalancer balancer() {
     return balancer;
+  }
+
+  /** Each provider's CLI settings (passed to its runs with {@code --settings}). */
+  public ProviderSettings providerSettings() {
+    return providerSettings;
   }
 
   public ProjectRoots projectRoots() {
@@ -299,6 +317,11 @@ public final class Ccs implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      balancer.flush();
+    } catch (RuntimeException e) {
+      LOG.warn("provider states not saved at shutdown: {}", e.getMessage());
     }
     storage.close();
   }

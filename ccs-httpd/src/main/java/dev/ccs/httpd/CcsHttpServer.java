@@ -5,6 +5,7 @@ import dev.ccs.core.Ccs;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.HealthHandler;
+import dev.ccs.httpd.handlers.LoadBalanceHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
 import dev.ccs.httpd.handlers.SessionsHandler;
@@ -108,6 +109,7 @@ public final class CcsHttpServer implements AutoCloseable {
     ProjectsHandler projects = new ProjectsHandler(ccs);
     TasksHandler tasks = new TasksHandler(ccs, streams);
     MessagesHandler messages = new MessagesHandler(ccs, streams, tasks);
+    LoadBalanceHandler balance = new LoadBalanceHandler(ccs);
     return new Router()
         .get("/health", health::health)
         .post("/api/messages", prompt, messages::send)
@@ -138,7 +140,17 @@ public final class CcsHttpServer implements AutoCloseable {
         .patch("/api/tasks/{id}/priority", tasks::setPriority)
         .post("/api/tasks/{id}/replay", tasks::replay)
         .get("/api/tasks/{id}/events", tasks::events)
-        .get("/api/tasks/{id}/webhooks", tasks::webhooks);
+        .get("/api/tasks/{id}/webhooks", tasks::webhooks)
+        .get("/api/load-balance/status", balance::status)
+        .get("/api/load-balance/bindings", balance::bindings)
+        .post("/api/load-balance/providers/{id}/reset", balance::reset)
+        .post("/api/load-balance/providers/{id}/enable", balance::enable)
+        .post("/api/load-balance/providers/{id}/disable", balance::disable)
+        .get("/api/load-balance/providers/{id}/settings", balance::getSettings)
+        .put("/api/load-balance/providers/{id}/settings", balance::putSettings)
+        .delete("/api/load-balance/providers/{id}/settings", balance::deleteSettings)
+        .get("/api/load-balance/providers/{id}/settings/exists", balance::settingsExist)
+        .get("/api/load-balance/settings/list", balance::listSettings);
   }
 
   /** The port actually bound (useful with port 0). */

@@ -105,6 +105,23 @@ public final class CircuitBreaker {
     onSuccess();
   }
 
+  /**
+   * Back where a stored snapshot left it (a restart). A probe that was in flight when the server
+   * stopped never reported: the breaker is open again from the same moment, so the next run after
+   * the rest probes.
+   */
+  public synchronized void restore(Snapshot saved) {
+    consecutiveFailures = saved.consecutiveFailures();
+    probeInFlight = false;
+    if (saved.state() == State.CLOSED || saved.openedAt() == null) {
+      state = State.CLOSED;
+      openedAt = null;
+    } else {
+      state = State.OPEN;
+      openedAt = saved.openedAt();
+    }
+  }
+
   public synchronized Snapshot snapshot() {
     return new Snapshot(state, consecutiveFailures, openedAt);
   }

@@ -1,5 +1,6 @@
 package dev.ccs.core.balance;
 
+import dev.ccs.core.concurrent.CoalescingJob;
 import dev.ccs.core.config.LoadBalanceConfig;
 import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.core.error.CcsException;
@@ -12,16 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Chooses the provider of each run and learns from its outcome. A session stays on the provider it
- * was given (its binding, refreshed on use; {@code bindingTtl} ends an idle binding, never one in
- * use). New sessions are spread by smooth weighted round-robin ({@code strategy: weighted}) or in
- * turn ({@code round-robin}) over the providers whose {@link CircuitBreaker} lets runs through; only
- * when none does is an open one tried. With {@code failover}, a session whose provider is open runs
- * on another one until its own recovers. Without providers, runs use the CLI's own credentials.
- * Thread-safe.
+ * was given ({@link Bindings}; the binding is also stored with the session, so it survives a
+ * restart). New sessions are spread by smooth weighted round-robin ({@code strategy: weighted}) or
+ * in turn ({@code round-robin}) over the enabled providers whose {@link CircuitBreaker} lets runs
+ * through; only when none does is an open one tried. With {@code failover}, a session whose provider
+ * is open runs on another one until its own recovers, and a run that failed before reaching the
+ * model may be retried once elsewhere ({@link #instead}). Runtime enable/disable, breakers and
+ * counters are kept in a {@link ProviderStateStore}. Without providers, runs use the CLI's own
+ * credentials. Thread-safe.
  */
 public final class LoadBalancer {
 
@@ -29,38 +32,60 @@ public final class LoadBalancer {
    * A run's provider: report the run's outcome with {@link #report}, whatever it was.
    *
    * @param sessionId the session the run belongs to, or null
+   * @param boundProviderId the provider the session is bound to (to store with it), or null
    */
-  public record Lease(ProviderConfig provider, UUID sessionId) {
+  public record Lease(ProviderConfig provider, UUID sessionId, String boundProviderId) {
   }
 
-  private static final class Binding {
-    final String providerId;
-    Instant lastUsed;
-    int inUse;
-
-    Binding(String providerId, Instant lastUsed) {
-      this.providerId = providerId;
-      this.lastUsed = lastUsed;
-    }
-  }
-
-  private final Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+  private final Map<String, ProviderHealth> providers = new LinkedHashMap<>();
   private final LoadBalanceConfig config;
   private final Clock clock;
-  private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
   private final SmoothWeighted<String> picker;
-  private final Map<UUID, Binding> bindings = new ConcurrentHashMap<>();
-  private Instant lastSweep;
+  private final Bindings bindings;
+  private final ProviderStateStore store;
+  private final CoalescingJob saver;
+  private boolean durableSavePending;
+  private List<String> enabled;
 
+  /** A balancer whose state lives in memory only. */
   public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock) {
+    this(providers, config, clock, ProviderStateStore.inMemory(), Runnable::run);
+  }
+
+  /**
+   * @param store where runtime enable/disable, breakers and counters are kept; what it holds for
+   *     ids still configured is restored now
+   * @param saves runs the saves that follow runs' outcomes
+   */
+  public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock, ProviderStateStore store,
+      Executor saves) {
     this.config = config;
     this.clock = clock;
+    this.store = store;
     for (ProviderConfig provider : providers) {
-      this.providers.put(provider.id(), provider);
-      breakers.put(provider.id(), new CircuitBreaker(config.failureThreshold(), config.recoveryTimeout(), clock));
+      this.providers.put(provider.id(), new ProviderHealth(provider, config.failureThreshold(),
+          config.recoveryTimeout(), clock));
+    }
+    for (ProviderState saved : store.load()) {
+      ProviderHealth health = this.providers.get(saved.id());
+      if (health != null) {
+        health.restore(saved);
+      }
     }
     boolean weighted = config.strategy().equals("weighted");
-    this.picker = new SmoothWeighted<>(id -> weighted ? this.providers.get(id).weight() : 1);
+    this.picker = new SmoothWeighted<>(id -> weighted ? this.providers.get(id).config.weight() : 1);
+    this.bindings = new Bindings(config.bindingTtl(), clock);
+    this.saver = new CoalescingJob("provider-state-save", saves, this::save);
+    this.enabled = enabledIds();
+  }
+
+  /** Whether any provider is configured (else runs use the CLI's own credentials). */
+  public boolean configured() {
+    return !providers.isEmpty();
+  }
+
+  public LoadBalanceConfig config() {
+    return config;
   }
 
   /**
@@ -72,120 +97,100 @@ public final class LoadBalancer {
    */
   public synchronized Optional<Lease> choose(UUID sessionId, String pinnedId) {
     if (pinnedId != null) {
-      ProviderConfig pinned = providers.get(pinnedId);
-      if (pinned == null) {
-        throw new CcsException.NotFound("provider_not_found", "Provider not found: " + pinnedId);
-      }
+      ProviderHealth pinned = known(pinnedId);
       if (!pinned.enabled()) {
         throw new CcsException.Conflict("provider_disabled", "Provider is disabled: " + pinnedId);
       }
-      return Optional.of(lease(pinned, sessionId, false));
+      return Optional.of(lease(pinned, sessionId));
     }
-    List<String> enabled = providers.values().stream().filter(ProviderConfig::enabled).map(ProviderConfig::id)
-        .toList();
     if (enabled.isEmpty()) {
       return Optional.empty();
     }
-    Binding binding = sessionId == null ? null : liveBinding(sessionId, enabled);
-    if (binding != null) {
-      CircuitBreaker own = breakers.get(binding.providerId);
-      if (own.tryAcquire() || !config.failover()) {
-        return Optional.of(lease(providers.get(binding.providerId), sessionId, false));
+    String bound = sessionId == null ? null : bindings.live(sessionId, enabled::contains);
+    if (bound != null) {
+      ProviderHealth own = providers.get(bound);
+      if (own.breaker.tryAcquire() || !config.failover()) {
+        return Optional.of(lease(own, sessionId));
       }
       // Failover: this run goes elsewhere; the session keeps its binding until its provider recovers.
       List<String> others = new ArrayList<>(enabled);
-      others.remove(binding.providerId);
-      return pick(others).map(id -> lease(providers.get(id), sessionId, false))
-          .or(() -> Optional.of(lease(providers.get(binding.providerId), sessionId, false)));
+      others.remove(bound);
+      return Optional.of(lease(providers.get(pick(others).orElse(bound)), sessionId));
     }
     String chosen = pick(enabled).orElseGet(() -> picker.pick(enabled).orElseThrow());
-    return Optional.of(lease(providers.get(chosen), sessionId, true));
+    if (sessionId != null) {
+      bindings.bind(sessionId, chosen);
+    }
+    return Optional.of(lease(providers.get(chosen), sessionId));
+  }
+
+  /**
+   * Another provider for a run that failed on {@code failed}'s before reaching the model: with
+   * {@code failover}, an enabled one whose breaker lets runs through; the session's binding stays.
+   * Report {@code failed} first.
+   */
+  public synchronized Optional<Lease> instead(Lease failed) {
+    if (!config.failover()) {
+      return Optional.empty();
+    }
+    List<String> others = new ArrayList<>(enabled);
+    others.remove(failed.provider().id());
+    return pick(others).map(id -> lease(providers.get(id), failed.sessionId()));
   }
 
   /** A provider whose breaker lets a run through now (taking a half-open one's probe), in weighted turn. */
   private Optional<String> pick(List<String> candidates) {
-    List<String> available = candidates.stream().filter(id -> breakers.get(id).available()).toList();
+    List<String> available = candidates.stream().filter(id -> providers.get(id).breaker.available()).toList();
     Optional<String> chosen = picker.pick(available);
-    chosen.ifPresent(id -> breakers.get(id).tryAcquire());
+    chosen.ifPresent(id -> providers.get(id).breaker.tryAcquire());
     return chosen;
   }
 
-  private Binding liveBinding(UUID sessionId, List<String> enabled) {
-    Binding binding = bindings.get(sessionId);
-    if (binding == null) {
-      return null;
-    }
-    boolean expired = binding.inUse == 0 && !clock.instant().isBefore(binding.lastUsed.plus(config.bindingTtl()));
-    if (expired || !enabled.contains(binding.providerId)) {
-      bindings.remove(sessionId);
-      return null;
-    }
-    return binding;
-  }
-
-  private Lease lease(ProviderConfig provider, UUID sessionId, boolean bind) {
-    if (bind) {
-      forgetExpiredBindings();
-    }
+  private Lease lease(ProviderHealth provider, UUID sessionId) {
+    provider.lastUsedAt = clock.instant();
     if (sessionId != null) {
-      // A pinned run or one failed over elsewhere leaves the session's binding as it is.
-      Binding binding = bind ? new Binding(provider.id(), clock.instant()) : bindings.get(sessionId);
-      if (bind) {
-        bindings.put(sessionId, binding);
-      }
-      if (binding != null) {
-        binding.lastUsed = clock.instant();
-        binding.inUse++;
-      }
+      bindings.acquire(sessionId);
     }
-    return new Lease(provider, sessionId);
-  }
-
-  /**
-   * Drops idle bindings past their time, at most once per {@code bindingTtl}: sessions that are
-   * never used again (or were deleted) do not keep theirs for ever.
-   */
-  private void forgetExpiredBindings() {
-    Instant now = clock.instant();
-    if (lastSweep != null && now.isBefore(lastSweep.plus(config.bindingTtl()))) {
-      return;
-    }
-    lastSweep = now;
-    bindings.values().removeIf(b -> b.inUse == 0 && !now.isBefore(b.lastUsed.plus(config.bindingTtl())));
+    return new Lease(provider.config, sessionId, sessionId == null ? null : bindings.providerOf(sessionId));
   }
 
   /** What the run on a lease said about its provider ({@link ProviderFailures}). */
   public synchronized void report(Lease lease, RunOutcome outcome) {
-    CircuitBreaker breaker = breakers.get(lease.provider().id());
-    switch (ProviderFailures.of(outcome)) {
-      case HEALTHY -> breaker.onSuccess();
-      case FAILED -> breaker.onFailure();
-      default -> breaker.onNeutral();
+    ProviderHealth health = providers.get(lease.provider().id());
+    if (health.record(ProviderFailures.of(outcome), outcome, clock.instant())) {
+      durableSavePending = true;
     }
     release(lease);
+    saver.request();
   }
 
   /** A lease whose run never ran to an outcome (it failed to start): nothing is learnt from it. */
   public synchronized void abandon(Lease lease) {
-    breakers.get(lease.provider().id()).onNeutral();
+    providers.get(lease.provider().id()).breaker.onNeutral();
     release(lease);
   }
 
   private void release(Lease lease) {
     if (lease.sessionId() != null) {
-      Binding binding = bindings.get(lease.sessionId());
-      if (binding != null) {
-        binding.inUse = Math.max(0, binding.inUse - 1);
-        binding.lastUsed = clock.instant();
-      }
+      bindings.release(lease.sessionId());
+    }
+  }
+
+  /** A binding stored with a session (at start), unless it has expired or its provider is gone. */
+  public synchronized void restoreBinding(UUID sessionId, String providerId, Instant lastUsed) {
+    if (providers.containsKey(providerId)) {
+      bindings.restore(sessionId, providerId, lastUsed);
     }
   }
 
   /** The provider a session is bound to, if its binding is live. */
   public synchronized Optional<String> bindingOf(UUID sessionId) {
-    List<String> enabled = providers.values().stream().filter(ProviderConfig::enabled).map(ProviderConfig::id)
-        .toList();
-    return Optional.ofNullable(liveBinding(sessionId, enabled)).map(b -> b.providerId);
+    return Optional.ofNullable(bindings.live(sessionId, enabled::contains));
+  }
+
+  /** The live bindings, session to provider. */
+  public synchronized Map<UUID, String> bindings() {
+    return bindings.snapshot();
   }
 
   /** Sessions with a binding (live or not yet dropped). */
@@ -193,10 +198,97 @@ public final class LoadBalancer {
     return bindings.size();
   }
 
+  /** Each provider as the status endpoint shows it, in config order. */
+  public synchronized List<ProviderStatus> status() {
+    Map<String, Integer> bound = bindings.countByProvider();
+    List<ProviderStatus> result = new ArrayList<>();
+    for (ProviderHealth p : providers.values()) {
+      CircuitBreaker.Snapshot breaker = p.breaker.snapshot();
+      Instant retryAt = breaker.openedAt() == null ? null : breaker.openedAt().plus(config.recoveryTimeout());
+      result.add(new ProviderStatus(p.config.id(), p.config.name(), p.config.weight(), p.enabled(),
+          p.enabledOverride == null ? "config" : "runtime", breaker.state(), breaker.consecutiveFailures(),
+          p.totalRequests, p.totalFailures, bound.getOrDefault(p.config.id(), 0), p.lastError, p.lastErrorAt,
+          p.lastUsedAt, retryAt));
+    }
+    return result;
+  }
+
   /** Each provider's breaker, in config order. */
   public synchronized Map<String, CircuitBreaker.Snapshot> health() {
     Map<String, CircuitBreaker.Snapshot> health = new LinkedHashMap<>();
-    breakers.forEach((id, breaker) -> health.put(id, breaker.snapshot()));
+    providers.forEach((id, p) -> health.put(id, p.breaker.snapshot()));
     return health;
+  }
+
+  /**
+   * Lets runs use the provider again, whatever the config says, until {@link #disable}; saved
+   * before this returns, so it survives a restart.
+   *
+   * @throws CcsException.NotFound when no provider has that id
+   */
+  public synchronized void enable(String id) {
+    known(id).enabledOverride = true;
+    changedByOperator();
+  }
+
+  /**
+   * Keeps new runs off the provider (runs under way finish), whatever the config says, until
+   * {@link #enable}; its idle sessions are rebound on their next run. Saved before this returns.
+   *
+   * @throws CcsException.NotFound when no provider has that id
+   */
+  public synchronized void disable(String id) {
+    known(id).enabledOverride = false;
+    bindings.dropIdle(id);
+    changedByOperator();
+  }
+
+  /**
+   * Closes the provider's breaker and clears its consecutive failures (its totals stay). Saved
+   * before this returns.
+   *
+   * @throws CcsException.NotFound when no provider has that id
+   */
+  public synchronized void reset(String id) {
+    known(id).breaker.reset();
+    changedByOperator();
+  }
+
+  private ProviderHealth known(String id) {
+    ProviderHealth health = providers.get(id);
+    if (health == null) {
+      throw new CcsException.NotFound("provider_not_found", "Provider not found: " + id);
+    }
+    return health;
+  }
+
+  private void changedByOperator() {
+    enabled = enabledIds();
+    store.save(states(), true);
+  }
+
+  /** Saves every provider's state now, on disk before this returns (at shutdown). */
+  public synchronized void flush() {
+    durableSavePending = false;
+    store.save(states(), true);
+  }
+
+  private void save() {
+    List<ProviderState> states;
+    boolean durable;
+    synchronized (this) {
+      states = states();
+      durable = durableSavePending;
+      durableSavePending = false;
+    }
+    store.save(states, durable);
+  }
+
+  private List<ProviderState> states() {
+    return providers.values().stream().map(ProviderHealth::state).toList();
+  }
+
+  private List<String> enabledIds() {
+    return providers.values().stream().filter(ProviderHealth::enabled).map(p -> p.config.id()).toList();
   }
 }

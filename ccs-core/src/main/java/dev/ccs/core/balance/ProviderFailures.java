@@ -44,4 +44,17 @@ public final class ProviderFailures {
     // Max turns, budget stops: the model was reached.
     return result.numTurns() > 0 ? Verdict.HEALTHY : Verdict.NEUTRAL;
   }
+
+  /**
+   * Whether the run failed because of its provider before the model answered anything (no token
+   * was used), so that running it again elsewhere repeats no tool call.
+   */
+  public static boolean failedBeforeModel(RunOutcome outcome) {
+    if (of(outcome) != Verdict.FAILED) {
+      return false;
+    }
+    dev.ccs.core.protocol.Usage usage = outcome.result().usage();
+    return usage == null || (usage.inputTokens() == 0 && usage.outputTokens() == 0
+        && usage.cacheReadInputTokens() == 0 && usage.cacheCreationInputTokens() == 0);
+  }
 }

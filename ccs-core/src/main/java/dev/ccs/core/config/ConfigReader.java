@@ -204,7 +204,7 @@ final class ConfigReader {
   private static List<ProviderConfig> providers(ConfigSection s, CcsConfig d) {
     List<ProviderConfig> providers = s.objects("providers", p -> p.build(() -> new ProviderConfig(
         p.string("id", null), p.string("name", null), p.string("apiKey", null),
-        p.string("baseUrl", null), p.integer("weight", 1, 1, 100), p.bool("enabled", true),
+        p.string("baseUrl", null), p.integer("weight", 1, 1, 10), p.bool("enabled", true),
         p.stringMap("env")), null));
     return providers;
   }

@@ -58,6 +58,9 @@ public final class ClaudeCommand {
     if (request.dangerouslySkipPermissions()) {
       argv.add("--dangerously-skip-permissions");
     }
+    if (request.settingsFile() != null) {
+      argv.add("--settings=" + request.settingsFile());
+    }
     return argv;
   }
 

@@ -21,6 +21,7 @@ import java.util.UUID;
  * @param resume whether {@code sessionId} names an existing CLI session
  * @param maxBudgetUsd {@code --max-budget-usd}: the CLI stops spending past it (checked after
  *     each API call, so the last call can go slightly over)
+ * @param settingsFile an extra settings layer ({@code --settings}: a provider's settings), or null
  * @param environment extra environment variables (provider credentials); never logged
  * @param timeout wall-clock limit, or null for the executor's default
  * @param dangerouslySkipPermissions {@code --dangerously-skip-permissions}; only when the
@@ -45,6 +46,7 @@ public record ClaudeRequest(
     String agent,
     boolean includePartialMessages,
     boolean dangerouslySkipPermissions,
+    Path settingsFile,
     Map<String, String> environment,
     Duration timeout) {
 
@@ -83,7 +85,8 @@ public record ClaudeRequest(
     return "ClaudeRequest[prompt=" + prompt.length() + " chars, workingDirectory=" + workingDirectory
         + ", outputFormat=" + outputFormat + ", sessionId=" + sessionId + ", resume=" + resume
         + ", model=" + model + ", maxTurns=" + maxTurns + ", maxBudgetUsd=" + maxBudgetUsd
-        + ", permissionMode=" + permissionMode + ", environment=" + environment.keySet()
+        + ", permissionMode=" + permissionMode + ", settingsFile=" + settingsFile
+        + ", environment=" + environment.keySet()
         + ", timeout=" + timeout + "]";
   }
 
@@ -107,6 +110,7 @@ public record ClaudeRequest(
     private String agent;
     private boolean includePartialMessages;
     private boolean dangerouslySkipPermissions;
+    private Path settingsFile;
     private Map<String, String> environment = new LinkedHashMap<>();
     private Duration timeout;
 
@@ -134,6 +138,7 @@ public record ClaudeRequest(
       agent = r.agent;
       includePartialMessages = r.includePartialMessages;
       dangerouslySkipPermissions = r.dangerouslySkipPermissions;
+      settingsFile = r.settingsFile;
       environment = new LinkedHashMap<>(r.environment);
       timeout = r.timeout;
     }
@@ -158,15 +163,17 @@ public record ClaudeRequest(
     public Builder agent(String value) { agent = value; return this; }
     public Builder includePartialMessages(boolean value) { includePartialMessages = value; return this; }
     public Builder dangerouslySkipPermissions(boolean value) { dangerouslySkipPermissions = value; return this; }
+    public Builder settingsFile(Path value) { settingsFile = value; return this; }
     public Builder environment(Map<String, String> value) { environment = new LinkedHashMap<>(value); return this; }
     public Builder putEnvironment(String name, String value) { environment.put(name, value); return this; }
+    public Builder removeEnvironment(String name) { environment.remove(name); return this; }
     public Builder timeout(Duration value) { timeout = value; return this; }
 
     public ClaudeRequest build() {
       return new ClaudeRequest(prompt, workingDirectory, outputFormat, sessionId, resume, model,
           systemPrompt, appendSystemPrompt, maxTurns, maxBudgetUsd, allowedTools, disallowedTools,
           mcpConfigs, strictMcpConfig, permissionMode, agent, includePartialMessages,
-          dangerouslySkipPermissions, environment, timeout);
+          dangerouslySkipPermissions, settingsFile, environment, timeout);
     }
   }
 }

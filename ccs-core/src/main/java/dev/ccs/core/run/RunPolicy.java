@@ -3,6 +3,8 @@ package dev.ccs.core.run;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.balance.ProviderEnvironment;
 import dev.ccs.core.balance.LoadBalancer;
+import dev.ccs.core.balance.ProviderFailures;
+import dev.ccs.core.balance.ProviderSettings;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.core.exec.ClaudeRequest;
@@ -36,19 +38,22 @@ public final class RunPolicy {
 
   private final CcsConfig config;
   private final LoadBalancer balancer;
+  private final ProviderSettings settings;
   private final boolean runningAsRoot;
 
   /** A run's request, and the provider lease to report its outcome on (null without providers). */
   public record Plan(ClaudeRequest.Builder request, LoadBalancer.Lease lease) {
   }
 
-  public RunPolicy(CcsConfig config, LoadBalancer balancer) {
-    this(config, balancer, runningAsRoot());
+  /** @param settings each provider's CLI settings, passed with {@code --settings} */
+  public RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings) {
+    this(config, balancer, settings, runningAsRoot());
   }
 
-  RunPolicy(CcsConfig config, LoadBalancer balancer, boolean runningAsRoot) {
+  RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings, boolean runningAsRoot) {
     this.config = config;
     this.balancer = balancer;
+    this.settings = settings;
     this.runningAsRoot = runningAsRoot;
     if (config.allowDangerouslySkipPermissions()) {
       LOG.warn("allowDangerouslySkipPermissions is true: runs skip the CLI's permission checks "
@@ -107,10 +112,38 @@ public final class RunPolicy {
     }
     builder.strictMcpConfig(config.mcp().strict());
     LoadBalancer.Lease lease = provider(sessionId, options.providerId()).orElse(null);
-    if (lease != null) {
+    return new Plan(builder, lease == null ? null : withProvider(builder, lease));
+  }
+
+  /** Puts the lease's credentials into the request; the lease is given back if they cannot be read. */
+  private LoadBalancer.Lease withProvider(ClaudeRequest.Builder builder, LoadBalancer.Lease lease) {
+    try {
       ProviderEnvironment.of(lease.provider()).forEach(builder::putEnvironment);
+      builder.settingsFile(settings.fileOf(lease.provider().id()).orElse(null));
+      return lease;
+    } catch (RuntimeException e) {
+      balancer.abandon(lease);
+      throw e;
     }
-    return new Plan(builder, lease);
+  }
+
+  /**
+   * With {@code loadBalance.failover}, the same run on another provider after {@code failed}'s
+   * provider refused it before the model answered anything ({@link ProviderFailures#failedBeforeModel})
+   * and another provider lets runs through; {@code outcome} is then reported for the failed plan.
+   * Otherwise null, and the caller reports as usual.
+   */
+  public Plan elsewhere(Plan failed, RunOutcome outcome) {
+    if (failed.lease() == null || !ProviderFailures.failedBeforeModel(outcome)) {
+      return null;
+    }
+    LoadBalancer.Lease next = balancer.instead(failed.lease()).orElse(null);
+    if (next == null) {
+      return null;
+    }
+    balancer.report(failed.lease(), outcome);
+    ProviderEnvironment.names(failed.lease().provider()).forEach(failed.request()::removeEnvironment);
+    return new Plan(failed.request(), withProvider(failed.request(), next));
   }
 
   /** Tells the balancer how a planned run ended; {@code outcome} null when it never ran. */

@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param lastCliTotalUsd the CLI's running cost total after the last run, to turn the next total
  *     into a per-run cost
  * @param cliSessionIds the CLI session ids the session has had, oldest first
+ * @param providerId the provider the session is bound to (its turns run there), or null; stored
+ *     with the session so that the binding survives a restart
  * @param version incremented by every stored change; an update must name the version it read
  */
 public record Session(
@@ -41,6 +43,7 @@ public record Session(
     boolean cliSessionStarted,
     BigDecimal lastCliTotalUsd,
     List<String> cliSessionIds,
+    String providerId,
     long version) {
 
   public Session {
@@ -59,7 +62,7 @@ public record Session(
   public static Session create(UUID id, Instant now, String projectPath, String model, JsonNode metadata,
       BigDecimal maxBudgetUsd) {
     return new Session(id, now, now, model, projectPath, BigDecimal.ZERO, 0, SessionStatus.ACTIVE, json(metadata),
-        maxBudgetUsd, false, BigDecimal.ZERO, List.of(), 0);
+        maxBudgetUsd, false, BigDecimal.ZERO, List.of(), null, 0);
   }
 
   /** The client's metadata object: a new tree on each call, which the caller may change freely. */
@@ -78,12 +81,12 @@ public record Session(
 
   public Session withStatus(SessionStatus newStatus, Instant now) {
     return new Session(id, createdAt, now, model, projectPath, totalCostUsd, messagesCount, newStatus, metadataJson,
-        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, version);
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, providerId, version);
   }
 
   public Session withVersion(long newVersion) {
     return new Session(id, createdAt, updatedAt, model, projectPath, totalCostUsd, messagesCount, status, metadataJson,
-        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, newVersion);
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, providerId, newVersion);
   }
 
   /** This session's spending cap: its own, else {@code defaultCap} (the config's); null for none. */
@@ -97,9 +100,13 @@ public record Session(
     return cap == null ? null : cap.subtract(totalCostUsd);
   }
 
-  /** The session after one run: its cost added, the CLI's state and totals recorded. */
+  /**
+   * The session after one run: its cost added, the CLI's state and totals recorded.
+   *
+   * @param boundProviderId the provider the session is bound to after the run, or null for none
+   */
   public Session afterRun(Instant now, BigDecimal runCostUsd, boolean succeeded, boolean cliStarted,
-      BigDecimal cliTotalUsd, String cliSessionId) {
+      BigDecimal cliTotalUsd, String cliSessionId, String boundProviderId) {
     List<String> ids = cliSessionIds;
     if (cliSessionId != null && !ids.contains(cliSessionId)) {
       ids = new java.util.ArrayList<>(ids);
@@ -107,6 +114,6 @@ public record Session(
     }
     return new Session(id, createdAt, now, model, projectPath, Usd.add(totalCostUsd, runCostUsd),
         messagesCount + (succeeded ? 1 : 0), status, metadataJson, maxBudgetUsd, cliSessionStarted || cliStarted,
-        cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids, version);
+        cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids, boundProviderId, version);
   }
 }

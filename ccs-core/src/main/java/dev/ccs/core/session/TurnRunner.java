@@ -151,18 +151,18 @@ final class TurnRunner {
         session.budgetLeft(defaultBudget), sessionId);
     RunOutcome outcome = null;
     try {
+      boolean streamed = spec.format() == OutputFormat.STREAM_JSON;
+      boolean resume = session.cliSessionStarted();
       ClaudeRequest.Builder request = plan.request()
           .outputFormat(spec.format())
           .includePartialMessages(spec.format() == OutputFormat.STREAM_JSON && spec.streamId() != null)
           .timeout(spec.timeout());
       Instant startedAt = clock.instant();
       StoredMessage userMessage = TurnMessages.user(session, spec.prompt(), model, startedAt, spec.streamId());
-      boolean streamed = spec.format() == OutputFormat.STREAM_JSON;
       if (streamed) {
         // Visible in the history while the turn runs; made durable with the turn's answer.
         storage.messages().append(sessionId, List.of(userMessage), false);
       }
-      boolean resume = session.cliSessionStarted();
       outcome = execute(request, sessionId, resume, spec);
       if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
         // The CLI knows better than our record whether its session exists (a crash may have hidden
@@ -172,7 +172,23 @@ final class TurnRunner {
         resume = !resume;
         outcome = execute(request, sessionId, resume, spec);
       }
-      return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume);
+      // A run refused by its provider before the model answered is run once more on another
+      // provider (with failover), unless its output is already on a client's screen.
+      RunPolicy.Plan retry = spec.streamId() == null ? policy.elsewhere(plan, outcome) : null;
+      if (retry != null) {
+        LOG.info("session {}: provider {} refused the run before the model answered; running it on {}", sessionId,
+            plan.lease().provider().id(), retry.lease().provider().id());
+        plan = retry;
+        resume = resume || outcome.cliSessionId() != null;
+        outcome = null;
+        outcome = execute(request, sessionId, resume, spec);
+        if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
+          resume = !resume;
+          outcome = execute(request, sessionId, resume, spec);
+        }
+      }
+      return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume,
+          plan.lease() == null ? null : plan.lease().boundProviderId());
     } finally {
       // The provider learns from the run's result; a run that never ended teaches it nothing.
       policy.finished(plan, outcome);
@@ -202,9 +218,10 @@ final class TurnRunner {
    * Stores the turn: its messages and the session's new totals, as one durable write.
    *
    * @param unstored the turn's messages not yet in the log (the user's, unless it was streamed)
+   * @param boundProviderId the provider the session is bound to now, stored with it
    */
   private Turn record(Session before, List<StoredMessage> unstored, RunOutcome outcome, String streamId,
-      boolean resumed) {
+      boolean resumed, String boundProviderId) {
     ResultMessage result = outcome.result();
     BigDecimal cliTotal = result == null ? null : result.totalCostUsd();
     // total_cost_usd is the CLI session's running total: this run cost the difference to the last one.
@@ -217,7 +234,8 @@ final class TurnRunner {
     Session stored = null;
     Session base = before;
     while (stored == null) {
-      Session updated = base.afterRun(now, cost, outcome.succeeded(), cliStarted, cliTotal, outcome.cliSessionId());
+      Session updated = base.afterRun(now, cost, outcome.succeeded(), cliStarted, cliTotal, outcome.cliSessionId(),
+          boundProviderId);
       try {
         stored = storage.recordTurn(updated, messages);
       } catch (StaleVersionException e) {

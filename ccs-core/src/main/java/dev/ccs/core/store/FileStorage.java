@@ -2,6 +2,7 @@ package dev.ccs.core.store;
 
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
+import dev.ccs.core.balance.ProviderStateStore;
 import dev.ccs.core.error.StoreException;
 import dev.ccs.core.io.AtomicFiles;
 import dev.ccs.core.session.MessagePage;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * dataDir/messages/&lt;uuid&gt;.jsonl   its messages, and after each turn a {"_session": ...} snapshot
  * dataDir/tasks/journal-&lt;n&gt;.jsonl  tasks, one line per change (RecordJournal), with a snapshot file
  * dataDir/webhooks/journal-&lt;n&gt;.jsonl  webhook deliveries, the same way
+ * dataDir/balance/providers.json   the load balancer's provider states (ProviderStateFile)
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
@@ -66,6 +68,7 @@ public final class FileStorage implements Storage {
   private final Messages messages = new Messages();
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
+  private final ProviderStateFile providerStates;
   private final boolean recovered;
   private volatile boolean closed;
 
@@ -93,6 +96,7 @@ public final class FileStorage implements Storage {
       logs.load();
       openedTasks = new TaskRecords(dataDir.resolve("tasks"));
       deliveries = new DeliveryRecords(dataDir.resolve("webhooks"));
+      providerStates = new ProviderStateFile(dataDir.resolve("balance"), dataDir.resolve("corrupt"), clock);
       tasks = openedTasks;
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && logs.ids().isEmpty();
@@ -147,6 +151,11 @@ public final class FileStorage implements Storage {
   @Override
   public DeliveryStore deliveries() {
     return deliveries;
+  }
+
+  @Override
+  public ProviderStateStore providerStates() {
+    return providerStates;
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.ccs.core.balance.ProviderStateStore;
 
 /** Storage that keeps everything in memory: for tests and for embedding without persistence. */
 public final class InMemoryStorage implements Storage, SessionStore, MessageStore {
@@ -27,6 +28,7 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   private final Object[] locks = Locks.stripes();
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
+  private final ProviderStateStore providerStates = ProviderStateStore.inMemory();
 
   public InMemoryStorage() {
     try {
@@ -45,6 +47,11 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   @Override
   public DeliveryStore deliveries() {
     return deliveries;
+  }
+
+  @Override
+  public ProviderStateStore providerStates() {
+    return providerStates;
   }
 
   @Override

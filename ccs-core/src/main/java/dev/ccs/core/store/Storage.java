@@ -1,5 +1,6 @@
 package dev.ccs.core.store;
 
+import dev.ccs.core.balance.ProviderStateStore;
 import dev.ccs.core.session.SessionStorage;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
@@ -18,6 +19,9 @@ public interface Storage extends SessionStorage, AutoCloseable {
   TaskStore tasks();
 
   DeliveryStore deliveries();
+
+  /** The load balancer's provider states (runtime enable/disable, breakers, counters). */
+  ProviderStateStore providerStates();
 
   @Override
   default Set<UUID> sessionsOfUnfinishedTasks() {

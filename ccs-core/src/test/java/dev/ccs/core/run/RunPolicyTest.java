@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ccs.core.balance.LoadBalancer;
+import dev.ccs.core.balance.ProviderSettings;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeRequest;
@@ -21,7 +22,8 @@ class RunPolicyTest {
   private ClaudeRequest plan(boolean allowSkip, boolean root, PermissionMode mode) {
     CcsConfig config = CcsConfig.defaults(temp).toBuilder().allowDangerouslySkipPermissions(allowSkip).build();
     RunOptions options = RunOptions.builder().permissionMode(mode).build();
-    return new RunPolicy(config, new LoadBalancer(config.providers(), config.loadBalance(), Clock.systemUTC()), root)
+    return new RunPolicy(config, new LoadBalancer(config.providers(), config.loadBalance(), Clock.systemUTC()),
+        new ProviderSettings(temp.resolve("settings"), allowSkip), root)
         .plan("hi", temp, options, null, null).request().build();
   }
 
