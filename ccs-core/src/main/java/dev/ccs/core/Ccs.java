@@ -113,7 +113,8 @@ public final class Ccs implements AutoCloseable {
         }
       }
     }
-    sessions = new SessionManager(config, storage, executor, new RunPolicy(config, balancer, providerSettings), projectRoots, streams, limits,
+    RunPolicy policy = new RunPolicy(config, balancer, providerSettings, b.environment);
+    sessions = new SessionManager(config, storage, executor, policy, projectRoots, streams, limits,
         runSlots, clock, b.ticker, workers, jobs);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
-import dev.ccs.core.config.LoadBalanceConfig;
 import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.testkit.FakeClaude;
 import dev.ccs.testkit.FakeReply;
@@ -102,34 +101,6 @@ class SessionsApiTest {
     assertError(turn(id, "{\"prompt\":\"x\",\"provider_id\":\"../a\"}"), 400,
         "\"provider_id\" must be 1-64 letters, digits, _ or -");
     assertThat(fake.invocationCount()).isEqualTo(5);
-  }
-
-  @Test
-  void aSessionWhoseProviderFailsRunsOnTheOtherOneWithFailover() {
-    start(config().toBuilder().providers(List.of(
-            new ProviderConfig("a", "A", "key-a", "http://127.0.0.1:9/a", 1, true, Map.of()),
-            new ProviderConfig("b", "B", "key-b", "http://127.0.0.1:9/b", 1, true, Map.of())))
-        .loadBalance(new LoadBalanceConfig("round-robin", true, 2, Duration.ofMinutes(30), Duration.ofMinutes(10)))
-        .build());
-    String id = createSession("p");
-    String overloaded = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"num_turns\":0,"
-        + "\"result\":\"API Error: 529 overloaded\",\"api_error_status\":529,\"session_id\":\"" + id + "\","
-        + "\"total_cost_usd\":0}";
-    fake.enqueue(FakeReply.script().line(overloaded).exitCode(1));
-    fake.enqueue(FakeReply.script().line(overloaded).exitCode(1));
-
-    assertThat(turn(id, "{\"prompt\":\"one\"}").status()).isEqualTo(502);
-    String home = fake.takeInvocation().env().get("ANTHROPIC_API_KEY");
-    assertThat(turn(id, "{\"prompt\":\"two\"}").status()).isEqualTo(502);
-    assertThat(fake.takeInvocation().env().get("ANTHROPIC_API_KEY")).as("the session stays on its provider")
-        .isEqualTo(home);
-
-    // Two provider failures in a row: that provider is out of service, and the turn goes to the other.
-    TestServer.Reply third = turn(id, "{\"prompt\":\"three\"}");
-    assertThat(third.status()).as(third.text()).isEqualTo(200);
-    Invocation failedOver = fake.takeInvocation();
-    assertThat(failedOver.env().get("ANTHROPIC_API_KEY")).isNotEqualTo(home).isIn("key-a", "key-b");
-    assertThat(failedOver.args()).contains("--resume=" + id);
   }
 
   @Test

@@ -19,12 +19,11 @@ public final class ProviderEnvironment {
   private ProviderEnvironment() {
   }
 
-  /** @throws CcsException.Unavailable when a secret reference cannot be resolved (its name only is told) */
-  public static Map<String, String> of(ProviderConfig provider) {
-    return of(provider, System.getenv());
-  }
-
-  static Map<String, String> of(ProviderConfig provider, Map<String, String> serverEnvironment) {
+  /**
+   * @param serverEnvironment where {@code ${env:NAME}} references are looked up
+   * @throws CcsException.Unavailable when a secret reference cannot be resolved (its name only is told)
+   */
+  public static Map<String, String> of(ProviderConfig provider, Map<String, String> serverEnvironment) {
     Map<String, String> env = new LinkedHashMap<>();
     try {
       String apiKey = SecretReference.resolve(provider.apiKey(), serverEnvironment);

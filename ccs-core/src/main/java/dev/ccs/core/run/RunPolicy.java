@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -39,21 +40,28 @@ public final class RunPolicy {
   private final CcsConfig config;
   private final LoadBalancer balancer;
   private final ProviderSettings settings;
+  private final Map<String, String> environment;
   private final boolean runningAsRoot;
 
   /** A run's request, and the provider lease to report its outcome on (null without providers). */
   public record Plan(ClaudeRequest.Builder request, LoadBalancer.Lease lease) {
   }
 
-  /** @param settings each provider's CLI settings, passed with {@code --settings} */
-  public RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings) {
-    this(config, balancer, settings, runningAsRoot());
+  /**
+   * @param settings each provider's CLI settings, passed with {@code --settings}
+   * @param environment the server's environment, where {@code ${env:NAME}} secrets are looked up
+   */
+  public RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings,
+      Map<String, String> environment) {
+    this(config, balancer, settings, environment, runningAsRoot());
   }
 
-  RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings, boolean runningAsRoot) {
+  RunPolicy(CcsConfig config, LoadBalancer balancer, ProviderSettings settings, Map<String, String> environment,
+      boolean runningAsRoot) {
     this.config = config;
     this.balancer = balancer;
     this.settings = settings;
+    this.environment = Map.copyOf(environment);
     this.runningAsRoot = runningAsRoot;
     if (config.allowDangerouslySkipPermissions()) {
       LOG.warn("allowDangerouslySkipPermissions is true: runs skip the CLI's permission checks "
@@ -118,7 +126,7 @@ public final class RunPolicy {
   /** Puts the lease's credentials into the request; the lease is given back if they cannot be read. */
   private LoadBalancer.Lease withProvider(ClaudeRequest.Builder builder, LoadBalancer.Lease lease) {
     try {
-      ProviderEnvironment.of(lease.provider()).forEach(builder::putEnvironment);
+      ProviderEnvironment.of(lease.provider(), environment).forEach(builder::putEnvironment);
       builder.settingsFile(settings.fileOf(lease.provider().id()).orElse(null));
       return lease;
     } catch (RuntimeException e) {

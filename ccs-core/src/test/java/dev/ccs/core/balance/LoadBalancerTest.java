@@ -150,4 +150,121 @@ class LoadBalancerTest {
     assertThatThrownBy(() -> balancer.choose(null, "off")).isInstanceOf(CcsException.Conflict.class);
     assertThat(balancer("round-robin", false).choose(UUID.randomUUID(), null)).isEmpty();
   }
+
+  private LoadBalancer balancer(ProviderStateStore store, boolean failover, ProviderConfig... providers) {
+    return new LoadBalancer(List.of(providers), new LoadBalanceConfig("round-robin", failover, 2,
+        Duration.ofMinutes(30), Duration.ofSeconds(60)), clock, store, Runnable::run);
+  }
+
+  /** Node defect #43: runtime enable/disable was lost on reload and restart. */
+  @Test
+  void operatorsDisableAndBreakerStateSurviveARestartOnTheSameStore() {
+    ProviderStateStore store = ProviderStateStore.inMemory();
+    LoadBalancer before = balancer(store, false, provider("a", 1, true), provider("b", 1, true), provider("c", 1, true));
+    before.disable("c");
+    UUID session = UUID.randomUUID();
+    String bound = run(before, session, overloaded());
+    run(before, session, overloaded()); // threshold 2: open
+    assertThat(before.health().get(bound).state()).isEqualTo(State.OPEN);
+
+    // The same ids in a new order, plus a new one: health follows the id.
+    LoadBalancer after = balancer(store, false, provider("c", 1, true), provider("b", 1, true), provider("a", 1, true),
+        provider("d", 1, true));
+
+    Map<String, ProviderStatus> status = new java.util.HashMap<>();
+    after.status().forEach(p -> status.put(p.id(), p));
+    assertThat(status.get("c").enabled()).isFalse();
+    assertThat(status.get("c").enabledBy()).isEqualTo("runtime");
+    assertThat(status.get(bound).state()).isEqualTo(State.OPEN);
+    assertThat(status.get(bound).totalRequests()).isEqualTo(2);
+    assertThat(status.get(bound).totalFailures()).isEqualTo(2);
+    assertThat(status.get(bound).lastError()).contains("529");
+    assertThat(status.get("d").state()).isEqualTo(State.CLOSED);
+    for (int i = 0; i < 20; i++) {
+      assertThat(run(after, UUID.randomUUID(), succeeded())).isNotIn("c", bound);
+    }
+    // The open breaker's rest counts from when it opened, not from the restart.
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(after.health().get(bound).state()).isEqualTo(State.OPEN);
+    after.enable("c");
+    assertThat(balancer(store, false, provider("a", 1, false), provider("b", 1, true), provider("c", 1, false))
+        .status().stream().filter(p -> p.id().equals("c")).findFirst().orElseThrow().enabled()).isTrue();
+  }
+
+  /** Node defect #41: affinity was lost on restart and lasted bindingTtl from creation, not last use. */
+  @Test
+  void aBindingStoredWithItsSessionIsRestoredUnlessItHasExpired() {
+    LoadBalancer balancer = balancer(ProviderStateStore.inMemory(), false, provider("a", 1, true),
+        provider("b", 1, true));
+    UUID recent = UUID.randomUUID();
+    UUID old = UUID.randomUUID();
+    balancer.restoreBinding(recent, "b", clock.instant().minus(Duration.ofMinutes(29)));
+    balancer.restoreBinding(old, "b", clock.instant().minus(Duration.ofMinutes(31)));
+    balancer.restoreBinding(UUID.randomUUID(), "gone", clock.instant());
+
+    assertThat(balancer.bindings()).containsOnlyKeys(recent);
+    LoadBalancer.Lease lease = balancer.choose(recent, null).orElseThrow();
+    assertThat(lease.provider().id()).isEqualTo("b");
+    assertThat(lease.boundProviderId()).isEqualTo("b");
+    balancer.report(lease, succeeded());
+    // Used now: the binding lives another 30 minutes from this use.
+    clock.advance(Duration.ofMinutes(29));
+    assertThat(balancer.bindingOf(recent)).contains("b");
+  }
+
+  @Test
+  void disablingAProviderRebindsItsIdleSessionsAndResetClosesItsBreaker() {
+    LoadBalancer balancer = balancer(ProviderStateStore.inMemory(), false, provider("a", 1, true),
+        provider("b", 1, true));
+    UUID onA = UUID.randomUUID();
+    assertThat(run(balancer, onA, overloaded())).isEqualTo("a");
+    run(balancer, onA, overloaded());
+    assertThat(balancer.health().get("a").state()).isEqualTo(State.OPEN);
+
+    balancer.reset("a");
+    assertThat(balancer.health().get("a").state()).isEqualTo(State.CLOSED);
+    assertThat(balancer.status().get(0).totalFailures()).isEqualTo(2);
+    balancer.disable("a");
+    assertThat(run(balancer, onA, succeeded())).isEqualTo("b");
+    assertThat(balancer.bindingOf(onA)).contains("b");
+    assertThatThrownBy(() -> balancer.disable("zz")).isInstanceOf(CcsException.NotFound.class);
+  }
+
+  @Test
+  void aRunRefusedBeforeTheModelAnsweredMayGoElsewhereOnlyWithFailover() {
+    UUID session = UUID.randomUUID();
+    LoadBalancer without = balancer(ProviderStateStore.inMemory(), false, provider("a", 1, true),
+        provider("b", 1, true));
+    assertThat(without.instead(without.choose(session, null).orElseThrow())).isEmpty();
+
+    LoadBalancer with = balancer(ProviderStateStore.inMemory(), true, provider("a", 1, true), provider("b", 1, true));
+    LoadBalancer.Lease first = with.choose(session, null).orElseThrow();
+    LoadBalancer.Lease second = with.instead(first).orElseThrow();
+    with.report(first, overloaded());
+    with.report(second, succeeded());
+
+    assertThat(second.provider().id()).isNotEqualTo(first.provider().id());
+    // The session stays bound where it was; one failure is below the threshold.
+    assertThat(second.boundProviderId()).isEqualTo(first.provider().id());
+    assertThat(with.bindingOf(session)).contains(first.provider().id());
+  }
+
+  @Test
+  void lastErrorHidesTheProvidersKeyAndAnythingThatLooksLikeOne() {
+    ProviderConfig leaky = new ProviderConfig("a", "A", "plain-secret-value", null, 1, true,
+        Map.of("ANTHROPIC_CUSTOM_HEADERS", "x-gw-token: gwsecret123"));
+    LoadBalancer balancer = balancer(ProviderStateStore.inMemory(), false, leaky);
+    ObjectNode json = Json.object().put("type", "result").put("subtype", "success").put("is_error", true)
+        .put("result", "API Error: 401 key plain-secret-value rejected; Bearer abc.def sk-ant-api03-XYZXYZXYZ "
+            + "header x-gw-token: gwsecret123")
+        .put("num_turns", 1).put("session_id", "s").put("api_error_status", 401);
+    RunOutcome unauthorized = new RunOutcome(RunStatus.ERROR_RESULT, ResultMessage.from(json.toString(), json), null,
+        1, Duration.ofSeconds(1), "", null);
+
+    run(balancer, UUID.randomUUID(), unauthorized);
+
+    String lastError = balancer.status().get(0).lastError();
+    assertThat(lastError).startsWith("HTTP 401: API Error: 401")
+        .doesNotContain("plain-secret-value", "abc.def", "XYZXYZXYZ", "gwsecret123");
+  }
 }

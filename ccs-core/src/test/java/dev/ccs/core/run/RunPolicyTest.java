@@ -23,7 +23,7 @@ class RunPolicyTest {
     CcsConfig config = CcsConfig.defaults(temp).toBuilder().allowDangerouslySkipPermissions(allowSkip).build();
     RunOptions options = RunOptions.builder().permissionMode(mode).build();
     return new RunPolicy(config, new LoadBalancer(config.providers(), config.loadBalance(), Clock.systemUTC()),
-        new ProviderSettings(temp.resolve("settings"), allowSkip), root)
+        new ProviderSettings(temp.resolve("settings"), allowSkip), java.util.Map.of(), root)
         .plan("hi", temp, options, null, null).request().build();
   }
 
