@@ -69,6 +69,7 @@ public final class MockAnthropic implements AutoCloseable {
   private final Map<String, CountDownLatch> gateReached = new ConcurrentHashMap<>();
   private final AtomicInteger streamsFinished = new AtomicInteger();
   private volatile String defaultText = "Hello from mock";
+  private volatile int failAllWith;
 
   private MockAnthropic() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -138,6 +139,15 @@ public final class MockAnthropic implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Answers every Messages request with {@code status} (and {@code x-should-retry: false}) whatever
+   * the prompt says, as a provider that is down does; 0 answers normally again.
+   */
+  public MockAnthropic failAllWith(int status) {
+    failAllWith = status;
+    return this;
   }
 
   /** Streams sent to the end so far. */
@@ -306,6 +316,12 @@ public final class MockAnthropic implements AutoCloseable {
   }
 
   private void messages(HttpExchange exchange, JsonNode body) throws IOException {
+    int forced = failAllWith;
+    if (forced != 0) {
+      sendJson(exchange, forced, error(ERROR_TYPES.getOrDefault(forced, "api_error"), "mock error " + forced),
+          Map.of("x-should-retry", "false"));
+      return;
+    }
     Plan plan = decide(body);
     String model = body.path("model").asText("claude-mock");
     if (plan.kind().equals("error")) {
