@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap|balance] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -16,5 +16,6 @@ case "$which" in
   queue) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp ccs-httpd/target/ccs-httpd.jar bench/QueueBench.java "$@" ;;
   heap) java bench/HeapBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap)" >&2; exit 2 ;;
+  balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance)" >&2; exit 2 ;;
 esac

@@ -102,7 +102,16 @@ public final class Ccs implements AutoCloseable {
         config.execution().runWaitTimeout(), scheduler);
     workers = Threads.perTaskExecutor("ccs-turn", 10_000);
     jobs = b.jobs != null ? b.jobs : workers;
-    balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock, storage.providerStates(), jobs);
+    // Counters are saved a second after the runs that changed them, one save for all of them.
+    java.util.concurrent.Executor delayedJobs = job -> b.scheduler.schedule(Duration.ofSeconds(1), () -> {
+      try {
+        jobs.execute(job);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // Closing: close() saves the states itself.
+      }
+    });
+    balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock, storage.providerStates(),
+        delayedJobs);
     providerSettings = new ProviderSettings(config.dataDir().resolve("provider-settings"),
         config.allowDangerouslySkipPermissions());
     if (balancer.configured()) {

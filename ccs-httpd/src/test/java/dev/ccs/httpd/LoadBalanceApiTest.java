@@ -288,4 +288,35 @@ class LoadBalanceApiTest {
     assertThat(server.post("/api/load-balance/providers/nope/enable", "").status()).isEqualTo(404);
     assertThat(server.post("/api/load-balance/providers/bad.id/enable", "").status()).isEqualTo(400);
   }
+
+  /** Node defect #43: the stream, continue and batch paths did not report to the balancer. */
+  @Test
+  void everyRunPathGoesThroughTheBalancerAndReportsItsOutcome() throws Exception {
+    start(config(false));
+    assertThat(server.post("/api/messages", "{\"prompt\":\"sync\"}").status()).isEqualTo(200);
+    String id = createSession("p");
+    assertThat(turn(id).status()).isEqualTo(200);
+    try (SseClient stream = SseClient.open(server.client(), HttpRequest.newBuilder(
+            server.uri("/api/sessions/" + id + "/continue/stream")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"streamed\"}")).build())) {
+      assertThat(stream.status()).isEqualTo(200);
+      assertThat(stream.rest()).extracting(SseClient.Event::name).contains("done");
+    }
+    String task = server.post("/api/async/messages", "{\"prompt\":\"queued\"}").json().path("task_id").asText();
+    assertThat(server.post("/api/messages/batches", "{\"prompts\":[\"one\",\"two\"]}").status()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!server.get("/api/tasks/" + task).json().at("/task/status").asText().equals("completed")) {
+      assertThat(System.nanoTime()).as("the task completes").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+
+    int reported = 0;
+    for (JsonNode p : server.get("/api/load-balance/status").json().path("providers")) {
+      reported += p.path("total_requests").asInt();
+    }
+    assertThat(reported).isEqualTo(6).isEqualTo(fake.invocationCount());
+    for (Invocation run : fake.invocations()) {
+      assertThat(run.env()).containsKey("ANTHROPIC_BASE_URL");
+    }
+  }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the provider of each run and learns from its outcome. A session stays on the provider it
@@ -27,6 +29,8 @@ import java.util.concurrent.Executor;
  * credentials. Thread-safe.
  */
 public final class LoadBalancer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadBalancer.class);
 
   /**
    * A run's provider: report the run's outcome with {@link #report}, whatever it was.
@@ -44,7 +48,6 @@ public final class LoadBalancer {
   private final Bindings bindings;
   private final ProviderStateStore store;
   private final CoalescingJob saver;
-  private boolean durableSavePending;
   private List<String> enabled;
 
   /** A balancer whose state lives in memory only. */
@@ -55,7 +58,8 @@ public final class LoadBalancer {
   /**
    * @param store where runtime enable/disable, breakers and counters are kept; what it holds for
    *     ids still configured is restored now
-   * @param saves runs the saves that follow runs' outcomes
+   * @param saves runs the saves of counters that follow runs' outcomes (a delaying executor makes
+   *     one save serve all the runs that end meanwhile)
    */
   public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock, ProviderStateStore store,
       Executor saves) {
@@ -157,11 +161,18 @@ public final class LoadBalancer {
   /** What the run on a lease said about its provider ({@link ProviderFailures}). */
   public synchronized void report(Lease lease, RunOutcome outcome) {
     ProviderHealth health = providers.get(lease.provider().id());
-    if (health.record(ProviderFailures.of(outcome), outcome, clock.instant())) {
-      durableSavePending = true;
-    }
+    boolean stateChanged = health.record(ProviderFailures.of(outcome), outcome, clock.instant());
     release(lease);
-    saver.request();
+    if (stateChanged) {
+      // A breaker that opened or closed is on disk at once: a restart must not forget an outage.
+      try {
+        store.save(states(), true);
+      } catch (RuntimeException e) {
+        LOG.warn("provider states not saved: {}", e.getMessage());
+      }
+    } else {
+      saver.request();
+    }
   }
 
   /** A lease whose run never ran to an outcome (it failed to start): nothing is learnt from it. */
@@ -269,19 +280,20 @@ public final class LoadBalancer {
 
   /** Saves every provider's state now, on disk before this returns (at shutdown). */
   public synchronized void flush() {
-    durableSavePending = false;
     store.save(states(), true);
   }
 
+  /** The counters after runs: written without an fsync, at most once per the saves executor's delay. */
   private void save() {
     List<ProviderState> states;
-    boolean durable;
     synchronized (this) {
       states = states();
-      durable = durableSavePending;
-      durableSavePending = false;
     }
-    store.save(states, durable);
+    try {
+      store.save(states, false);
+    } catch (RuntimeException e) {
+      LOG.warn("provider states not saved: {}", e.getMessage());
+    }
   }
 
   private List<ProviderState> states() {

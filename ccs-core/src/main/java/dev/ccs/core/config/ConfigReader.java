@@ -23,7 +23,7 @@ final class ConfigReader {
    * file does not write them.
    */
   private static final List<String> NOT_ENFORCED = List.of("rateLimit", "statistics",
-      "security.swaggerDocs", "security.audit", "providers[].name");
+      "security.swaggerDocs", "security.audit");
 
   private ConfigReader() {
   }
@@ -224,17 +224,6 @@ final class ConfigReader {
   static List<String> notEnforcedKeys(JsonNode root) {
     List<String> found = new ArrayList<>();
     for (String key : NOT_ENFORCED) {
-      if (key.startsWith("providers[].")) {
-        String field = key.substring("providers[].".length());
-        JsonNode providers = root.path("providers");
-        for (JsonNode provider : providers.isArray() ? providers : Json.mapper().createArrayNode()) {
-          if (provider.hasNonNull(field)) {
-            found.add(key);
-            break;
-          }
-        }
-        continue;
-      }
       JsonNode node = root.at("/" + key.replace('.', '/'));
       if (node.isObject()) {
         node.fieldNames().forEachRemaining(field -> {
