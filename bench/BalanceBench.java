@@ -34,7 +34,7 @@ public class BalanceBench {
     }
     LoadBalancer balancer = new LoadBalancer(providers, new LoadBalanceConfig("weighted", true, 3,
         Duration.ofMinutes(30), Duration.ofSeconds(60)), Clock.systemUTC(), ProviderStateStore.inMemory(),
-        Runnable::run);
+        Runnable::run, Map.of());
     RunOutcome ok = succeeded();
     UUID[] bound = new UUID[sessions];
     for (int i = 0; i < sessions; i++) {

@@ -111,7 +111,7 @@ public final class Ccs implements AutoCloseable {
       }
     });
     balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock, storage.providerStates(),
-        delayedJobs);
+        delayedJobs, b.environment);
     providerSettings = new ProviderSettings(config.dataDir().resolve("provider-settings"),
         config.allowDangerouslySkipPermissions());
     if (balancer.configured()) {

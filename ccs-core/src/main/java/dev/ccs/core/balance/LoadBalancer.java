@@ -52,7 +52,7 @@ public final class LoadBalancer {
 
   /** A balancer whose state lives in memory only. */
   public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock) {
-    this(providers, config, clock, ProviderStateStore.inMemory(), Runnable::run);
+    this(providers, config, clock, ProviderStateStore.inMemory(), Runnable::run, System.getenv());
   }
 
   /**
@@ -60,15 +60,16 @@ public final class LoadBalancer {
    *     ids still configured is restored now
    * @param saves runs the saves of counters that follow runs' outcomes (a delaying executor makes
    *     one save serve all the runs that end meanwhile)
+   * @param serverEnvironment where {@code ${env:NAME}} secrets are found, to keep them out of status answers
    */
   public LoadBalancer(List<ProviderConfig> providers, LoadBalanceConfig config, Clock clock, ProviderStateStore store,
-      Executor saves) {
+      Executor saves, Map<String, String> serverEnvironment) {
     this.config = config;
     this.clock = clock;
     this.store = store;
     for (ProviderConfig provider : providers) {
       this.providers.put(provider.id(), new ProviderHealth(provider, config.failureThreshold(),
-          config.recoveryTimeout(), clock));
+          config.recoveryTimeout(), clock, serverEnvironment));
     }
     for (ProviderState saved : store.load()) {
       ProviderHealth health = this.providers.get(saved.id());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -29,8 +30,13 @@ final class ProviderHealth {
   Instant lastErrorAt;
   Instant lastUsedAt;
 
-  ProviderHealth(ProviderConfig config, int failureThreshold, Duration recoveryTimeout, Clock clock) {
+  private final Map<String, String> serverEnvironment;
+
+  /** @param serverEnvironment where the provider's {@code ${env:NAME}} secrets are found (to hide them) */
+  ProviderHealth(ProviderConfig config, int failureThreshold, Duration recoveryTimeout, Clock clock,
+      Map<String, String> serverEnvironment) {
     this.config = config;
+    this.serverEnvironment = serverEnvironment;
     this.breaker = new CircuitBreaker(failureThreshold, recoveryTimeout, clock);
   }
 
@@ -90,20 +96,23 @@ final class ProviderHealth {
     return result.length() > MAX_ERROR_CHARS ? result.substring(0, MAX_ERROR_CHARS) + "…" : result;
   }
 
+  /** The provider's key and every env value (all the operator's, any may carry a token), as written and resolved. */
   private List<String> secrets() {
     List<String> secrets = new ArrayList<>();
     addResolved(secrets, config.apiKey());
     config.env().values().forEach(value -> addResolved(secrets, value));
+    // Longest first, so a secret that contains another is hidden whole.
+    secrets.sort(java.util.Comparator.comparingInt(String::length).reversed());
     return secrets;
   }
 
-  private static void addResolved(List<String> secrets, String written) {
+  private void addResolved(List<String> secrets, String written) {
     if (written == null) {
       return;
     }
     secrets.add(written);
     try {
-      String resolved = SecretReference.resolve(written);
+      String resolved = SecretReference.resolve(written, serverEnvironment);
       if (resolved != null) {
         secrets.add(resolved);
       }

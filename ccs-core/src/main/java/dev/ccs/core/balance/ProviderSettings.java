@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.config.ProviderConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StoreException;
+import dev.ccs.core.exec.Redactor;
 import dev.ccs.core.io.AtomicFiles;
 import dev.ccs.core.json.Json;
 import java.io.IOException;
@@ -16,13 +17,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Each provider's own CLI settings (the Node server's {@code provider/<id>.json}), kept in one
@@ -39,8 +38,6 @@ public final class ProviderSettings {
 
   /** The largest settings object accepted (the CLI itself refuses files over 2 MiB). */
   public static final int MAX_BYTES = 256 * 1024;
-
-  private static final Pattern SECRET_NAME = Pattern.compile(".*(KEY|TOKEN|SECRET|PASSWORD|AUTH|CREDENTIAL).*");
 
   private final Path dir;
   private final boolean bypassAllowed;
@@ -92,7 +89,7 @@ public final class ProviderSettings {
       JsonNode env = settings.get("env");
       if (env instanceof ObjectNode object) {
         object.fieldNames().forEachRemaining(name -> {
-          if (secretName(name)) {
+          if (Redactor.secretName(name)) {
             object.put(name, HIDDEN);
           }
         });
@@ -171,10 +168,6 @@ public final class ProviderSettings {
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static boolean secretName(String name) {
-    return SECRET_NAME.matcher(name.toUpperCase(Locale.ROOT)).matches();
   }
 
   private static String checked(String id) {

@@ -19,6 +19,11 @@ public final class Redactor {
     this.secrets = secrets;
   }
 
+  /** Whether a variable or field of this name holds a secret, going by its name. */
+  public static boolean secretName(String name) {
+    return SECRET_NAME.matcher(name).matches();
+  }
+
   /** A redactor for the values of every variable of {@code env} whose name suggests a secret. */
   public static Redactor forEnvironment(Map<String, String> env) {
     List<String> secrets = new ArrayList<>();

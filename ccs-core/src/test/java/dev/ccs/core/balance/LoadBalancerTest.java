@@ -153,7 +153,7 @@ class LoadBalancerTest {
 
   private LoadBalancer balancer(ProviderStateStore store, boolean failover, ProviderConfig... providers) {
     return new LoadBalancer(List.of(providers), new LoadBalanceConfig("round-robin", failover, 2,
-        Duration.ofMinutes(30), Duration.ofSeconds(60)), clock, store, Runnable::run);
+        Duration.ofMinutes(30), Duration.ofSeconds(60)), clock, store, Runnable::run, Map.of());
   }
 
   /** Node defect #43: runtime enable/disable was lost on reload and restart. */
@@ -252,11 +252,12 @@ class LoadBalancerTest {
   @Test
   void lastErrorHidesTheProvidersKeyAndAnythingThatLooksLikeOne() {
     ProviderConfig leaky = new ProviderConfig("a", "A", "plain-secret-value", null, 1, true,
-        Map.of("ANTHROPIC_CUSTOM_HEADERS", "x-gw-token: gwsecret123"));
-    LoadBalancer balancer = balancer(ProviderStateStore.inMemory(), false, leaky);
+        Map.of("ANTHROPIC_CUSTOM_HEADERS", "x-gw-token: gwsecret123", "GATEWAY_HEADER", "${env:GW_HEADER}"));
+    LoadBalancer balancer = new LoadBalancer(List.of(leaky), LoadBalanceConfig.DEFAULT, clock,
+        ProviderStateStore.inMemory(), Runnable::run, Map.of("GW_HEADER", "resolved-from-env"));
     ObjectNode json = Json.object().put("type", "result").put("subtype", "success").put("is_error", true)
         .put("result", "API Error: 401 key plain-secret-value rejected; Bearer abc.def sk-ant-api03-XYZXYZXYZ "
-            + "header x-gw-token: gwsecret123")
+            + "header x-gw-token: gwsecret123 resolved-from-env")
         .put("num_turns", 1).put("session_id", "s").put("api_error_status", 401);
     RunOutcome unauthorized = new RunOutcome(RunStatus.ERROR_RESULT, ResultMessage.from(json.toString(), json), null,
         1, Duration.ofSeconds(1), "", null);
@@ -265,6 +266,6 @@ class LoadBalancerTest {
 
     String lastError = balancer.status().get(0).lastError();
     assertThat(lastError).startsWith("HTTP 401: API Error: 401")
-        .doesNotContain("plain-secret-value", "abc.def", "XYZXYZXYZ", "gwsecret123");
+        .doesNotContain("plain-secret-value", "abc.def", "XYZXYZXYZ", "gwsecret123", "resolved-from-env");
   }
 }
