@@ -78,8 +78,11 @@ class AdmissionTest {
     awaitRuns(1);
     JsonNode refused = assertRetryLater(server.post("/api/messages", "{\"prompt\":\"x\"}"), 503, "run_capacity");
     assertThat(refused.path("error").asText()).contains("execution.maxConcurrentRuns");
+    assertRetryLater(server.post("/api/messages", "{\"prompt\":\"x\",\"stream\":true}"), 503, "run_capacity");
     assertThat(running.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
     assertThat(fake.runs()).hasSize(1);
+    // The refused messages left no empty session behind: only the one that ran is stored.
+    assertThat(server.get("/api/sessions").json().path("count").asInt()).isEqualTo(1);
     // Room again.
     assertThat(server.post("/api/messages", "{\"prompt\":\"x\"}").status()).isEqualTo(200);
   }

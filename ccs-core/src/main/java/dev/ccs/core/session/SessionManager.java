@@ -201,7 +201,26 @@ public final class SessionManager {
    */
   public MessageResult send(String prompt, String projectPath, UUID sessionId, RunOptions options) {
     checkInput(prompt, options);
-    return continueSession(sessionForMessage(projectPath, sessionId, options.model()).id(), prompt, options);
+    Session session = sessionForMessage(projectPath, sessionId, options.model());
+    try {
+      return continueSession(session.id(), prompt, options);
+    } catch (RuntimeException e) {
+      if (sessionId == null) {
+        discardUnused(session.id());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes a session that {@link #sessionForMessage} created for a message that was then refused
+   * before anything ran (no slot, a limit), so that refusals leave no empty sessions behind. A
+   * session with a turn, running or recorded, stays.
+   */
+  public void discardUnused(UUID id) {
+    if (!turns.busy(id) && storage.messages().history(id).isEmpty()) {
+      storage.sessions().delete(id);
+    }
   }
 
   /**

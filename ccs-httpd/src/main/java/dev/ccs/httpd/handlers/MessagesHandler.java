@@ -56,7 +56,14 @@ public final class MessagesHandler {
       ccs.limits().checkPrompt(prompt);
       ccs.limits().checkOptions(options);
       Session session = ccs.sessions().sessionForMessage(projectPath, sessionId, model);
-      return streams.start(session.id(), prompt, options);
+      try {
+        return streams.start(session.id(), prompt, options);
+      } catch (RuntimeException e) {
+        if (sessionId == null) {
+          ccs.sessions().discardUnused(session.id());
+        }
+        throw e;
+      }
     }
     MessageResult result = ccs.send(new MessageRequest(prompt, projectPath, sessionId, options));
     return ApiResponse.json(200, WireFormat.messageResult(result));
