@@ -81,7 +81,7 @@ public class StoreBench {
             new StoredMessage(StoredMessage.newId(), id, "user", "prompt " + i, now, Json.object()),
             new StoredMessage(StoredMessage.newId(), id, "assistant", "answer " + i, now, Json.object().put("cost_usd", 0.001)));
         long t = System.nanoTime();
-        storage.recordTurn(current.afterRun(now, new BigDecimal("0.001"), true, true, null, null, null), messages);
+        storage.recordTurn(current.afterRun(now, new BigDecimal("0.001"), true, true, null, null, null, null), messages);
         turn.add(System.nanoTime() - t);
         t = System.nanoTime();
         storage.messages().page(id, MessageQuery.newest(20));

@@ -18,6 +18,7 @@ import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.session.Projects;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
+import dev.ccs.core.stats.Statistics;
 import dev.ccs.core.store.FileStorage;
 import dev.ccs.core.store.Storage;
 import dev.ccs.core.stream.StreamRegistry;
@@ -63,6 +64,7 @@ public final class Ccs implements AutoCloseable {
   private final ProjectRoots projectRoots;
   private final LoadBalancer balancer;
   private final ProviderSettings providerSettings;
+  private final Statistics statistics;
   private final StreamRegistry streams;
   private final InputLimits limits;
   private final RunSlots runSlots;
@@ -123,8 +125,9 @@ public final class Ccs implements AutoCloseable {
       }
     }
     RunPolicy policy = new RunPolicy(config, balancer, providerSettings, b.environment);
+    statistics = new Statistics(config.statistics(), storage.statistics(), clock);
     sessions = new SessionManager(config, storage, executor, policy, projectRoots, streams, limits,
-        runSlots, clock, b.ticker, workers, jobs);
+        runSlots, clock, b.ticker, workers, jobs, statistics);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
     webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
@@ -140,6 +143,9 @@ public final class Ccs implements AutoCloseable {
     }
     // Deliveries left pending by the previous server first, so that the ones the start adds are not resumed twice.
     webhooks.resumePending();
+    // Runs a crash kept from the last statistics snapshot are counted from the histories, before any new one.
+    statistics.catchUp(storage);
+    statistics.saveEvery(scheduler, jobs);
     tasks.start();
     jobs.execute(this::purgeAndReschedule);
     } catch (RuntimeException | Error e) {
@@ -216,6 +222,11 @@ public final class Ccs implements AutoCloseable {
   /** The providers' health and the sessions bound to them. */
   public LoadBalancer balancer() {
     return balancer;
+  }
+
+  /** Usage statistics: runs, tokens and cost per day, model, provider, project and key. */
+  public Statistics statistics() {
+    return statistics;
   }
 
   /** Each provider's CLI settings (passed to its runs with {@code --settings}). */
@@ -327,6 +338,11 @@ public final class Ccs implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      statistics.close();
+    } catch (RuntimeException e) {
+      LOG.warn("statistics not saved at shutdown: {}", e.getMessage());
     }
     try {
       balancer.flush();

@@ -42,10 +42,24 @@ public final class ShellClaude {
   }
 
   public static ShellClaude create(Path dir, long delayMillis, long slowMillis) {
+    return create(dir, delayMillis, slowMillis, 0);
+  }
+
+  /**
+   * A fake that bills like the CLI: each run of a session costs {@code costPerRunTenMillionths}
+   * (units of 10^-7 USD; 123000 is $0.0123) and reports the CLI session's running total, in
+   * {@code total_cost_usd} and in {@code modelUsage} under {@code claude-a} (sessions whose id starts
+   * with 0-7) or {@code claude-b} (the others), 10 input and 2 output tokens per run.
+   */
+  public static ShellClaude billing(Path dir, long costPerRunTenMillionths) {
+    return create(dir, 0, 0, costPerRunTenMillionths);
+  }
+
+  private static ShellClaude create(Path dir, long delayMillis, long slowMillis, long cost) {
     try {
       Files.createDirectories(dir);
       Path script = dir.resolve("claude");
-      Files.writeString(script, script(dir, delayMillis, slowMillis));
+      Files.writeString(script, script(dir, delayMillis, slowMillis, cost));
       Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
       return new ShellClaude(dir, script);
     } catch (IOException e) {
@@ -57,7 +71,7 @@ public final class ShellClaude {
     return String.format(java.util.Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
   }
 
-  private static String script(Path dir, long delayMillis, long slowMillis) {
+  private static String script(Path dir, long delayMillis, long slowMillis, long cost) {
     String d = dir.toAbsolutePath().toString();
     if (d.contains("'")) {
       throw new IllegalArgumentException("directory names with quotes are not supported: " + d);
@@ -90,8 +104,22 @@ public final class ShellClaude {
         + "if [ \"$wait\" != 0.000 ]; then sleep $wait & waiter=$!; wait $waiter; waiter=; fi\n"
         + "trap '' TERM\n"
         + "echo \"end $sid $$\" >> \"$log\"\n"
+        + (cost == 0 ? "printf '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,"
+            + "\"result\":\"ok\",\"session_id\":\"%s\",\"total_cost_usd\":0.001,"
+            + "\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}\\n' \"$sid\"\n"
+            : billingResult(cost));
+  }
+
+  /** The result line of {@link #billing}: the session's running totals after its n-th run. */
+  private static String billingResult(long cost) {
+    return "n=0; while IFS= read -r entry; do case \"$entry\" in \"end $sid \"*) n=$((n + 1));; esac; done < \"$log\"\n"
+        + "t=$((n * " + cost + ")); total=$((t / 10000000)).$(printf %07d $((t % 10000000)))\n"
+        + "case \"$sid\" in [0-7]*) model=claude-a;; *) model=claude-b;; esac\n"
         + "printf '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,\"result\":\"ok\","
-        + "\"session_id\":\"%s\",\"total_cost_usd\":0.001,\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}\\n' \"$sid\"\n";
+        + "\"session_id\":\"%s\",\"total_cost_usd\":%s,\"duration_api_ms\":5,"
+        + "\"usage\":{\"input_tokens\":10,\"output_tokens\":2},\"modelUsage\":{\"%s\":{\"inputTokens\":%d,"
+        + "\"outputTokens\":%d,\"cacheReadInputTokens\":0,\"cacheCreationInputTokens\":0,\"costUSD\":%s}}}\\n' "
+        + "\"$sid\" \"$total\" \"$model\" $((n * 10)) $((n * 2)) \"$total\"\n";
   }
 
   /** The path to configure as {@code claudePath}. */

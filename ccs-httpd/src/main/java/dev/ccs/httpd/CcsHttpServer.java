@@ -9,6 +9,7 @@ import dev.ccs.httpd.handlers.LoadBalanceHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
 import dev.ccs.httpd.handlers.SessionsHandler;
+import dev.ccs.httpd.handlers.StatisticsHandler;
 import dev.ccs.httpd.handlers.StreamsHandler;
 import dev.ccs.httpd.handlers.TasksHandler;
 import dev.ccs.httpd.routing.HttpAdapter;
@@ -110,6 +111,7 @@ public final class CcsHttpServer implements AutoCloseable {
     TasksHandler tasks = new TasksHandler(ccs, streams);
     MessagesHandler messages = new MessagesHandler(ccs, streams, tasks);
     LoadBalanceHandler balance = new LoadBalanceHandler(ccs);
+    StatisticsHandler statistics = new StatisticsHandler(ccs);
     return new Router()
         .get("/health", health::health)
         .post("/api/messages", prompt, messages::send)
@@ -150,7 +152,14 @@ public final class CcsHttpServer implements AutoCloseable {
         .put("/api/load-balance/providers/{id}/settings", balance::putSettings)
         .delete("/api/load-balance/providers/{id}/settings", balance::deleteSettings)
         .get("/api/load-balance/providers/{id}/settings/exists", balance::settingsExist)
-        .get("/api/load-balance/settings/list", balance::listSettings);
+        .get("/api/load-balance/settings/list", balance::listSettings)
+        .get("/api/statistics", statistics::overview)
+        .get("/api/statistics/summary", statistics::summary)
+        .get("/api/statistics/daily", statistics::daily)
+        .get("/api/statistics/range", statistics::range)
+        .get("/api/statistics/models", statistics::models)
+        .get("/api/statistics/providers", statistics::providers)
+        .get("/api/statistics/projects", statistics::projects);
   }
 
   /** The port actually bound (useful with port 0). */

@@ -60,7 +60,7 @@ public final class ConfigLoader {
               "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();
       ObjectNode json = toJson(defaults);
-      json.remove(List.of("rateLimit", "statistics"));
+      json.remove(List.of("rateLimit"));
       ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs", "audit"));
       text = writeJson(absolute, json);
       created = true;
@@ -231,6 +231,7 @@ public final class ConfigLoader {
     ObjectNode st = root.putObject("statistics");
     st.put("enabled", c.statistics().enabled());
     st.put("collectionInterval", c.statistics().collectionInterval().toMillis());
+    st.put("retentionDays", c.statistics().retentionDays());
   }
 
   private static void mcp(ObjectNode root, CcsConfig c) {

@@ -22,7 +22,7 @@ final class ConfigReader {
    * gets one warning at start naming each (they are never silently without effect), and a new
    * file does not write them.
    */
-  private static final List<String> NOT_ENFORCED = List.of("rateLimit", "statistics",
+  private static final List<String> NOT_ENFORCED = List.of("rateLimit",
       "security.swaggerDocs", "security.audit");
 
   private ConfigReader() {
@@ -110,7 +110,8 @@ final class ConfigReader {
     ConfigSection st = s.section("statistics");
     StatisticsConfig statistics = st.build(() -> new StatisticsConfig(
         st.bool("enabled", d.statistics().enabled()),
-        st.millis("collectionInterval", d.statistics().collectionInterval())), d.statistics());
+        st.millis("collectionInterval", d.statistics().collectionInterval()),
+        st.integer("retentionDays", d.statistics().retentionDays(), 1, 100_000)), d.statistics());
     return statistics;
   }
 

@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param lastCliTotalUsd the CLI's running cost total after the last run, to turn the next total
  *     into a per-run cost
  * @param cliSessionIds the CLI session ids the session has had, oldest first
+ * @param lastModelUsageJson the CLI's {@code modelUsage} after the last run, as compact JSON: like
+ *     {@code lastCliTotalUsd} a running total of the CLI session, to split the next run by model
  * @param providerId the provider the session is bound to (its turns run there), or null; stored
  *     with the session so that the binding survives a restart
  * @param version incremented by every stored change; an update must name the version it read
@@ -43,6 +45,7 @@ public record Session(
     boolean cliSessionStarted,
     BigDecimal lastCliTotalUsd,
     List<String> cliSessionIds,
+    String lastModelUsageJson,
     String providerId,
     long version) {
 
@@ -56,13 +59,14 @@ public record Session(
     metadataJson = metadataJson == null || metadataJson.equals("null") ? "{}" : metadataJson;
     lastCliTotalUsd = Usd.normalize(lastCliTotalUsd == null ? BigDecimal.ZERO : lastCliTotalUsd);
     cliSessionIds = List.copyOf(cliSessionIds == null ? List.of() : cliSessionIds);
+    lastModelUsageJson = lastModelUsageJson == null || lastModelUsageJson.equals("null") ? "{}" : lastModelUsageJson;
   }
 
   /** A new, active session. */
   public static Session create(UUID id, Instant now, String projectPath, String model, JsonNode metadata,
       BigDecimal maxBudgetUsd) {
     return new Session(id, now, now, model, projectPath, BigDecimal.ZERO, 0, SessionStatus.ACTIVE, json(metadata),
-        maxBudgetUsd, false, BigDecimal.ZERO, List.of(), null, 0);
+        maxBudgetUsd, false, BigDecimal.ZERO, List.of(), "{}", null, 0);
   }
 
   /** The client's metadata object: a new tree on each call, which the caller may change freely. */
@@ -74,6 +78,15 @@ public record Session(
     }
   }
 
+  /** The CLI's {@code modelUsage} after the last run: a new tree on each call. */
+  public JsonNode lastModelUsage() {
+    try {
+      return Json.parse(lastModelUsageJson);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored model usage is not JSON: " + e.getMessage(), e);
+    }
+  }
+
   /** The compact JSON text of a metadata object ({@code {}} for none). */
   public static String json(JsonNode metadata) {
     return metadata == null || metadata.isNull() || metadata.isMissingNode() ? "{}" : Json.write(metadata);
@@ -81,12 +94,12 @@ public record Session(
 
   public Session withStatus(SessionStatus newStatus, Instant now) {
     return new Session(id, createdAt, now, model, projectPath, totalCostUsd, messagesCount, newStatus, metadataJson,
-        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, providerId, version);
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, lastModelUsageJson, providerId, version);
   }
 
   public Session withVersion(long newVersion) {
     return new Session(id, createdAt, updatedAt, model, projectPath, totalCostUsd, messagesCount, status, metadataJson,
-        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, providerId, newVersion);
+        maxBudgetUsd, cliSessionStarted, lastCliTotalUsd, cliSessionIds, lastModelUsageJson, providerId, newVersion);
   }
 
   /** This session's spending cap: its own, else {@code defaultCap} (the config's); null for none. */
@@ -103,10 +116,11 @@ public record Session(
   /**
    * The session after one run: its cost added, the CLI's state and totals recorded.
    *
+   * @param cliModelUsageJson the run's {@code modelUsage} (compact JSON), or null to keep the last one
    * @param boundProviderId the provider the session is bound to after the run, or null for none
    */
   public Session afterRun(Instant now, BigDecimal runCostUsd, boolean succeeded, boolean cliStarted,
-      BigDecimal cliTotalUsd, String cliSessionId, String boundProviderId) {
+      BigDecimal cliTotalUsd, String cliSessionId, String cliModelUsageJson, String boundProviderId) {
     List<String> ids = cliSessionIds;
     if (cliSessionId != null && !ids.contains(cliSessionId)) {
       ids = new java.util.ArrayList<>(ids);
@@ -114,6 +128,7 @@ public record Session(
     }
     return new Session(id, createdAt, now, model, projectPath, Usd.add(totalCostUsd, runCostUsd),
         messagesCount + (succeeded ? 1 : 0), status, metadataJson, maxBudgetUsd, cliSessionStarted || cliStarted,
-        cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids, boundProviderId, version);
+        cliTotalUsd != null ? cliTotalUsd : lastCliTotalUsd, ids,
+        cliModelUsageJson != null ? cliModelUsageJson : lastModelUsageJson, boundProviderId, version);
   }
 }

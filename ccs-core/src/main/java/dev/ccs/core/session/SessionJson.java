@@ -35,6 +35,7 @@ public final class SessionJson {
     node.put("last_cli_total_cost_usd", s.lastCliTotalUsd());
     ArrayNode ids = node.putArray("cli_session_ids");
     s.cliSessionIds().forEach(ids::add);
+    node.set("last_model_usage", s.lastModelUsage());
     node.put("provider_id", s.providerId());
     node.put("version", s.version());
     return node;
@@ -59,6 +60,7 @@ public final class SessionJson {
           node.path("cli_session_started").asBoolean(false),
           decimal(node, "last_cli_total_cost_usd"),
           ids,
+          node.hasNonNull("last_model_usage") ? Json.write(node.get("last_model_usage")) : null,
           text(node, "provider_id"),
           node.path("version").asLong(0));
     } catch (RuntimeException e) {

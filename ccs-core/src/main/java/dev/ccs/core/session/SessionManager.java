@@ -63,7 +63,7 @@ public final class SessionManager {
    */
   public SessionManager(CcsConfig config, SessionStorage storage, ClaudeExecutor executor, RunPolicy policy,
       ProjectRoots roots, StreamRegistry streams, InputLimits limits, RunSlots runSlots, Clock clock, Ticker ticker,
-      Executor workers, Executor jobs) {
+      Executor workers, Executor jobs, TurnObserver observer) {
     this.config = config;
     this.storage = storage;
     this.roots = roots;
@@ -71,7 +71,7 @@ public final class SessionManager {
     this.limits = limits;
     this.runSlots = runSlots;
     this.retention = new SessionRetention(config, storage, turns, clock, jobs);
-    this.runner = new TurnRunner(storage, executor, policy, roots, config.maxBudgetUsd(), clock, ticker);
+    this.runner = new TurnRunner(storage, executor, policy, roots, config.maxBudgetUsd(), clock, ticker, observer);
     this.streamed = new StreamedTurns(runner, turns, runSlots, streams, workers,
         config.execution().maxWaitingTurnsPerSession());
   }

@@ -10,6 +10,8 @@ import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
 import dev.ccs.core.money.Usd;
+import dev.ccs.core.json.Json;
+import dev.ccs.core.protocol.ModelUsage;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.run.RunPolicy;
@@ -21,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,11 +58,13 @@ final class TurnRunner {
   private final BigDecimal defaultBudget;
   private final Clock clock;
   private final Ticker ticker;
+  private final TurnObserver observer;
   private int turnsInFlight;
   private boolean shuttingDown;
 
   TurnRunner(SessionStorage storage, ClaudeExecutor executor, RunPolicy policy, ProjectRoots roots,
-      BigDecimal defaultBudget, Clock clock, Ticker ticker) {
+      BigDecimal defaultBudget, Clock clock, Ticker ticker, TurnObserver observer) {
+    this.observer = observer;
     this.storage = storage;
     this.executor = executor;
     this.policy = policy;
@@ -188,6 +193,7 @@ final class TurnRunner {
         }
       }
       return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume,
+          plan.lease() == null ? null : plan.lease().provider().id(),
           plan.lease() == null ? null : plan.lease().boundProviderId());
     } finally {
       // The provider learns from the run's result; a run that never ended teaches it nothing.
@@ -218,24 +224,31 @@ final class TurnRunner {
    * Stores the turn: its messages and the session's new totals, as one durable write.
    *
    * @param unstored the turn's messages not yet in the log (the user's, unless it was streamed)
+   * @param providerId the provider the run was on, or null
    * @param boundProviderId the provider the session is bound to now, stored with it
    */
   private Turn record(Session before, List<StoredMessage> unstored, RunOutcome outcome, String streamId,
-      boolean resumed, String boundProviderId) {
+      boolean resumed, String providerId, String boundProviderId) {
     ResultMessage result = outcome.result();
     BigDecimal cliTotal = result == null ? null : result.totalCostUsd();
     // total_cost_usd is the CLI session's running total: this run cost the difference to the last one.
     BigDecimal cost = cliTotal == null ? BigDecimal.ZERO
         : Usd.nonNegativeDifference(cliTotal, resumed ? before.lastCliTotalUsd() : BigDecimal.ZERO);
     boolean cliStarted = outcome.cliSessionId() != null || (resumed && outcome.status() != RunStatus.START_FAILED);
+    // modelUsage is a running total too: this run used the difference, model by model.
+    Map<String, ModelUsage> models = result == null ? Map.of() : ModelUsage.perRun(result.modelUsage(),
+        resumed ? ModelUsage.parse(before.lastModelUsage()) : Map.of());
+    String modelUsage = result == null || result.modelUsage().isEmpty() ? null
+        : Json.write(result.json().path("modelUsage"));
     Instant now = clock.instant();
     List<StoredMessage> messages = new java.util.ArrayList<>(unstored);
-    messages.add(TurnMessages.assistant(before.id(), outcome, cost, now, streamId));
+    StoredMessage answer = TurnMessages.assistant(before.id(), outcome, cost, models, providerId, now, streamId);
+    messages.add(answer);
     Session stored = null;
     Session base = before;
     while (stored == null) {
       Session updated = base.afterRun(now, cost, outcome.succeeded(), cliStarted, cliTotal, outcome.cliSessionId(),
-          boundProviderId);
+          modelUsage, boundProviderId);
       try {
         stored = storage.recordTurn(updated, messages);
       } catch (StaleVersionException e) {
@@ -246,6 +259,7 @@ final class TurnRunner {
     if (outcome.status() == RunStatus.START_FAILED) {
       LOG.warn("session {}: {}", before.id(), outcome.message());
     }
+    observer.recorded(stored, answer);
     return new Turn(stored, outcome, cost);
   }
 }

@@ -3,6 +3,7 @@ package dev.ccs.core.store;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.balance.ProviderStateStore;
+import dev.ccs.core.stats.StatisticsStore;
 import dev.ccs.core.error.StoreException;
 import dev.ccs.core.io.AtomicFiles;
 import dev.ccs.core.session.MessagePage;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * dataDir/tasks/journal-&lt;n&gt;.jsonl  tasks, one line per change (RecordJournal), with a snapshot file
  * dataDir/webhooks/journal-&lt;n&gt;.jsonl  webhook deliveries, the same way
  * dataDir/balance/providers.json   the load balancer's provider states (ProviderStateFile)
+ * dataDir/statistics/statistics.json  the statistics snapshot (StatisticsFile)
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
@@ -69,6 +71,7 @@ public final class FileStorage implements Storage {
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
   private final ProviderStateFile providerStates;
+  private final StatisticsFile statistics;
   private final boolean recovered;
   private volatile boolean closed;
 
@@ -97,6 +100,7 @@ public final class FileStorage implements Storage {
       openedTasks = new TaskRecords(dataDir.resolve("tasks"));
       deliveries = new DeliveryRecords(dataDir.resolve("webhooks"));
       providerStates = new ProviderStateFile(dataDir.resolve("balance"), dataDir.resolve("corrupt"), clock);
+      statistics = new StatisticsFile(dataDir.resolve("statistics"), dataDir.resolve("corrupt"), clock);
       tasks = openedTasks;
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && logs.ids().isEmpty();
@@ -156,6 +160,11 @@ public final class FileStorage implements Storage {
   @Override
   public ProviderStateStore providerStates() {
     return providerStates;
+  }
+
+  @Override
+  public StatisticsStore statistics() {
+    return statistics;
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.ccs.core.balance.ProviderStateStore;
+import dev.ccs.core.stats.StatisticsStore;
 
 /** Storage that keeps everything in memory: for tests and for embedding without persistence. */
 public final class InMemoryStorage implements Storage, SessionStore, MessageStore {
@@ -29,6 +30,7 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   private final TaskRecords tasks;
   private final DeliveryRecords deliveries;
   private final ProviderStateStore providerStates = ProviderStateStore.inMemory();
+  private final StatisticsStore statistics = StatisticsStore.inMemory();
 
   public InMemoryStorage() {
     try {
@@ -52,6 +54,11 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   @Override
   public ProviderStateStore providerStates() {
     return providerStates;
+  }
+
+  @Override
+  public StatisticsStore statistics() {
+    return statistics;
   }
 
   @Override

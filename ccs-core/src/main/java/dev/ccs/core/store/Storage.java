@@ -2,6 +2,7 @@ package dev.ccs.core.store;
 
 import dev.ccs.core.balance.ProviderStateStore;
 import dev.ccs.core.session.SessionStorage;
+import dev.ccs.core.stats.StatisticsStore;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
 import java.util.Set;
@@ -22,6 +23,9 @@ public interface Storage extends SessionStorage, AutoCloseable {
 
   /** The load balancer's provider states (runtime enable/disable, breakers, counters). */
   ProviderStateStore providerStates();
+
+  /** The statistics snapshot. */
+  StatisticsStore statistics();
 
   @Override
   default Set<UUID> sessionsOfUnfinishedTasks() {

@@ -42,7 +42,7 @@ class FileStorageTest extends StorageContractTest {
   void everythingSurvivesAReopen() {
     Session session = storage.sessions().create(newSession("/w/a", t0));
     Session after = storage.recordTurn(session.afterRun(t0.plusSeconds(1), new BigDecimal("0.5"), true, true,
-        new BigDecimal("0.5"), session.id().toString(), "provider-a"), List.of(message(session.id(), "user", "hello", t0)));
+        new BigDecimal("0.5"), session.id().toString(), "{\"m\":{\"costUSD\":0.5}}", "provider-a"), List.of(message(session.id(), "user", "hello", t0)));
     storage.close();
 
     storage = open(data());
@@ -118,10 +118,10 @@ class FileStorageTest extends StorageContractTest {
   @Test
   void aSessionFileBehindItsLogIsRestoredFromTheLog() throws Exception {
     Session session = storage.sessions().create(newSession("/w", t0));
-    Session afterOne = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null, null),
+    Session afterOne = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null, null, null),
         List.of(message(session.id(), "assistant", "a", t0)));
     byte[] staleFile = Files.readAllBytes(data().resolve("sessions").resolve(session.id() + ".json"));
-    Session afterTwo = storage.recordTurn(afterOne.afterRun(t0, new BigDecimal("0.2"), true, true, null, null, null),
+    Session afterTwo = storage.recordTurn(afterOne.afterRun(t0, new BigDecimal("0.2"), true, true, null, null, null, null),
         List.of(message(session.id(), "assistant", "b", t0)));
     simulateCrash();
     // A power cut lost the unflushed replacement of the session file.
@@ -137,7 +137,7 @@ class FileStorageTest extends StorageContractTest {
   @Test
   void aLostSessionFileIsRecreatedFromItsLog() throws Exception {
     Session session = storage.sessions().create(newSession("/w/lost", t0));
-    Session after = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null, null),
+    Session after = storage.recordTurn(session.afterRun(t0, new BigDecimal("0.1"), true, true, null, null, null, null),
         List.of(message(session.id(), "assistant", "a", t0)));
     simulateCrash();
     Files.delete(data().resolve("sessions").resolve(session.id() + ".json"));

@@ -208,7 +208,7 @@ abstract class StorageContractTest {
   void aTurnStoresMessagesAndSessionTogether() {
     Session session = storage.sessions().create(newSession("/w", t0));
     Session after = session.afterRun(t0.plusSeconds(3), new BigDecimal("0.0125"), true, true, new BigDecimal("0.0125"),
-        session.id().toString(), "provider-a");
+        session.id().toString(), "{\"m\":{\"costUSD\":0.5}}", "provider-a");
 
     Session stored = storage.recordTurn(after, List.of(message(session.id(), "user", "q", t0),
         message(session.id(), "assistant", "a", t0.plusSeconds(3))));
@@ -247,7 +247,7 @@ abstract class StorageContractTest {
           while (true) {
             Session current = storage.sessions().get(id).orElseThrow();
             try {
-              storage.recordTurn(current.afterRun(t0, new BigDecimal("0.001"), true, true, null, null, null),
+              storage.recordTurn(current.afterRun(t0, new BigDecimal("0.001"), true, true, null, null, null, null),
                   List.of(message(id, "assistant", "x", t0)));
               return;
             } catch (StaleVersionException retry) {

@@ -47,7 +47,7 @@ public final class StoreWriterMain {
       // A prompt appended without a flush first, as a streamed turn does, then the turn itself.
       storage.messages().append(id, List.of(new StoredMessage(StoredMessage.newId(), id, "user", "prompt " + turn, now,
           Json.object())), false);
-      storage.recordTurn(current.afterRun(now, new BigDecimal("0.001"), true, true, null, null, null),
+      storage.recordTurn(current.afterRun(now, new BigDecimal("0.001"), true, true, null, null, null, null),
           List.of(new StoredMessage(StoredMessage.newId(), id, "assistant", "turn " + turn, now,
               Json.object().put("padding", "x".repeat(turn % 3000)))));
       System.out.println("ACK " + id + " " + turn);
