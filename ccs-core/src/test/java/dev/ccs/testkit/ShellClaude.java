@@ -52,7 +52,12 @@ public final class ShellClaude {
    * with 0-7) or {@code claude-b} (the others), 10 input and 2 output tokens per run.
    */
   public static ShellClaude billing(Path dir, long costPerRunTenMillionths) {
-    return create(dir, 0, 0, costPerRunTenMillionths);
+    return billing(dir, costPerRunTenMillionths, 0);
+  }
+
+  /** {@link #billing(Path, long)} whose runs each take {@code delayMillis}. */
+  public static ShellClaude billing(Path dir, long costPerRunTenMillionths, long delayMillis) {
+    return create(dir, delayMillis, 0, costPerRunTenMillionths);
   }
 
   private static ShellClaude create(Path dir, long delayMillis, long slowMillis, long cost) {
