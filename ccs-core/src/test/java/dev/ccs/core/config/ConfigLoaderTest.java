@@ -102,9 +102,8 @@ class ConfigLoaderTest {
     assertThat(loaded.warnings().get(0)).contains("unknown key \"someFutureKey\"");
     // Keys whose features have not landed are named, never silently without effect.
     assertThat(loaded.warnings().get(1)).contains("read but not enforced yet", "rateLimit.enabled",
-        "rateLimit.windowMs", "rateLimit.maxRequests", "statistics.enabled", "statistics.collectionInterval",
-        "security.swaggerDocs.enabled")
-        .doesNotContain("security.auth", "webhook", "mcp", "loadBalance", "providers[]");
+        "rateLimit.windowMs", "rateLimit.maxRequests", "security.swaggerDocs.enabled")
+        .doesNotContain("security.auth", "webhook", "mcp", "loadBalance", "providers[]", "statistics");
   }
 
   @Test
@@ -113,8 +112,9 @@ class ConfigLoaderTest {
     ConfigLoader.load(file, Map.of());
 
     String text = Files.readString(file);
-    assertThat(text).doesNotContain("rateLimit", "statistics", "swaggerDocs", "audit")
-        .contains("\"security\"", "\"auth\"", "\"limits\"", "\"loadBalance\"");
+    assertThat(text).doesNotContain("rateLimit", "swaggerDocs", "audit")
+        .contains("\"security\"", "\"auth\"", "\"limits\"", "\"loadBalance\"", "\"statistics\"",
+            "\"retentionDays\"");
     assertThat(ConfigLoader.load(file, Map.of()).warnings()).isEmpty();
   }
 
