@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap|balance] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -17,5 +17,6 @@ case "$which" in
       -cp ccs-httpd/target/ccs-httpd.jar bench/QueueBench.java "$@" ;;
   heap) java bench/HeapBench.java "$@" ;;
   balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance)" >&2; exit 2 ;;
+  stats) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/StatsBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats)" >&2; exit 2 ;;
 esac

@@ -51,6 +51,9 @@ public final class ApiKeyAuth implements Function<ApiRequest, ApiResponse> {
     if (config.bypassHealthCheck() && request.path().equals("/health")) {
       return null;
     }
+    if (config.bypassMetrics() && request.path().equals("/metrics")) {
+      return null;
+    }
     String header = request.header("authorization");
     if (header == null) {
       return unauthorized("Missing Authorization header", "missing_header", HINT);

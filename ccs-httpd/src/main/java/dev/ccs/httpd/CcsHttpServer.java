@@ -6,6 +6,8 @@ import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.LoadBalanceHandler;
+import dev.ccs.httpd.metrics.HttpMetrics;
+import dev.ccs.httpd.metrics.MetricsHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
 import dev.ccs.httpd.handlers.SessionsHandler;
@@ -80,7 +82,8 @@ public final class CcsHttpServer implements AutoCloseable {
     HttpConfig http = ccs.config().http();
     // Before the first server of the JVM is created: the JDK reads them once.
     JdkServerSettings.apply(http);
-    Router router = routes(ccs);
+    HttpMetrics metrics = new HttpMetrics();
+    Router router = routes(ccs, metrics);
     ExchangeExecutor executor = threads.apply(http);
     IoWatchdog watchdog = new IoWatchdog(http.ioTimeout(), Ticker.system());
     HttpServer server;
@@ -92,7 +95,7 @@ public final class CcsHttpServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     server.createContext("/", new HttpAdapter(router, http, new ApiKeyAuth(ccs.config().security().auth()),
-        new BodyBudget(http.maxBodyBytesInFlight()), watchdog));
+        new BodyBudget(http.maxBodyBytesInFlight()), watchdog, metrics));
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
@@ -102,7 +105,7 @@ public final class CcsHttpServer implements AutoCloseable {
   /** Connections accepted by the kernel before the server takes them (beyond http.maxConnections, they wait here). */
   private static final int BACKLOG = 1024;
 
-  static Router routes(Ccs ccs) {
+  static Router routes(Ccs ccs, HttpMetrics metrics) {
     int prompt = ccs.config().http().maxBodyBytes();
     HealthHandler health = new HealthHandler(ccs);
     StreamsHandler streams = new StreamsHandler(ccs);
@@ -112,8 +115,10 @@ public final class CcsHttpServer implements AutoCloseable {
     MessagesHandler messages = new MessagesHandler(ccs, streams, tasks);
     LoadBalanceHandler balance = new LoadBalanceHandler(ccs);
     StatisticsHandler statistics = new StatisticsHandler(ccs);
+    MetricsHandler prometheus = new MetricsHandler(ccs, metrics);
     return new Router()
         .get("/health", health::health)
+        .get("/metrics", prometheus::metrics)
         .post("/api/messages", prompt, messages::send)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)

@@ -8,10 +8,17 @@ package dev.ccs.core.config;
  *     never logged or returned
  * @param bypassHealthCheck config {@code security.auth.bypassHealthCheck}: {@code /health} needs
  *     no key
+ * @param bypassMetrics config {@code security.auth.bypassMetrics}: {@code /metrics} needs no key
+ *     (for a scraper on a trusted network)
  */
-public record AuthConfig(boolean enabled, String secretKey, boolean bypassHealthCheck) {
+public record AuthConfig(boolean enabled, String secretKey, boolean bypassHealthCheck, boolean bypassMetrics) {
 
-  public static final AuthConfig DEFAULT = new AuthConfig(false, null, true);
+  public static final AuthConfig DEFAULT = new AuthConfig(false, null, true, false);
+
+  /** Without the metrics bypass. */
+  public AuthConfig(boolean enabled, String secretKey, boolean bypassHealthCheck) {
+    this(enabled, secretKey, bypassHealthCheck, false);
+  }
 
   public AuthConfig {
     if (enabled && (secretKey == null || secretKey.isBlank())) {
@@ -27,6 +34,6 @@ public record AuthConfig(boolean enabled, String secretKey, boolean bypassHealth
   @Override
   public String toString() {
     return "AuthConfig[enabled=" + enabled + ", secretKey=" + (secretKey == null ? "null" : "***")
-        + ", bypassHealthCheck=" + bypassHealthCheck + "]";
+        + ", bypassHealthCheck=" + bypassHealthCheck + ", bypassMetrics=" + bypassMetrics + "]";
   }
 }

@@ -248,6 +248,7 @@ public final class ConfigLoader {
     auth.put("enabled", c.security().auth().enabled());
     auth.put("secretKey", c.security().auth().secretKey());
     auth.put("bypassHealthCheck", c.security().auth().bypassHealthCheck());
+    auth.put("bypassMetrics", c.security().auth().bypassMetrics());
     sec.putObject("swaggerDocs").put("enabled", c.security().swaggerDocs());
     sec.putObject("audit").put("enabled", c.security().audit());
   }

@@ -131,7 +131,8 @@ final class ConfigReader {
     AuthConfig auth = au.build(() -> new AuthConfig(
         au.bool("enabled", d.security().auth().enabled()),
         au.string("secretKey", d.security().auth().secretKey()),
-        au.bool("bypassHealthCheck", d.security().auth().bypassHealthCheck())), d.security().auth());
+        au.bool("bypassHealthCheck", d.security().auth().bypassHealthCheck()),
+        au.bool("bypassMetrics", d.security().auth().bypassMetrics())), d.security().auth());
     boolean swagger = sec.section("swaggerDocs").bool("enabled", d.security().swaggerDocs());
     boolean audit = sec.section("audit").bool("enabled", d.security().audit());
     SecurityConfig security = new SecurityConfig(auth, swagger, audit);

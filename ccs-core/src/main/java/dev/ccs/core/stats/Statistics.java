@@ -54,6 +54,7 @@ public final class Statistics implements TurnObserver {
   private Set<String> countedAfterWatermark = Set.of();
   private boolean dirty;
   private volatile boolean closed;
+  private final LatencyHistogram runDurations = new LatencyHistogram();
 
   public Statistics(StatisticsConfig config, StatisticsStore store, Clock clock) {
     this.config = config;
@@ -69,7 +70,10 @@ public final class Statistics implements TurnObserver {
   @Override
   public void recorded(Session session, StoredMessage answer) {
     if (config.enabled()) {
-      RunSample.from(answer, session.projectPath()).ifPresent(this::record);
+      RunSample.from(answer, session.projectPath()).ifPresent(run -> {
+        record(run);
+        runDurations.observe(run.durationMs() * 1_000_000L);
+      });
     }
   }
 
@@ -80,6 +84,11 @@ public final class Statistics implements TurnObserver {
     allTime.add(run);
     recent.put(run.messageId(), run.endedAt());
     dirty = true;
+  }
+
+  /** Durations of the runs counted since this process started (for metrics), in seconds. */
+  public LatencyHistogram.Snapshot runDurations() {
+    return runDurations.snapshot();
   }
 
   /**

@@ -38,6 +38,13 @@ public final class ApiResponse {
     return new ApiResponse(status, headers, Json.writeBytes(value), null);
   }
 
+  /** A complete body of another type (text). */
+  public static ApiResponse bytes(int status, String contentType, byte[] body) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", contentType);
+    return new ApiResponse(status, headers, body, null);
+  }
+
   /** A body written over time with chunked encoding. */
   public static ApiResponse streaming(int status, String contentType, BodyWriter writer) {
     Map<String, String> headers = new LinkedHashMap<>();

@@ -49,12 +49,15 @@ public final class HttpAdapter implements HttpHandler {
   private final Function<ApiRequest, ApiResponse> filter;
   private final BodyBudget bodies;
   private final IoWatchdog watchdog;
+  private final RequestObserver observer;
 
   /**
    * @param filter runs before routing; a non-null response (401, 429) is sent instead of the route's
+   * @param observer told of every answered request (metrics)
    */
   public HttpAdapter(Router router, HttpConfig config, Function<ApiRequest, ApiResponse> filter, BodyBudget bodies,
-      IoWatchdog watchdog) {
+      IoWatchdog watchdog, RequestObserver observer) {
+    this.observer = observer;
     this.router = router;
     this.config = config;
     this.filter = filter;
@@ -70,6 +73,8 @@ public final class HttpAdapter implements HttpHandler {
     boolean bodyRead;
     /** The body could not be read (malformed, or its read timed out): it is not read again. */
     boolean bodyBroken;
+    final long startNanos = System.nanoTime();
+    String route = "unmatched";
 
     Exchange(HttpExchange http, IoWatch watch) {
       this.http = http;
@@ -94,6 +99,7 @@ public final class HttpAdapter implements HttpHandler {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
       send(x, response);
+      observer.answered(exchange.getRequestMethod(), x.route, response.status(), System.nanoTime() - x.startNanos);
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
@@ -164,6 +170,7 @@ public final class HttpAdapter implements HttpHandler {
       return refused;
     }
     Router.Match match = router.match(method, rawPath);
+    x.route = match.pattern();
     // No local keeps the body: the request drops it once parsed, while a turn may go on for minutes.
     return match.handler().handle(new ApiRequest(method, rawPath, match.params(), query, headers,
         readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes()))));

@@ -19,8 +19,11 @@ public final class Router {
   private record Route(String method, String pattern, List<String> segments, ApiHandler handler, int maxBodyBytes) {
   }
 
-  /** The handler for a request, the values of its path parameters, and the largest body it takes. */
-  public record Match(ApiHandler handler, Map<String, String> params, int maxBodyBytes) {
+  /**
+   * The handler for a request, the values of its path parameters, the largest body it takes, and
+   * the route's pattern (what metrics and logs name the request by: never its raw path).
+   */
+  public record Match(ApiHandler handler, Map<String, String> params, int maxBodyBytes, String pattern) {
   }
 
   /** Body limit of a route that names none: enough for metadata, too small for a prompt. */
@@ -101,7 +104,7 @@ public final class Router {
         continue;
       }
       if (score > bestScore) {
-        best = new Match(route.handler, params, route.maxBodyBytes);
+        best = new Match(route.handler, params, route.maxBodyBytes, route.pattern);
         bestScore = score;
       }
     }
