@@ -94,7 +94,7 @@ public final class HttpAdapter implements HttpHandler {
     ApiResponse response = null;
     IOException failure = null;
     try {
-      response = respond(x);
+      response = RequestIds.stamp(respond(x), RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER)));
       if (!x.bodyRead && !x.bodyBroken) {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
