@@ -68,11 +68,13 @@ public final class ServerProcess {
     command.add("--config");
     command.add(configFile.toString());
     Files.createDirectories(config.logFile().getParent());
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(config.logFile().toFile()))
-        .redirectErrorStream(true)
-        .start();
+        .redirectErrorStream(true);
+    // What it prints before its log is open lands in the log file; after that it writes the file itself.
+    builder.environment().put("CCS_CONSOLE_LOG", "0");
+    Process process = builder.start();
     ApiClient client = new ApiClient(config);
     long deadline = System.nanoTime() + wait.toNanos();
     while (System.nanoTime() < deadline) {

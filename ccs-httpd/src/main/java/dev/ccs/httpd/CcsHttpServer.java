@@ -6,7 +6,9 @@ import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.LoadBalanceHandler;
+import dev.ccs.httpd.log.AccessLog;
 import dev.ccs.httpd.metrics.HttpMetrics;
+import dev.ccs.httpd.routing.RequestObserver;
 import dev.ccs.httpd.metrics.MetricsHandler;
 import dev.ccs.httpd.handlers.MessagesHandler;
 import dev.ccs.httpd.handlers.ProjectsHandler;
@@ -25,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +98,8 @@ public final class CcsHttpServer implements AutoCloseable {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
     server.createContext("/", new HttpAdapter(router, http, new ApiKeyAuth(ccs.config().security().auth()),
-        new BodyBudget(http.maxBodyBytesInFlight()), watchdog, metrics));
+        new BodyBudget(http.maxBodyBytesInFlight()), watchdog,
+        RequestObserver.all(List.of(metrics, new AccessLog()))));
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());

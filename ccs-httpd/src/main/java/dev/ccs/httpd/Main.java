@@ -6,6 +6,8 @@ import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.ConfigException;
 import dev.ccs.core.config.ConfigLoader;
 import dev.ccs.core.config.LoadedConfig;
+import dev.ccs.httpd.log.CcsLogProvider;
+import dev.ccs.httpd.log.ServerLog;
 import dev.ccs.core.exec.CliStatus;
 import dev.ccs.core.io.AtomicFiles;
 import java.io.IOException;
@@ -27,6 +29,9 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // The server's own SLF4J provider (rotation, JSON), chosen by name so that an application that
+    // embeds ccs-httpd keeps its own; set before the first logger exists.
+    System.setProperty("slf4j.provider", CcsLogProvider.class.getName());
     useFastProcessLaunch();
     System.exit(run(args, System.getenv(), System.err));
   }
@@ -87,7 +92,13 @@ public final class Main {
         .port(port != null ? port : loaded.config().port())
         .host(host != null ? host : loaded.config().host())
         .build();
-    configureLogging(config);
+    try {
+      // ccs start sends this process's stderr to the log file already: then the file alone.
+      ServerLog.configure(config, !"0".equals(env.get("CCS_CONSOLE_LOG")));
+    } catch (IOException e) {
+      err.println("ccs: cannot write the log file " + config.logFile() + ": " + e.getMessage());
+      return 2;
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     if (loaded.created()) {
       log.info("created {} with the defaults", loaded.file());
@@ -117,6 +128,7 @@ public final class Main {
       server.close();
       ccs.close();
       deletePidFile(config.pidFile());
+      ServerLog.close();
     }, "ccs-shutdown"));
     try {
       Thread.currentThread().join();
@@ -145,20 +157,7 @@ public final class Main {
     }
   }
 
-  /** slf4j-simple reads its settings once, at the first logger: set them before that. */
-  private static void configureLogging(CcsConfig config) {
-    setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-  }
 
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
-  }
 
   private static void writePidFile(Path pidFile, Logger log) {
     try {

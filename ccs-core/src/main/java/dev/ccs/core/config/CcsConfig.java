@@ -18,13 +18,14 @@ import java.util.Objects;
  * @param workspacePath default working directory of runs, and the first allowed root
  * @param allowedProjectRoots further directories whose subtrees runs may work in
  * @param dataDir where sessions, messages and tasks are stored
- * @param logFile log file of a server started by {@code ccs start}
+ * @param logFile the server's log file (rotated by size, see {@code logging})
  * @param pidFile pid file of a server started by {@code ccs start}
  * @param sessionRetentionDays sessions unused for longer are removed; 0 keeps them for ever
  * @param defaultModel model of runs that name none, or null for the CLI's default
  * @param maxBudgetUsd spending cap in USD of one session (and of a run without a session), or
  *     null for no cap
  * @param logLevel {@code debug}, {@code info}, {@code warn} or {@code error}
+ * @param logging the log file's format and rotation
  * @param allowDangerouslySkipPermissions whether requests may ask for
  *     {@code permission_mode: "bypassPermissions"}
  * @param limits sizes of prompts, metadata and CLI arguments
@@ -55,7 +56,8 @@ public record CcsConfig(
     StreamingConfig streaming,
     LimitsConfig limits,
     List<ProviderConfig> providers,
-    LoadBalanceConfig loadBalance) {
+    LoadBalanceConfig loadBalance,
+    LogConfig logging) {
 
   public static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
 
@@ -99,6 +101,7 @@ public record CcsConfig(
       throw new IllegalArgumentException("\"providers\" has two entries with the same id; allowed: unique ids");
     }
     Objects.requireNonNull(loadBalance, "loadBalance");
+    Objects.requireNonNull(logging, "logging");
   }
 
   /** The defaults, with every path under {@code home} (normally {@code ~/.claude-code-server}). */
@@ -109,7 +112,7 @@ public record CcsConfig(
         30, TaskQueueConfig.DEFAULT, RateLimitConfig.DEFAULT, null, new BigDecimal("10.0"),
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
         SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
-        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT);
+        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -152,6 +155,7 @@ public record CcsConfig(
     private LimitsConfig limits;
     private List<ProviderConfig> providers;
     private LoadBalanceConfig loadBalance;
+    private LogConfig logging;
 
     private Builder(CcsConfig c) {
       port = c.port;
@@ -180,6 +184,7 @@ public record CcsConfig(
       limits = c.limits;
       providers = c.providers;
       loadBalance = c.loadBalance;
+      logging = c.logging;
     }
 
     public Builder port(int value) { port = value; return this; }
@@ -211,12 +216,13 @@ public record CcsConfig(
     public Builder limits(LimitsConfig value) { limits = value; return this; }
     public Builder providers(List<ProviderConfig> value) { providers = value; return this; }
     public Builder loadBalance(LoadBalanceConfig value) { loadBalance = value; return this; }
+    public Builder logging(LogConfig value) { logging = value; return this; }
 
     public CcsConfig build() {
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, limits, providers, loadBalance);
+          execution, http, streaming, limits, providers, loadBalance, logging);
     }
   }
 }

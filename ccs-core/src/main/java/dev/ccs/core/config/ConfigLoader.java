@@ -183,6 +183,9 @@ public final class ConfigLoader {
     statistics(root, c);
     mcp(root, c);
     root.put("logLevel", c.logLevel());
+    root.put("logFormat", c.logging().format());
+    root.put("logMaxBytes", c.logging().maxBytes());
+    root.put("logMaxFiles", c.logging().maxFiles());
     root.put("allowDangerouslySkipPermissions", c.allowDangerouslySkipPermissions());
     security(root, c);
     execution(root, c);

@@ -67,7 +67,10 @@ final class ConfigReader {
         webhook, statistics, mcp,
         s.oneOf("logLevel", d.logLevel(), CcsConfig.LOG_LEVELS),
         s.bool("allowDangerouslySkipPermissions", d.allowDangerouslySkipPermissions()),
-        security, execution, http, streaming, limits, providers, loadBalance), d);
+        security, execution, http, streaming, limits, providers, loadBalance,
+        s.build(() -> new LogConfig(s.oneOf("logFormat", d.logging().format(), LogConfig.FORMATS),
+            s.integer("logMaxBytes", (int) d.logging().maxBytes(), 64 * 1024, Integer.MAX_VALUE),
+            s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging())), d);
   }
 
 

@@ -25,9 +25,11 @@ public final class HttpMetrics implements RequestObserver {
   private final Map<Route, LatencyHistogram> durations = new ConcurrentHashMap<>();
 
   @Override
-  public void answered(String method, String route, int status, long nanos) {
-    requests.computeIfAbsent(new Key(method, route, status), k -> new LongAdder()).increment();
-    durations.computeIfAbsent(new Route(method, route), r -> new LatencyHistogram()).observe(nanos);
+  public void answered(Answer answer) {
+    requests.computeIfAbsent(new Key(answer.method(), answer.route(), answer.status()), k -> new LongAdder())
+        .increment();
+    durations.computeIfAbsent(new Route(answer.method(), answer.route()), r -> new LatencyHistogram())
+        .observe(answer.nanos());
   }
 
   Map<Key, Long> requests() {

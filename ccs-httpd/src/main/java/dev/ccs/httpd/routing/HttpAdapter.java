@@ -93,13 +93,16 @@ public final class HttpAdapter implements HttpHandler {
     Exchange x = new Exchange(exchange, watchdog.watch());
     ApiResponse response = null;
     IOException failure = null;
+    String requestId = RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
     try {
-      response = RequestIds.stamp(respond(x), RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER)));
+      response = RequestIds.stamp(respond(x), requestId);
       if (!x.bodyRead && !x.bodyBroken) {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
       send(x, response);
-      observer.answered(exchange.getRequestMethod(), x.route, response.status(), System.nanoTime() - x.startNanos);
+      observer.answered(new RequestObserver.Answer(requestId, exchange.getRequestMethod(), x.route,
+          response.status(), System.nanoTime() - x.startNanos, response.body() == null ? -1 : response.body().length,
+          exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress()));
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
