@@ -7,6 +7,7 @@ import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.LoadBalanceHandler;
 import dev.ccs.httpd.log.AccessLog;
+import dev.ccs.httpd.log.AuditLog;
 import dev.ccs.httpd.metrics.HttpMetrics;
 import dev.ccs.httpd.routing.RequestObserver;
 import dev.ccs.httpd.metrics.MetricsHandler;
@@ -51,8 +52,10 @@ public final class CcsHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final ExchangeExecutor executor;
   private final IoWatchdog watchdog;
+  private final AuditLog audit;
 
-  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog) {
+  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog, AuditLog audit) {
+    this.audit = audit;
     this.server = server;
     this.executor = executor;
     this.watchdog = watchdog;
@@ -90,20 +93,28 @@ public final class CcsHttpServer implements AutoCloseable {
     ExchangeExecutor executor = threads.apply(http);
     IoWatchdog watchdog = new IoWatchdog(http.ioTimeout(), Ticker.system());
     HttpServer server;
+    AuditLog audit = null;
     try {
+      audit = AuditLog.open(ccs.config(), java.time.Clock.systemUTC());
       server = HttpServer.create(new InetSocketAddress(address, port), BACKLOG);
     } catch (IOException e) {
       executor.close();
       watchdog.close();
+      if (audit != null) {
+        audit.close();
+      }
       throw new UncheckedIOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
+    List<RequestObserver> observers = new java.util.ArrayList<>(List.of(metrics, new AccessLog()));
+    if (audit != null) {
+      observers.add(audit);
+    }
     server.createContext("/", new HttpAdapter(router, http, new ApiKeyAuth(ccs.config().security().auth()),
-        new BodyBudget(http.maxBodyBytesInFlight()), watchdog,
-        RequestObserver.all(List.of(metrics, new AccessLog()))));
+        new BodyBudget(http.maxBodyBytesInFlight()), watchdog, RequestObserver.all(observers)));
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
-    return new CcsHttpServer(server, executor, watchdog);
+    return new CcsHttpServer(server, executor, watchdog, audit);
   }
 
   /** Connections accepted by the kernel before the server takes them (beyond http.maxConnections, they wait here). */
@@ -187,5 +198,8 @@ public final class CcsHttpServer implements AutoCloseable {
     server.stop(1);
     executor.close();
     watchdog.close();
+    if (audit != null) {
+      audit.close();
+    }
   }
 }

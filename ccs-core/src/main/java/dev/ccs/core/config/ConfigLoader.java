@@ -61,7 +61,7 @@ public final class ConfigLoader {
           .build();
       ObjectNode json = toJson(defaults);
       json.remove(List.of("rateLimit"));
-      ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs", "audit"));
+      ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs"));
       text = writeJson(absolute, json);
       created = true;
     } catch (IOException e) {

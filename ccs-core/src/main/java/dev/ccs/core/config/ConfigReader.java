@@ -23,7 +23,7 @@ final class ConfigReader {
    * file does not write them.
    */
   private static final List<String> NOT_ENFORCED = List.of("rateLimit",
-      "security.swaggerDocs", "security.audit");
+      "security.swaggerDocs");
 
   private ConfigReader() {
   }

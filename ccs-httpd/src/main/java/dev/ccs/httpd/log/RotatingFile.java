@@ -1,7 +1,8 @@
 package dev.ccs.httpd.log;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,28 +12,35 @@ import java.nio.file.StandardOpenOption;
 /**
  * A log file that never grows past {@code maxBytes}: when a line would take it past, it becomes
  * {@code name.1} (the older ones move up, the one past {@code maxFiles - 1} is deleted) and a new
- * file is started. At most {@code maxFiles} files exist. Lines are written whole and flushed (no
- * fsync: a log is not worth a disk flush per request). Thread-safe.
+ * file is started. At most {@code maxFiles} files exist. Lines are written whole and flushed; only a
+ * durable file (the audit log) forces each line to disk, since a log is not worth a disk flush per
+ * request. Thread-safe.
  */
 final class RotatingFile {
 
   private final Path file;
   private final long maxBytes;
   private final int maxFiles;
-  private OutputStream out;
+  private final boolean durable;
+  private FileChannel out;
   private long size;
 
   RotatingFile(Path file, long maxBytes, int maxFiles) throws IOException {
+    this(file, maxBytes, maxFiles, false);
+  }
+
+  RotatingFile(Path file, long maxBytes, int maxFiles, boolean durable) throws IOException {
     this.file = file.toAbsolutePath();
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
+    this.durable = durable;
     Files.createDirectories(this.file.getParent());
     open();
   }
 
   private void open() throws IOException {
-    out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    size = Files.size(file);
+    out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    size = out.size();
   }
 
   synchronized void write(String line) throws IOException {
@@ -40,8 +48,13 @@ final class RotatingFile {
     if (size > 0 && size + bytes.length > maxBytes) {
       rotate();
     }
-    out.write(bytes);
-    out.flush();
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+    if (durable) {
+      out.force(false);
+    }
     size += bytes.length;
   }
 

@@ -101,8 +101,9 @@ public final class HttpAdapter implements HttpHandler {
       }
       send(x, response);
       observer.answered(new RequestObserver.Answer(requestId, exchange.getRequestMethod(), x.route,
-          response.status(), System.nanoTime() - x.startNanos, response.body() == null ? -1 : response.body().length,
-          exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress()));
+          exchange.getRequestURI().getRawPath(), response.status(), System.nanoTime() - x.startNanos, response.body() == null ? -1 : response.body().length,
+          exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress(),
+          RequestIds.errorCode(response)));
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());

@@ -51,4 +51,20 @@ final class RequestIds {
     }
     return response;
   }
+
+  /** An error answer's most precise reason: its {@code reason} (401s), else its {@code code}; or null. */
+  static String errorCode(ApiResponse response) {
+    byte[] body = response.body();
+    if (response.status() < 400 || body == null
+        || !response.headers().getOrDefault("Content-Type", "").startsWith("application/json")) {
+      return null;
+    }
+    try {
+      JsonNode node = Json.mapper().readTree(body);
+      JsonNode reason = node.has("reason") ? node.get("reason") : node.get("code");
+      return reason == null || !reason.isTextual() ? null : reason.asText();
+    } catch (IOException e) {
+      return null;
+    }
+  }
 }

@@ -1,0 +1,88 @@
+package dev.ccs.httpd.log;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.json.Json;
+import dev.ccs.httpd.routing.RequestObserver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit log ({@code security.audit.enabled}): security events as JSON lines in
+ * {@code dataDir/audit/audit.jsonl}, each forced to disk before the request's answer is final,
+ * rotated like the server log. Events: authentication failures (with the reason, never the key
+ * presented), requests refused by policy (403: a path outside the roots, a permission bypass or MCP
+ * config the operator did not allow), and deletions of sessions and projects. The actor is the
+ * client's address (named API keys come with issue 11).
+ */
+public final class AuditLog implements RequestObserver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+  private final RotatingFile file;
+  private final Clock clock;
+
+  private AuditLog(RotatingFile file, Clock clock) {
+    this.file = file;
+    this.clock = clock;
+  }
+
+  /** The audit log of {@code config}, or null when it is off. */
+  public static AuditLog open(CcsConfig config, Clock clock) throws IOException {
+    if (!config.security().audit()) {
+      return null;
+    }
+    Path path = config.dataDir().resolve("audit").resolve("audit.jsonl");
+    return new AuditLog(new RotatingFile(path, config.logging().maxBytes(), config.logging().maxFiles(), true),
+        clock);
+  }
+
+  @Override
+  public void answered(Answer answer) {
+    String reason = answer.errorCode() == null ? "unknown" : answer.errorCode();
+    if (answer.status() == 401) {
+      write("auth_failure", answer.client(), Map.of("method", answer.method(), "path", bounded(answer.path()),
+          "reason", reason, "request_id", answer.requestId()));
+    } else if (answer.status() == 403) {
+      write("request_refused", answer.client(), Map.of("method", answer.method(), "route", answer.route(),
+          "reason", reason, "request_id", answer.requestId()));
+    } else if (answer.method().equals("DELETE") && answer.status() == 200) {
+      if (answer.route().equals("/api/sessions/{id}")) {
+        write("session_deleted", answer.client(), Map.of("path", bounded(answer.path()), "request_id",
+            answer.requestId()));
+      } else if (answer.route().equals("/api/projects/{*path}")) {
+        write("project_deleted", answer.client(), Map.of("path", bounded(answer.path()), "request_id",
+            answer.requestId()));
+      }
+    }
+  }
+
+  private void write(String type, String actor, Map<String, String> details) {
+    ObjectNode event = Json.object();
+    event.put("time", clock.instant().toString());
+    event.put("type", type);
+    event.put("actor", actor);
+    details.forEach(event::put);
+    try {
+      file.write(Json.write(event));
+    } catch (IOException e) {
+      LOG.error("audit event {} not written: {}", type, e.getMessage());
+    }
+  }
+
+  private static String bounded(String path) {
+    return path == null ? null : path.length() > 512 ? path.substring(0, 512) + "…" : path;
+  }
+
+  public void close() {
+    try {
+      file.close();
+    } catch (IOException e) {
+      LOG.warn("closing the audit log failed: {}", e.getMessage());
+    }
+  }
+}
