@@ -89,6 +89,8 @@ class MetricsTest {
     assertThat(samples.get("ccs_provider_state{provider=\"a\",state=\"closed\"}")).isEqualTo(1.0);
     assertThat(samples.get("ccs_cli_processes")).isEqualTo(0.0);
     assertThat(samples.get("ccs_queue_tasks{status=\"pending\"}")).isEqualTo(0.0);
+    assertThat(samples.get("ccs_webhook_attempts_total{result=\"delivered\"}")).isEqualTo(0.0);
+    assertThat(samples.get("ccs_sse_clients")).isEqualTo(0.0);
     assertThat(samples.get("process_resident_memory_bytes")).isPositive();
     assertThat(samples.get("process_open_fds")).isPositive();
     // Bounded labels: no session id, no prompt, no raw path.

@@ -191,4 +191,36 @@ class StatisticsApiTest {
     }
     assertThat(server.ccs().statistics().allTime().total().requests()).isZero();
   }
+
+  /**
+   * Node defect #52: stream runs had no model or tokens, cache tokens were ignored and
+   * {@code avg_duration_ms} was always 0.
+   */
+  @Test
+  void aStreamedRunIsCountedWithItsModelCacheTokensAndDuration() {
+    FakeClaude fake = FakeClaude.create(temp);
+    server = TestServer.start(TestServer.config(temp.resolve("home"), fake.executable()));
+    String id = createSession("p");
+    fake.enqueue(FakeReply.script().line(FakeReply.initLine(id)).sleep(20).line("{\"type\":\"result\","
+        + "\"subtype\":\"success\",\"is_error\":false,\"num_turns\":1,\"result\":\"ok\",\"session_id\":\"" + id
+        + "\",\"total_cost_usd\":0.004,\"duration_api_ms\":12,\"usage\":{\"input_tokens\":7,\"output_tokens\":3},"
+        + "\"modelUsage\":{\"claude-stream\":{\"inputTokens\":7,\"outputTokens\":3,\"cacheReadInputTokens\":100,"
+        + "\"cacheCreationInputTokens\":20,\"costUSD\":0.004}}}"));
+    try (SseClient stream = SseClient.open(server.client(), java.net.http.HttpRequest.newBuilder(
+            server.uri("/api/sessions/" + id + "/continue/stream")).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}")).build())) {
+      assertThat(stream.rest()).extracting(SseClient.Event::name).contains("done");
+    }
+    JsonNode summary = server.get("/api/statistics/summary").json().path("statistics");
+    assertThat(summary.at("/requests/total").asInt()).isEqualTo(1);
+    assertThat(summary.at("/models/claude-stream/count").asInt()).isEqualTo(1);
+    assertThat(summary.at("/models/claude-stream/cost_usd").decimalValue()).isEqualByComparingTo("0.004");
+    assertThat(summary.at("/tokens/total_input").asInt()).isEqualTo(7);
+    assertThat(summary.at("/tokens/total_cache_read").asInt()).isEqualTo(100);
+    assertThat(summary.at("/tokens/total_cache_write").asInt()).isEqualTo(20);
+    assertThat(summary.at("/duration_ms/average").asLong()).isGreaterThanOrEqualTo(20);
+    assertThat(summary.at("/duration_ms/total_api").asLong()).isEqualTo(12);
+    assertThat(server.get("/api/statistics/daily").json().at("/daily/0/avg_duration_ms").asLong())
+        .isGreaterThanOrEqualTo(20);
+  }
 }

@@ -45,6 +45,10 @@ public final class WebhookDispatcher {
   private final Executor senders;
   private final WebhookTargets targets;
   private final WebhookSigner signer;
+  /** Attempts since start by result: delivered, retrying (failed, another attempt follows), failed (for good). */
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> attempts = java.util.Map.of(
+      "delivered", new java.util.concurrent.atomic.LongAdder(), "retrying", new java.util.concurrent.atomic.LongAdder(),
+      "failed", new java.util.concurrent.atomic.LongAdder());
   /** Created at the first delivery: an HTTP client costs a thread and some megabytes a server without webhooks does not need. */
   private volatile HttpClient client;
   private volatile boolean closed;
@@ -191,8 +195,10 @@ public final class WebhookDispatcher {
     Delivery.Attempt entry = new Delivery.Attempt(number, at, statusCode, error, durationMs);
     Delivery updated;
     if (error == null) {
+      attempts.get("delivered").increment();
       updated = delivery.attempted(entry, DeliveryStatus.DELIVERED, null);
     } else if (!refused && number <= config.retries()) {
+      attempts.get("retrying").increment();
       Duration wait = BACKOFF.after(number);
       updated = delivery.attempted(entry, DeliveryStatus.PENDING, clock.instant().plus(wait));
       store.update(updated);
@@ -201,11 +207,19 @@ public final class WebhookDispatcher {
       schedule(updated, wait);
       return;
     } else {
+      attempts.get("failed").increment();
       updated = delivery.attempted(entry, DeliveryStatus.FAILED, null);
       LOG.warn("webhook {} of task {} to {} failed after {} attempt(s): {}", delivery.event(), delivery.taskId(),
           delivery.url(), number, error);
     }
     store.update(updated);
+  }
+
+  /** Delivery attempts since start, by result ({@code delivered}, {@code retrying}, {@code failed}). */
+  public java.util.Map<String, Long> attemptsByResult() {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    attempts.forEach((result, count) -> counts.put(result, count.sum()));
+    return counts;
   }
 
   /** Whether an HTTP client exists yet: none is made before the first delivery that passes the target checks. */

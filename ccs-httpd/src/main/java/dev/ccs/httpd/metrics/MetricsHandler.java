@@ -83,6 +83,10 @@ public final class MetricsHandler {
     out.sample("ccs_cli_processes", Map.of(), ccs.executor().liveRuns().size());
     out.family("ccs_sse_clients", "gauge", "Clients reading a server-sent event stream now.");
     out.sample("ccs_sse_clients", Map.of(), ccs.streams().clients());
+    out.family("ccs_webhook_attempts_total", "counter", "Webhook delivery attempts since start, by result "
+        + "(delivered, retrying, failed for good).");
+    ccs.webhooks().attemptsByResult().forEach((result, count) -> out.sample("ccs_webhook_attempts_total",
+        labels("result", result), count));
   }
 
   private void queue(PrometheusText out) {
