@@ -93,4 +93,25 @@ class AuditLogTest {
     assertThat(send("GET", "/api/sessions", null, null).status()).isEqualTo(401);
     assertThat(temp.resolve("home/data/audit")).doesNotExist();
   }
+
+  @Test
+  void aGrantedPermissionBypassIsRecordedAndARefusedOneToo() throws Exception {
+    server = TestServer.start(config(true).toBuilder().allowDangerouslySkipPermissions(true).build());
+    String key = ApiKeyAuth.apiKey(SECRET);
+    assertThat(send("POST", "/api/messages", key, "{\"prompt\":\"x\",\"permission_mode\":\"bypassPermissions\"}")
+        .status()).isEqualTo(200);
+    assertThat(send("POST", "/api/messages", key, "{\"prompt\":\"x\",\"permission_mode\":\"plan\"}").status())
+        .isEqualTo(200);
+    server.close();
+    server = TestServer.start(config(true));
+    assertThat(send("POST", "/api/messages", key, "{\"prompt\":\"x\",\"permission_mode\":\"bypassPermissions\"}")
+        .status()).isEqualTo(403);
+
+    List<JsonNode> events = events();
+    assertThat(events).extracting(e -> e.path("type").asText())
+        .containsExactly("permission_escalation", "request_refused");
+    assertThat(events.get(0).path("granted").asText()).isEqualTo("permission_mode=bypassPermissions");
+    assertThat(events.get(0).path("route").asText()).isEqualTo("/api/messages");
+    assertThat(events.get(1).path("reason").asText()).isEqualTo("permission_bypass_disabled");
+  }
 }

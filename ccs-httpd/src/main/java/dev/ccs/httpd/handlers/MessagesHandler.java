@@ -42,7 +42,7 @@ public final class MessagesHandler {
     // The Node server's schema order: prompt, project_path, model, session_id, system_prompt, ...
     String model = fields.optionalString("model");
     UUID sessionId = fields.optionalUuid("session_id");
-    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
+    RunOptions options = RunOptionsFields.audited(request, RunOptionsFields.readAfterModel(fields, model));
     Boolean stream = fields.optionalBoolean("stream");
     fields.optionalBoolean("async");
     String webhookUrl = fields.optionalUri("webhook_url");

@@ -2,6 +2,7 @@ package dev.ccs.httpd.handlers;
 
 import dev.ccs.core.exec.PermissionMode;
 import dev.ccs.core.run.RunOptions;
+import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.BodyFields;
 import java.math.BigDecimal;
 
@@ -33,5 +34,19 @@ final class RunOptionsFields {
         .appendSystemPrompt(fields.optionalString("append_system_prompt"))
         .maxTurns(fields.optionalInteger("max_turns", 1, 10_000))
         .build();
+  }
+
+  /**
+   * Notes for the audit log what in {@code options} widens what a run may do beyond the defaults:
+   * skipping permission checks, or an MCP config of the request's own (both only when allowed).
+   */
+  static RunOptions audited(ApiRequest request, RunOptions options) {
+    if (options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS) {
+      request.auditNote("permission_mode=bypassPermissions");
+    }
+    if (options.mcpConfig() != null && !options.mcpConfig().isBlank()) {
+      request.auditNote("mcp_config");
+    }
+    return options;
   }
 }

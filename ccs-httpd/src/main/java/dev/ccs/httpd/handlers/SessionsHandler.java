@@ -149,7 +149,7 @@ public final class SessionsHandler {
   static Turn readTurn(ApiRequest request) {
     BodyFields fields = new BodyFields(request.jsonObject());
     String prompt = fields.requiredString("prompt");
-    RunOptions options = RunOptionsFields.read(fields);
+    RunOptions options = RunOptionsFields.audited(request, RunOptionsFields.read(fields));
     Boolean stream = fields.optionalBoolean("stream");
     String providerId = fields.optionalString("provider_id");
     options = options.toBuilder().providerId(providerId == null || providerId.isEmpty() ? null : providerId).build();

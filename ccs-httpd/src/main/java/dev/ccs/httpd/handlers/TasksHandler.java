@@ -55,7 +55,7 @@ public final class TasksHandler {
     String projectPath = fields.optionalString("project_path");
     String model = fields.optionalString("model");
     UUID sessionId = fields.optionalUuid("session_id");
-    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
+    RunOptions options = RunOptionsFields.audited(request, RunOptionsFields.readAfterModel(fields, model));
     Boolean stream = fields.optionalBoolean("stream");
     Boolean async = fields.optionalBoolean("async");
     String webhookUrl = fields.optionalUri("webhook_url");
@@ -93,7 +93,7 @@ public final class TasksHandler {
     Integer priority = fields.optionalInteger("priority", NewTask.MIN_PRIORITY, NewTask.MAX_PRIORITY);
     ObjectNode metadata = fields.optionalObject("metadata");
     UUID sessionId = fields.optionalUuid("session_id");
-    RunOptions options = RunOptionsFields.readAfterModel(fields, model);
+    RunOptions options = RunOptionsFields.audited(request, RunOptionsFields.readAfterModel(fields, model));
     String webhookUrl = fields.optionalUri("webhook_url");
     Integer timeoutMs = fields.optionalInteger("timeout_ms", 1, Integer.MAX_VALUE);
     fields.rejectUnknown();

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code dataDir/audit/audit.jsonl}, each forced to disk before the request's answer is final,
  * rotated like the server log. Events: authentication failures (with the reason, never the key
  * presented), requests refused by policy (403: a path outside the roots, a permission bypass or MCP
- * config the operator did not allow), and deletions of sessions and projects. The actor is the
+ * config the operator did not allow), permission escalations that were granted (a request's
+ * {@code permission_mode: bypassPermissions} or own MCP config, where the operator allows them),
+ * and deletions of sessions and projects. The actor is the
  * client's address (named API keys come with issue 11).
  */
 public final class AuditLog implements RequestObserver {
@@ -43,6 +45,11 @@ public final class AuditLog implements RequestObserver {
 
   @Override
   public void answered(Answer answer) {
+    // Written in answering(), before the client learns the outcome.
+  }
+
+  @Override
+  public void answering(Answer answer) {
     String reason = answer.errorCode() == null ? "unknown" : answer.errorCode();
     if (answer.status() == 401) {
       write("auth_failure", answer.client(), Map.of("method", answer.method(), "path", bounded(answer.path()),
@@ -50,6 +57,10 @@ public final class AuditLog implements RequestObserver {
     } else if (answer.status() == 403) {
       write("request_refused", answer.client(), Map.of("method", answer.method(), "route", answer.route(),
           "reason", reason, "request_id", answer.requestId()));
+    } else if (answer.status() < 400 && !answer.auditNotes().isEmpty()) {
+      write("permission_escalation", answer.client(), Map.of("method", answer.method(), "route", answer.route(),
+          "granted", String.join(",", answer.auditNotes().stream().distinct().toList()), "request_id",
+          answer.requestId()));
     } else if (answer.method().equals("DELETE") && answer.status() == 200) {
       if (answer.route().equals("/api/sessions/{id}")) {
         write("session_deleted", answer.client(), Map.of("path", bounded(answer.path()), "request_id",

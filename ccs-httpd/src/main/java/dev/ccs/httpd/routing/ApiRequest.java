@@ -19,6 +19,7 @@ public final class ApiRequest {
   private final Map<String, String> pathParams;
   private final Map<String, String> query;
   private final Map<String, List<String>> headers;
+  private final List<String> auditNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
   // Guarded by this.
   private byte[] body;
   private ObjectNode json;
@@ -39,6 +40,16 @@ public final class ApiRequest {
     this.query = Map.copyOf(query);
     this.headers = Map.copyOf(headers);
     this.body = body;
+  }
+
+  /** Notes a security-relevant choice the request made (a permission escalation) for the audit log. */
+  public void auditNote(String note) {
+    auditNotes.add(note);
+  }
+
+  /** What {@link #auditNote} noted. */
+  public List<String> auditNotes() {
+    return List.copyOf(auditNotes);
   }
 
   public String method() {

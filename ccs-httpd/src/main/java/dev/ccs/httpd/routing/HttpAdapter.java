@@ -75,6 +75,8 @@ public final class HttpAdapter implements HttpHandler {
     boolean bodyBroken;
     final long startNanos = System.nanoTime();
     String route = "unmatched";
+    /** The handled request's audit notes (the request itself, with its body, is not kept). */
+    java.util.function.Supplier<List<String>> auditNotes = List::of;
 
     Exchange(HttpExchange http, IoWatch watch) {
       this.http = http;
@@ -99,11 +101,9 @@ public final class HttpAdapter implements HttpHandler {
       if (!x.bodyRead && !x.bodyBroken) {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
+      observer.answering(answer(x, requestId, response));
       send(x, response);
-      observer.answered(new RequestObserver.Answer(requestId, exchange.getRequestMethod(), x.route,
-          exchange.getRequestURI().getRawPath(), response.status(), System.nanoTime() - x.startNanos, response.body() == null ? -1 : response.body().length,
-          exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress(),
-          RequestIds.errorCode(response)));
+      observer.answered(answer(x, requestId, response));
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
@@ -126,6 +126,15 @@ public final class HttpAdapter implements HttpHandler {
     } finally {
       x.watch.close();
     }
+  }
+
+  private static RequestObserver.Answer answer(Exchange x, String requestId, ApiResponse response) {
+    HttpExchange exchange = x.http;
+    return new RequestObserver.Answer(requestId, exchange.getRequestMethod(), x.route,
+        exchange.getRequestURI().getRawPath(), response.status(), System.nanoTime() - x.startNanos,
+        response.body() == null ? -1 : response.body().length,
+        exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress(),
+        RequestIds.errorCode(response), x.auditNotes.get());
   }
 
   private ApiResponse respond(Exchange x) throws IOException {
@@ -176,8 +185,10 @@ public final class HttpAdapter implements HttpHandler {
     Router.Match match = router.match(method, rawPath);
     x.route = match.pattern();
     // No local keeps the body: the request drops it once parsed, while a turn may go on for minutes.
-    return match.handler().handle(new ApiRequest(method, rawPath, match.params(), query, headers,
-        readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes()))));
+    ApiRequest request = new ApiRequest(method, rawPath, match.params(), query, headers,
+        readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes())));
+    x.auditNotes = request::auditNotes;
+    return match.handler().handle(request);
   }
 
   private void checkHeaders(Headers headers) {

@@ -17,16 +17,32 @@ public interface RequestObserver {
    * @param bytes the body's length, or -1 for a streamed one
    * @param client the client's address
    * @param errorCode an error answer's reason ({@code reason} of a 401, else its {@code code}), or null
+   * @param auditNotes what the request chose that the audit log records (a permission escalation)
    */
   record Answer(String requestId, String method, String route, String path, int status, long nanos, long bytes,
-      String client, String errorCode) {
+      String client, String errorCode, List<String> auditNotes) {
   }
 
+  /** After the answer was sent (its duration includes the sending). */
   void answered(Answer answer);
+
+  /** Before the answer is sent: what must be on record before the client learns the outcome (audit). */
+  default void answering(Answer answer) {
+  }
 
   /** Tells each of {@code observers}, in order. */
   static RequestObserver all(List<RequestObserver> observers) {
     List<RequestObserver> copy = List.copyOf(observers);
-    return answer -> copy.forEach(o -> o.answered(answer));
+    return new RequestObserver() {
+      @Override
+      public void answered(Answer answer) {
+        copy.forEach(o -> o.answered(answer));
+      }
+
+      @Override
+      public void answering(Answer answer) {
+        copy.forEach(o -> o.answering(answer));
+      }
+    };
   }
 }
