@@ -87,6 +87,9 @@ class MetricsTest {
     assertThat(samples.get("ccs_provider_runs_total{provider=\"a\"}") + samples.get(
         "ccs_provider_runs_total{provider=\"b\"}")).isEqualTo(3.0);
     assertThat(samples.get("ccs_provider_state{provider=\"a\",state=\"closed\"}")).isEqualTo(1.0);
+    assertThat(samples.get("ccs_provider_tokens_total{provider=\"a\",kind=\"input\"}")
+        + samples.get("ccs_provider_tokens_total{provider=\"b\",kind=\"input\"}"))
+        .isEqualTo(samples.get("ccs_tokens_total{model=\"claude-fake-1\",kind=\"input\"}"));
     assertThat(samples.get("ccs_cli_processes")).isEqualTo(0.0);
     assertThat(samples.get("ccs_queue_tasks{status=\"pending\"}")).isEqualTo(0.0);
     assertThat(samples.get("ccs_webhook_attempts_total{result=\"delivered\"}")).isEqualTo(0.0);

@@ -264,6 +264,11 @@ class TasksApiTest {
     assertThat(done.path("priority").asInt()).isEqualTo(8);
     // Two failed attempts cost 0.002 each (the first run's total), plus the successful one.
     assertThat(done.path("cost_usd").decimalValue()).isGreaterThan(new java.math.BigDecimal("0.002"));
+    // The statistics count each attempt that ran once, with what it was billed.
+    JsonNode summary = server.get("/api/statistics/summary").json().path("statistics");
+    assertThat(summary.at("/requests/total").asInt()).isEqualTo(3);
+    assertThat(summary.at("/requests/failed_by_code/api_error").asInt()).isEqualTo(2);
+    assertThat(summary.at("/costs/total_usd").decimalValue()).isEqualByComparingTo(done.path("cost_usd").decimalValue());
 
     for (int i = 0; i < 3; i++) {
       fake.enqueue(FakeReply.script().line(overloaded).exitCode(1));

@@ -76,6 +76,13 @@ public final class MetricsHandler {
     all.models().forEach((model, t) -> out.sample("ccs_cost_usd_total", labels("model", model), t.costUsd()));
     out.family("ccs_provider_runs_total", "counter", "CLI runs recorded, by provider.");
     all.providers().forEach((p, t) -> out.sample("ccs_provider_runs_total", labels("provider", p), t.requests()));
+    out.family("ccs_provider_tokens_total", "counter", "Tokens used, by provider and kind.");
+    all.providers().forEach((p, t) -> {
+      out.sample("ccs_provider_tokens_total", labels("provider", p, "kind", "input"), t.inputTokens());
+      out.sample("ccs_provider_tokens_total", labels("provider", p, "kind", "output"), t.outputTokens());
+      out.sample("ccs_provider_tokens_total", labels("provider", p, "kind", "cache_read"), t.cacheReadTokens());
+      out.sample("ccs_provider_tokens_total", labels("provider", p, "kind", "cache_write"), t.cacheWriteTokens());
+    });
     out.family("ccs_provider_cost_usd_total", "counter", "The CLI's API-equivalent cost estimate in USD, by "
         + "provider.");
     all.providers().forEach((p, t) -> out.sample("ccs_provider_cost_usd_total", labels("provider", p), t.costUsd()));
