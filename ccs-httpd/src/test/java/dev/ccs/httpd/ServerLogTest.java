@@ -46,6 +46,7 @@ class ServerLogTest {
       for (int i = 0; i < 2000; i++) {
         log.info("line {} {}", i, padding);
       }
+      ServerLog.close(); // lines are written by the log's own thread: this waits for them
       try (Stream<Path> files = Files.list(file.getParent())) {
         assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("server.log", "server.log.1",
             "server.log.2");

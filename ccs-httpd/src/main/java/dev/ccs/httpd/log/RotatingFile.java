@@ -43,6 +43,34 @@ final class RotatingFile {
     size = out.size();
   }
 
+  /** Writes {@code lines} with as few system calls as the rotation allows (one per file they land in). */
+  synchronized void writeAll(java.util.List<String> lines) throws IOException {
+    java.io.ByteArrayOutputStream chunk = new java.io.ByteArrayOutputStream();
+    for (String line : lines) {
+      byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      if (size + chunk.size() > 0 && size + chunk.size() + bytes.length > maxBytes) {
+        append(chunk.toByteArray());
+        chunk.reset();
+        if (size > 0) {
+          rotate();
+        }
+      }
+      chunk.write(bytes);
+    }
+    append(chunk.toByteArray());
+  }
+
+  private void append(byte[] bytes) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    while (buffer.hasRemaining()) {
+      out.write(buffer);
+    }
+    if (durable && bytes.length > 0) {
+      out.force(false);
+    }
+    size += bytes.length;
+  }
+
   synchronized void write(String line) throws IOException {
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     if (size > 0 && size + bytes.length > maxBytes) {

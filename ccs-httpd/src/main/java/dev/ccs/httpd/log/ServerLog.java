@@ -16,14 +16,13 @@ import org.slf4j.event.Level;
 /**
  * Where every log line goes: stderr until {@link #configure} is called (by the server's main), then
  * the config's {@code logFile} (rotated, text or JSON) and stderr too unless {@code console} is
- * off. Lines are built whole, then written; a line that cannot be written goes to stderr.
+ * off. Lines are built whole on the caller's thread and written by a {@link LineWriter}.
  */
 public final class ServerLog {
 
   private static volatile Level threshold = Level.INFO;
   private static volatile boolean json;
-  private static volatile RotatingFile file;
-  private static volatile boolean console = true;
+  private static volatile LineWriter file;
   private static final PrintStream STDERR = System.err;
 
   private ServerLog() {
@@ -38,9 +37,9 @@ public final class ServerLog {
   public static synchronized void configure(CcsConfig config, boolean consoleToo) throws IOException {
     threshold = Level.valueOf(config.logLevel().toUpperCase(Locale.ROOT));
     json = config.logging().format().equals("json");
-    RotatingFile previous = file;
-    file = new RotatingFile(config.logFile(), config.logging().maxBytes(), config.logging().maxFiles());
-    console = consoleToo;
+    LineWriter previous = file;
+    file = new LineWriter(new RotatingFile(config.logFile(), config.logging().maxBytes(), config.logging().maxFiles()),
+        consoleToo ? STDERR : null);
     if (previous != null) {
       previous.close();
     }
@@ -48,9 +47,8 @@ public final class ServerLog {
 
   /** Back to the state before {@link #configure}: the file is closed, lines go to SLF4J's binding. */
   public static synchronized void close() {
-    RotatingFile previous = file;
+    LineWriter previous = file;
     file = null;
-    console = true;
     threshold = Level.INFO;
     json = false;
     if (previous != null) {
@@ -123,16 +121,10 @@ public final class ServerLog {
   }
 
   private static void write(String line) {
-    RotatingFile target = file;
+    LineWriter target = file;
     if (target != null) {
-      try {
-        target.write(line);
-      } catch (IOException e) {
-        STDERR.println(line);
-        return;
-      }
-    }
-    if (target == null || console) {
+      target.write(line);
+    } else {
       STDERR.println(line);
     }
   }

@@ -94,6 +94,7 @@ public final class HttpAdapter implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     Exchange x = new Exchange(exchange, watchdog.watch());
     ApiResponse response = null;
+    RequestObserver.Answer done = null;
     IOException failure = null;
     String requestId = RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
     try {
@@ -103,7 +104,7 @@ public final class HttpAdapter implements HttpHandler {
       }
       observer.answering(answer(x, requestId, response));
       send(x, response);
-      observer.answered(answer(x, requestId, response));
+      done = answer(x, requestId, response);
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());
@@ -125,6 +126,10 @@ public final class HttpAdapter implements HttpHandler {
       exchange.close();
     } finally {
       x.watch.close();
+    }
+    if (done != null) {
+      // After the close, which is what puts the last bytes on the wire: logging never delays an answer.
+      observer.answered(done);
     }
   }
 
