@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ccs.core.Ccs;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.time.Ticker;
+import dev.ccs.httpd.handlers.ConfigHandler;
 import dev.ccs.httpd.handlers.HealthHandler;
 import dev.ccs.httpd.handlers.LoadBalanceHandler;
 import dev.ccs.httpd.log.AccessLog;
@@ -131,9 +132,11 @@ public final class CcsHttpServer implements AutoCloseable {
     LoadBalanceHandler balance = new LoadBalanceHandler(ccs);
     StatisticsHandler statistics = new StatisticsHandler(ccs);
     MetricsHandler prometheus = new MetricsHandler(ccs, metrics);
+    ConfigHandler configuration = new ConfigHandler(ccs);
     return new Router()
         .get("/health", health::health)
         .get("/metrics", prometheus::metrics)
+        .get("/api/config", configuration::config)
         .post("/api/messages", prompt, messages::send)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)

@@ -1,16 +1,14 @@
 package dev.ccs.core.exec;
 
+import dev.ccs.core.config.ConfigRedaction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Removes secret values (API keys, tokens) from text before it is logged or returned. */
 public final class Redactor {
 
-  private static final Pattern SECRET_NAME =
-      Pattern.compile(".*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH).*", Pattern.CASE_INSENSITIVE);
   private static final int MIN_SECRET_LENGTH = 6;
 
   private final List<String> secrets;
@@ -21,14 +19,14 @@ public final class Redactor {
 
   /** Whether a variable or field of this name holds a secret, going by its name. */
   public static boolean secretName(String name) {
-    return SECRET_NAME.matcher(name).matches();
+    return ConfigRedaction.secretName(name);
   }
 
   /** A redactor for the values of every variable of {@code env} whose name suggests a secret. */
   public static Redactor forEnvironment(Map<String, String> env) {
     List<String> secrets = new ArrayList<>();
     env.forEach((name, value) -> {
-      if (value != null && value.length() >= MIN_SECRET_LENGTH && SECRET_NAME.matcher(name).matches()) {
+      if (value != null && value.length() >= MIN_SECRET_LENGTH && secretName(name)) {
         secrets.add(value);
       }
     });
