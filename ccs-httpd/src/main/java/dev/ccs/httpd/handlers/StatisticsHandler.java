@@ -202,16 +202,7 @@ public final class StatisticsHandler {
   }
 
   private static ArrayNode models(DayStats all, int limit) {
-    ArrayNode array = Json.mapper().createArrayNode();
-    List<Map.Entry<String, Tally>> sorted = new ArrayList<>(all.models().entrySet());
-    sorted.sort(Comparator.comparingLong((Map.Entry<String, Tally> e) -> e.getValue().requests()).reversed()
-        .thenComparing(Map.Entry::getKey));
-    for (Map.Entry<String, Tally> e : sorted.subList(0, Math.min(limit, sorted.size()))) {
-      ObjectNode node = tally(e.getValue());
-      node.put("name", e.getKey());
-      array.add(node);
-    }
-    return array;
+    return ranked(all.models(), "name", limit);
   }
 
   private static ArrayNode ranked(Map<String, Tally> tallies, String key, int limit) {

@@ -102,9 +102,10 @@ public final class HttpAdapter implements HttpHandler {
       if (!x.bodyRead && !x.bodyBroken) {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
-      observer.answering(answer(x, requestId, response));
+      RequestObserver.Answer answer = answer(x, requestId, response);
+      observer.answering(answer);
       send(x, response);
-      done = answer(x, requestId, response);
+      done = answer.timed(System.nanoTime() - x.startNanos);
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           x.watch.timedOut() ? "timed out" : "client disconnected", e.toString());

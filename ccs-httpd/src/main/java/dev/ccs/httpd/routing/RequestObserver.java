@@ -21,6 +21,11 @@ public interface RequestObserver {
    */
   record Answer(String requestId, String method, String route, String path, int status, long nanos, long bytes,
       String client, String errorCode, List<String> auditNotes) {
+
+    /** The same answer, timed until {@code elapsedNanos}. */
+    public Answer timed(long elapsedNanos) {
+      return new Answer(requestId, method, route, path, status, elapsedNanos, bytes, client, errorCode, auditNotes);
+    }
   }
 
   /** After the answer was sent (its duration includes the sending). */
