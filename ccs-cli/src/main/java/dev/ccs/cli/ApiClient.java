@@ -3,7 +3,7 @@ package dev.ccs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.json.Json;
-import dev.ccs.httpd.ApiKeyAuth;
+import dev.ccs.core.auth.ApiKeys;
 import java.io.IOException;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -35,7 +35,7 @@ public final class ApiClient {
   public ApiClient(CcsConfig config) {
     String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
     this.base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + config.port());
-    this.apiKey = config.security().auth().enabled() ? ApiKeyAuth.apiKey(config.security().auth().secretKey()) : null;
+    this.apiKey = config.security().auth().enabled() ? ApiKeys.legacyKey(config.security().auth().secretKey()) : null;
   }
 
   public URI base() {

@@ -1,5 +1,6 @@
 package dev.ccs.core;
 
+import dev.ccs.core.auth.ApiKeys;
 import dev.ccs.core.balance.LoadBalancer;
 import dev.ccs.core.balance.ProviderSettings;
 import dev.ccs.core.config.CcsConfig;
@@ -65,6 +66,7 @@ public final class Ccs implements AutoCloseable {
   private final LoadBalancer balancer;
   private final ProviderSettings providerSettings;
   private final Statistics statistics;
+  private final ApiKeys apiKeys;
   private final StreamRegistry streams;
   private final InputLimits limits;
   private final RunSlots runSlots;
@@ -126,6 +128,7 @@ public final class Ccs implements AutoCloseable {
     }
     RunPolicy policy = new RunPolicy(config, balancer, providerSettings, b.environment);
     statistics = new Statistics(config.statistics(), storage.statistics(), clock);
+    apiKeys = new ApiKeys(config.security().auth(), storage.apiKeys(), clock, scheduler);
     sessions = new SessionManager(config, storage, executor, policy, projectRoots, streams, limits,
         runSlots, clock, b.ticker, workers, jobs, statistics);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
@@ -230,6 +233,11 @@ public final class Ccs implements AutoCloseable {
   }
 
   /** Each provider's CLI settings (passed to its runs with {@code --settings}). */
+  /** The API keys that open the HTTP API (the Node server's derived key and named keys). */
+  public ApiKeys apiKeys() {
+    return apiKeys;
+  }
+
   public ProviderSettings providerSettings() {
     return providerSettings;
   }
@@ -348,6 +356,11 @@ public final class Ccs implements AutoCloseable {
       balancer.flush();
     } catch (RuntimeException e) {
       LOG.warn("provider states not saved at shutdown: {}", e.getMessage());
+    }
+    try {
+      apiKeys.close();
+    } catch (RuntimeException e) {
+      LOG.warn("API keys' last-used times not saved at shutdown: {}", e.getMessage());
     }
     storage.close();
   }

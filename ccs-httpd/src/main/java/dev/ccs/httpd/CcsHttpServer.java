@@ -2,7 +2,10 @@ package dev.ccs.httpd;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.ccs.core.Ccs;
+import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.HttpConfig;
+import dev.ccs.httpd.access.AccessGate;
+import dev.ccs.httpd.handlers.KeysHandler;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.ConfigHandler;
 import dev.ccs.httpd.handlers.HealthHandler;
@@ -54,9 +57,12 @@ public final class CcsHttpServer implements AutoCloseable {
   private final ExchangeExecutor executor;
   private final IoWatchdog watchdog;
   private final AuditLog audit;
+  private final AccessGate gate;
 
-  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog, AuditLog audit) {
+  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog, AuditLog audit,
+      AccessGate gate) {
     this.audit = audit;
+    this.gate = gate;
     this.server = server;
     this.executor = executor;
     this.watchdog = watchdog;
@@ -82,10 +88,7 @@ public final class CcsHttpServer implements AutoCloseable {
     } catch (UnknownHostException e) {
       throw new IllegalStateException("host \"" + host + "\" cannot be resolved", e);
     }
-    if (!address.isLoopbackAddress() && !ccs.config().security().auth().enabled()) {
-      throw new IllegalStateException("refusing to listen on " + host + " without authentication: set "
-          + "security.auth.enabled to true (clients then send the API key), or bind 127.0.0.1");
-    }
+    checkExposure(ccs.config(), address, host);
     HttpConfig http = ccs.config().http();
     // Before the first server of the JVM is created: the JDK reads them once.
     JdkServerSettings.apply(http);
@@ -110,12 +113,32 @@ public final class CcsHttpServer implements AutoCloseable {
     if (audit != null) {
       observers.add(audit);
     }
-    server.createContext("/", new HttpAdapter(router, http, new ApiKeyAuth(ccs.config().security().auth()),
+    AccessGate gate = new AccessGate(ccs.apiKeys(), ccs.config(), Ticker.system());
+    server.createContext("/", new HttpAdapter(router, http, gate,
         new BodyBudget(http.maxBodyBytesInFlight()), watchdog, RequestObserver.all(observers)));
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
-    return new CcsHttpServer(server, executor, watchdog, audit);
+    return new CcsHttpServer(server, executor, watchdog, audit, gate);
+  }
+
+  /**
+   * Refuses a non-loopback address without authentication, unless the operator said
+   * {@code security.allowUnauthenticatedRemote} (then warns, at every start): ccs runs commands on
+   * this machine for whoever can reach it.
+   */
+  static void checkExposure(CcsConfig config, InetAddress address, String host) {
+    if (address.isLoopbackAddress() || config.security().auth().enabled()) {
+      return;
+    }
+    if (!config.security().allowUnauthenticatedRemote()) {
+      throw new IllegalStateException("refusing to listen on " + host + " without authentication: anyone who "
+          + "can reach it could run commands on this machine. Either set security.auth.enabled to true "
+          + "(clients then send an API key), or, on a network you trust, set "
+          + "security.allowUnauthenticatedRemote to true; or bind 127.0.0.1");
+    }
+    LOG.warn("listening on {} WITHOUT authentication (security.allowUnauthenticatedRemote is true): anyone who can "
+        + "reach this address can run commands on this machine", host);
   }
 
   /** Connections accepted by the kernel before the server takes them (beyond http.maxConnections, they wait here). */
@@ -133,10 +156,15 @@ public final class CcsHttpServer implements AutoCloseable {
     StatisticsHandler statistics = new StatisticsHandler(ccs);
     MetricsHandler prometheus = new MetricsHandler(ccs, metrics);
     ConfigHandler configuration = new ConfigHandler(ccs);
+    KeysHandler keys = new KeysHandler(ccs.apiKeys(), ccs.clock());
     return new Router()
         .get("/health", health::health)
         .get("/metrics", prometheus::metrics)
-        .get("/api/config", configuration::config)
+        .admin("GET", "/api/config", configuration::config)
+        .admin("GET", "/api/keys", keys::list)
+        .admin("POST", "/api/keys", keys::create)
+        .admin("GET", "/api/keys/{id}", keys::get)
+        .admin("DELETE", "/api/keys/{id}", keys::revoke)
         .post("/api/messages", prompt, messages::send)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)
@@ -168,12 +196,12 @@ public final class CcsHttpServer implements AutoCloseable {
         .get("/api/tasks/{id}/webhooks", tasks::webhooks)
         .get("/api/load-balance/status", balance::status)
         .get("/api/load-balance/bindings", balance::bindings)
-        .post("/api/load-balance/providers/{id}/reset", balance::reset)
-        .post("/api/load-balance/providers/{id}/enable", balance::enable)
-        .post("/api/load-balance/providers/{id}/disable", balance::disable)
-        .get("/api/load-balance/providers/{id}/settings", balance::getSettings)
-        .put("/api/load-balance/providers/{id}/settings", balance::putSettings)
-        .delete("/api/load-balance/providers/{id}/settings", balance::deleteSettings)
+        .admin("POST", "/api/load-balance/providers/{id}/reset", balance::reset)
+        .admin("POST", "/api/load-balance/providers/{id}/enable", balance::enable)
+        .admin("POST", "/api/load-balance/providers/{id}/disable", balance::disable)
+        .admin("GET", "/api/load-balance/providers/{id}/settings", balance::getSettings)
+        .admin("PUT", "/api/load-balance/providers/{id}/settings", balance::putSettings)
+        .admin("DELETE", "/api/load-balance/providers/{id}/settings", balance::deleteSettings)
         .get("/api/load-balance/providers/{id}/settings/exists", balance::settingsExist)
         .get("/api/load-balance/settings/list", balance::listSettings)
         .get("/api/statistics", statistics::overview)
@@ -183,6 +211,11 @@ public final class CcsHttpServer implements AutoCloseable {
         .get("/api/statistics/models", statistics::models)
         .get("/api/statistics/providers", statistics::providers)
         .get("/api/statistics/projects", statistics::projects);
+  }
+
+  /** Authentication and rate limits, whose settings a config reload replaces. */
+  public AccessGate gate() {
+    return gate;
   }
 
   /** The port actually bound (useful with port 0). */

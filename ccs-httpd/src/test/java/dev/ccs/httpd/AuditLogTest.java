@@ -65,7 +65,7 @@ class AuditLogTest {
   @Test
   void authFailuresRefusalsAndDeletionsAreRecordedWithTheirActor() throws Exception {
     server = TestServer.start(config(true));
-    String key = ApiKeyAuth.apiKey(SECRET);
+    String key = dev.ccs.core.auth.ApiKeys.legacyKey(SECRET);
     assertThat(send("GET", "/api/sessions", null, null).status()).isEqualTo(401);
     assertThat(send("GET", "/api/sessions", "ccs_ak_wrong-guess-123", null).status()).isEqualTo(401);
     assertThat(send("POST", "/api/sessions", key, "{\"project_path\":\"/etc\"}").status()).isEqualTo(403);
@@ -75,10 +75,10 @@ class AuditLogTest {
     List<JsonNode> events = events();
     assertThat(events).extracting(e -> e.path("type").asText())
         .containsExactly("auth_failure", "auth_failure", "request_refused", "session_deleted");
-    assertThat(events).allSatisfy(e -> {
-      assertThat(e.path("actor").asText()).isEqualTo("127.0.0.1");
-      assertThat(e.path("time").asText()).isNotEmpty();
-    });
+    assertThat(events).allSatisfy(e -> assertThat(e.path("time").asText()).isNotEmpty());
+    // Before authentication the address alone; after it, the key's name too.
+    assertThat(events).extracting(e -> e.path("actor").asText())
+        .containsExactly("127.0.0.1", "127.0.0.1", "legacy@127.0.0.1", "legacy@127.0.0.1");
     assertThat(events.get(0).path("reason").asText()).isEqualTo("missing_header");
     assertThat(events.get(1).path("reason").asText()).isEqualTo("invalid_api_key");
     assertThat(events.get(2).path("reason").asText()).isEqualTo("path_not_allowed");
@@ -97,7 +97,7 @@ class AuditLogTest {
   @Test
   void aGrantedPermissionBypassIsRecordedAndARefusedOneToo() throws Exception {
     server = TestServer.start(config(true).toBuilder().allowDangerouslySkipPermissions(true).build());
-    String key = ApiKeyAuth.apiKey(SECRET);
+    String key = dev.ccs.core.auth.ApiKeys.legacyKey(SECRET);
     assertThat(send("POST", "/api/messages", key, "{\"prompt\":\"x\",\"permission_mode\":\"bypassPermissions\"}")
         .status()).isEqualTo(200);
     assertThat(send("POST", "/api/messages", key, "{\"prompt\":\"x\",\"permission_mode\":\"plan\"}").status())

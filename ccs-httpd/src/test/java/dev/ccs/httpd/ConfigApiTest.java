@@ -56,7 +56,7 @@ class ConfigApiTest {
                 Map.of("ANTHROPIC_AUTH_TOKEN", GATEWAY_TOKEN, "ANTHROPIC_MODEL", "glm-4")),
             new ProviderConfig("b", "B", "${env:KEY_B}", null, 1, true, Map.of())))
         .build());
-    String key = ApiKeyAuth.apiKey(AUTH_SECRET);
+    String key = dev.ccs.core.auth.ApiKeys.legacyKey(AUTH_SECRET);
 
     assertThat(server.get("/api/config").status()).isEqualTo(401);
     TestServer.Reply reply = server.send(HttpRequest.newBuilder(server.uri("/api/config"))

@@ -380,7 +380,7 @@ class MessagesApiTest {
   void apiKeyAuthentication() {
     String secret = "ccs_sk_" + "ab".repeat(32);
     start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true), true, true)).build());
-    String key = ApiKeyAuth.apiKey(secret);
+    String key = dev.ccs.core.auth.ApiKeys.legacyKey(secret);
     assertThat(key).matches("ccs_ak_[0-9a-f]{64}");
 
     assertThat(server.get("/health").status()).isEqualTo(200);

@@ -33,11 +33,16 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
-  /** The default test config: everything under {@code home}, CLI at {@code claude}, a clean environment. */
+  /**
+   * The default test config: everything under {@code home}, CLI at {@code claude}, a clean
+   * environment, and no rate limit (tests send far more than a client should; the rate limit's own
+   * tests turn it on).
+   */
   public static CcsConfig config(Path home, Path claude) {
     return CcsConfig.defaults(home).toBuilder()
         .claudePath(claude.toString())
         .port(0)
+        .rateLimit(dev.ccs.core.config.RateLimitConfig.OFF)
         .execution(ExecutionConfig.of(Duration.ofSeconds(60), Duration.ofSeconds(2)))
         .build();
   }

@@ -60,7 +60,6 @@ public final class ConfigLoader {
               "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();
       ObjectNode json = toJson(defaults);
-      json.remove(List.of("rateLimit"));
       ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs"));
       text = writeJson(absolute, json);
       created = true;
@@ -218,6 +217,8 @@ public final class ConfigLoader {
     rl.put("enabled", c.rateLimit().enabled());
     rl.put("windowMs", c.rateLimit().window().toMillis());
     rl.put("maxRequests", c.rateLimit().maxRequests());
+    rl.put("burst", c.rateLimit().burst());
+    rl.put("perAddressMaxRequests", c.rateLimit().perAddressMaxRequests());
   }
 
   private static void webhook(ObjectNode root, CcsConfig c) {
@@ -254,6 +255,9 @@ public final class ConfigLoader {
     auth.put("bypassMetrics", c.security().auth().bypassMetrics());
     sec.putObject("swaggerDocs").put("enabled", c.security().swaggerDocs());
     sec.putObject("audit").put("enabled", c.security().audit());
+    sec.put("allowUnauthenticatedRemote", c.security().allowUnauthenticatedRemote());
+    var proxies = root.putArray("trustProxy");
+    c.security().trustProxy().forEach(range -> proxies.add(range.text()));
   }
 
   private static void execution(ObjectNode root, CcsConfig c) {

@@ -15,15 +15,14 @@ final class ConfigReader {
 
   /** Keys of the Node server that ccs reads but does not need; they are not reported as unknown. */
   private static final List<String> LEGACY_KEYS =
-      List.of("trustProxy", "nvmBin", "enableRootCompatibility");
+      List.of("nvmBin", "enableRootCompatibility");
 
   /**
    * Keys read for the Node server's sake whose features have not landed yet: a file that sets them
    * gets one warning at start naming each (they are never silently without effect), and a new
    * file does not write them.
    */
-  private static final List<String> NOT_ENFORCED = List.of("rateLimit",
-      "security.swaggerDocs");
+  private static final List<String> NOT_ENFORCED = List.of("security.swaggerDocs");
 
   private ConfigReader() {
   }
@@ -90,10 +89,15 @@ final class ConfigReader {
 
   private static RateLimitConfig rateLimit(ConfigSection s, CcsConfig d) {
     ConfigSection rl = s.section("rateLimit");
-    RateLimitConfig rateLimit = rl.build(() -> new RateLimitConfig(
-        rl.bool("enabled", d.rateLimit().enabled()),
-        rl.millis("windowMs", d.rateLimit().window()),
-        rl.integer("maxRequests", d.rateLimit().maxRequests(), 1, Integer.MAX_VALUE)), d.rateLimit());
+    RateLimitConfig rateLimit = rl.build(() -> {
+      int max = rl.integer("maxRequests", d.rateLimit().maxRequests(), 1, Integer.MAX_VALUE);
+      return new RateLimitConfig(
+          rl.bool("enabled", d.rateLimit().enabled()),
+          rl.millis("windowMs", d.rateLimit().window()),
+          max,
+          rl.integer("burst", max, 1, Integer.MAX_VALUE),
+          rl.integer("perAddressMaxRequests", RateLimitConfig.defaultPerAddress(max), 1, Integer.MAX_VALUE));
+    }, d.rateLimit());
     return rateLimit;
   }
 
@@ -138,8 +142,9 @@ final class ConfigReader {
         au.bool("bypassMetrics", d.security().auth().bypassMetrics())), d.security().auth());
     boolean swagger = sec.section("swaggerDocs").bool("enabled", d.security().swaggerDocs());
     boolean audit = sec.section("audit").bool("enabled", d.security().audit());
-    SecurityConfig security = new SecurityConfig(auth, swagger, audit);
-    return security;
+    return new SecurityConfig(auth, swagger, audit,
+        sec.bool("allowUnauthenticatedRemote", d.security().allowUnauthenticatedRemote()),
+        s.addressRanges("trustProxy", d.security().trustProxy()));
   }
 
   private static ExecutionConfig execution(ConfigSection s, CcsConfig d) {

@@ -199,6 +199,41 @@ final class ConfigSection {
     return result;
   }
 
+  /**
+   * Addresses and CIDR blocks: a string or an array of them; {@code false} or 0 for none. The Node
+   * server's {@code true} or hop count (trust whoever is in front) becomes {@code loopback}: a proxy
+   * on this machine, the one case that needs no list.
+   */
+  List<AddressRange> addressRanges(String name, List<AddressRange> defaultValue) {
+    JsonNode value = get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value.isBoolean() || value.isIntegralNumber()) {
+      boolean trust = value.isBoolean() ? value.asBoolean() : value.asLong() > 0;
+      return trust ? List.of(AddressRange.parse("loopback")) : List.of();
+    }
+    List<JsonNode> items = new ArrayList<>();
+    if (value.isArray()) {
+      value.forEach(items::add);
+    } else {
+      items.add(value);
+    }
+    List<AddressRange> result = new ArrayList<>();
+    for (JsonNode item : items) {
+      try {
+        if (!item.isTextual()) {
+          throw new IllegalArgumentException("not a string");
+        }
+        result.add(AddressRange.parse(item.asText()));
+      } catch (IllegalArgumentException e) {
+        problem(name, value, "an IP address, a CIDR block or \"loopback\", or an array of them, or false");
+        return defaultValue;
+      }
+    }
+    return result;
+  }
+
   Map<String, String> stringMap(String name) {
     JsonNode value = get(name);
     if (value == null) {

@@ -1,5 +1,7 @@
 package dev.ccs.core.config;
 
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,12 +10,36 @@ import java.util.Objects;
  * @param auth config {@code security.auth}
  * @param swaggerDocs config {@code security.swaggerDocs.enabled}
  * @param audit config {@code security.audit.enabled}
+ * @param allowUnauthenticatedRemote config {@code security.allowUnauthenticatedRemote}: serve a
+ *     non-loopback address with authentication off (logged as a warning at every start)
+ * @param trustProxy config {@code trustProxy}: the proxies whose {@code X-Forwarded-For} names the
+ *     client (for rate limits and logs); from anyone else the header is ignored
  */
-public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit) {
+public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
+    List<AddressRange> trustProxy) {
 
   public static final SecurityConfig DEFAULT = new SecurityConfig(AuthConfig.DEFAULT, true, true);
 
+  public SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit) {
+    this(auth, swaggerDocs, audit, false, List.of());
+  }
+
   public SecurityConfig {
     Objects.requireNonNull(auth, "security.auth");
+    trustProxy = List.copyOf(trustProxy);
+  }
+
+  /** Whether a request from {@code peer} may name its client in {@code X-Forwarded-For}. */
+  public boolean trustsProxy(InetAddress peer) {
+    for (AddressRange range : trustProxy) {
+      if (range.contains(peer)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public SecurityConfig withAuth(AuthConfig value) {
+    return new SecurityConfig(value, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy);
   }
 }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * dataDir/webhooks/journal-&lt;n&gt;.jsonl  webhook deliveries, the same way
  * dataDir/balance/providers.json   the load balancer's provider states (ProviderStateFile)
  * dataDir/statistics/statistics.json  the statistics snapshot (StatisticsFile)
+ * dataDir/auth/keys.json           the named API keys, hashes only (ApiKeyFile)
  * </pre>
  *
  * <p>A turn costs one durable write: its messages and the session's new state go to the log in one
@@ -72,6 +73,7 @@ public final class FileStorage implements Storage {
   private final DeliveryRecords deliveries;
   private final ProviderStateFile providerStates;
   private final StatisticsFile statistics;
+  private final ApiKeyFile apiKeys;
   private final boolean recovered;
   private volatile boolean closed;
 
@@ -101,6 +103,7 @@ public final class FileStorage implements Storage {
       deliveries = new DeliveryRecords(dataDir.resolve("webhooks"));
       providerStates = new ProviderStateFile(dataDir.resolve("balance"), dataDir.resolve("corrupt"), clock);
       statistics = new StatisticsFile(dataDir.resolve("statistics"), dataDir.resolve("corrupt"), clock);
+      apiKeys = new ApiKeyFile(dataDir.resolve("auth"), dataDir.resolve("corrupt"), clock);
       tasks = openedTasks;
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && logs.ids().isEmpty();
@@ -165,6 +168,11 @@ public final class FileStorage implements Storage {
   @Override
   public StatisticsStore statistics() {
     return statistics;
+  }
+
+  @Override
+  public dev.ccs.core.auth.ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   @Override

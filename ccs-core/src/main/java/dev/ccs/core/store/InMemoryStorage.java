@@ -31,6 +31,7 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   private final DeliveryRecords deliveries;
   private final ProviderStateStore providerStates = ProviderStateStore.inMemory();
   private final StatisticsStore statistics = StatisticsStore.inMemory();
+  private final dev.ccs.core.auth.ApiKeyStore apiKeys = dev.ccs.core.auth.ApiKeyStore.inMemory();
 
   public InMemoryStorage() {
     try {
@@ -59,6 +60,11 @@ public final class InMemoryStorage implements Storage, SessionStore, MessageStor
   @Override
   public StatisticsStore statistics() {
     return statistics;
+  }
+
+  @Override
+  public dev.ccs.core.auth.ApiKeyStore apiKeys() {
+    return apiKeys;
   }
 
   @Override

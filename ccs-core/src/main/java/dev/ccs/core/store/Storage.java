@@ -1,5 +1,6 @@
 package dev.ccs.core.store;
 
+import dev.ccs.core.auth.ApiKeyStore;
 import dev.ccs.core.balance.ProviderStateStore;
 import dev.ccs.core.session.SessionStorage;
 import dev.ccs.core.stats.StatisticsStore;
@@ -26,6 +27,9 @@ public interface Storage extends SessionStorage, AutoCloseable {
 
   /** The statistics snapshot. */
   StatisticsStore statistics();
+
+  /** The named API keys (their hashes). */
+  ApiKeyStore apiKeys();
 
   @Override
   default Set<UUID> sessionsOfUnfinishedTasks() {

@@ -7,6 +7,8 @@ import dev.ccs.httpd.routing.RequestObserver;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * presented), requests refused by policy (403: a path outside the roots, a permission bypass or MCP
  * config the operator did not allow), permission escalations that were granted (a request's
  * {@code permission_mode: bypassPermissions} or own MCP config, where the operator allows them),
- * and deletions of sessions and projects. The actor is the
- * client's address (named API keys come with issue 11).
+ * deletions of sessions and projects, API keys created and revoked, and config reloads. The actor
+ * is the key's name and the client's address.
  */
 public final class AuditLog implements RequestObserver {
 
@@ -52,24 +54,34 @@ public final class AuditLog implements RequestObserver {
   public void answering(Answer answer) {
     String reason = answer.errorCode() == null ? "unknown" : answer.errorCode();
     if (answer.status() == 401) {
-      write("auth_failure", answer.client(), Map.of("method", answer.method(), "path", bounded(answer.path()),
+      write("auth_failure", actor(answer), Map.of("method", answer.method(), "path", bounded(answer.path()),
           "reason", reason, "request_id", answer.requestId()));
     } else if (answer.status() == 403) {
-      write("request_refused", answer.client(), Map.of("method", answer.method(), "route", answer.route(),
+      write("request_refused", actor(answer), Map.of("method", answer.method(), "route", answer.route(),
           "reason", reason, "request_id", answer.requestId()));
     } else if (answer.status() < 400 && !answer.auditNotes().isEmpty()) {
-      write("permission_escalation", answer.client(), Map.of("method", answer.method(), "route", answer.route(),
-          "granted", String.join(",", answer.auditNotes().stream().distinct().toList()), "request_id",
-          answer.requestId()));
+      Map<String, List<String>> events = new java.util.LinkedHashMap<>();
+      for (String note : answer.auditNotes()) {
+        int colon = note.indexOf(':');
+        events.computeIfAbsent(note.substring(0, colon), k -> new ArrayList<>()).add(note.substring(colon + 1));
+      }
+      events.forEach((event, details) -> write(event, actor(answer), Map.of("method", answer.method(), "route",
+          answer.route(), event.equals("permission_escalation") ? "granted" : "subject",
+          String.join(",", details.stream().distinct().toList()), "request_id", answer.requestId())));
     } else if (answer.method().equals("DELETE") && answer.status() == 200) {
       if (answer.route().equals("/api/sessions/{id}")) {
-        write("session_deleted", answer.client(), Map.of("path", bounded(answer.path()), "request_id",
+        write("session_deleted", actor(answer), Map.of("path", bounded(answer.path()), "request_id",
             answer.requestId()));
       } else if (answer.route().equals("/api/projects/{*path}")) {
-        write("project_deleted", answer.client(), Map.of("path", bounded(answer.path()), "request_id",
+        write("project_deleted", actor(answer), Map.of("path", bounded(answer.path()), "request_id",
             answer.requestId()));
       }
     }
+  }
+
+  /** The key's name and the client's address ({@code ci@10.0.0.7}); the address alone before authentication. */
+  private static String actor(Answer answer) {
+    return answer.caller() == null ? answer.client() : answer.caller() + "@" + answer.client();
   }
 
   private void write(String type, String actor, Map<String, String> details) {

@@ -44,10 +44,18 @@ public final class ApiRequest {
 
   /** Notes a security-relevant choice the request made (a permission escalation) for the audit log. */
   public void auditNote(String note) {
-    auditNotes.add(note);
+    auditEvent("permission_escalation", note);
   }
 
-  /** What {@link #auditNote} noted. */
+  /**
+   * Notes an event for the audit log, written if the request succeeds ({@code key_created},
+   * {@code key_revoked}, {@code config_reloaded}) with {@code detail} (never a secret).
+   */
+  public void auditEvent(String event, String detail) {
+    auditNotes.add(event + ":" + detail);
+  }
+
+  /** What {@link #auditNote} and {@link #auditEvent} noted, each as {@code event:detail}. */
   public List<String> auditNotes() {
     return List.copyOf(auditNotes);
   }

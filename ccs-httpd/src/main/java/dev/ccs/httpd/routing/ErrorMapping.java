@@ -89,7 +89,9 @@ public final class ErrorMapping {
   }
 
   public static ApiResponse toResponse(ApiError e) {
-    ApiResponse response = ApiResponse.json(e.status(), errorBody(e.getMessage(), e.code()));
+    ObjectNode body = errorBody(e.getMessage(), e.code());
+    e.fields().forEach((name, value) -> body.set(name, Json.mapper().valueToTree(value)));
+    ApiResponse response = ApiResponse.json(e.status(), body);
     e.headers().forEach(response::header);
     return response;
   }

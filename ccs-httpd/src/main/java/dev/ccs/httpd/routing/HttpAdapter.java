@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,21 +45,21 @@ public final class HttpAdapter implements HttpHandler {
 
   private final Router router;
   private final HttpConfig config;
-  private final Function<ApiRequest, ApiResponse> filter;
+  private final Gate gate;
   private final BodyBudget bodies;
   private final IoWatchdog watchdog;
   private final RequestObserver observer;
 
   /**
-   * @param filter runs before routing; a non-null response (401, 429) is sent instead of the route's
+   * @param gate who may come in (authentication, scopes, rate limits)
    * @param observer told of every answered request (metrics)
    */
-  public HttpAdapter(Router router, HttpConfig config, Function<ApiRequest, ApiResponse> filter, BodyBudget bodies,
+  public HttpAdapter(Router router, HttpConfig config, Gate gate, BodyBudget bodies,
       IoWatchdog watchdog, RequestObserver observer) {
     this.observer = observer;
     this.router = router;
     this.config = config;
-    this.filter = filter;
+    this.gate = gate;
     this.bodies = bodies;
     this.watchdog = watchdog;
   }
@@ -75,6 +74,8 @@ public final class HttpAdapter implements HttpHandler {
     boolean bodyBroken;
     final long startNanos = System.nanoTime();
     String route = "unmatched";
+    /** Who came in, once the gate let the request in. */
+    Gate.Admission admission;
     /** The handled request's audit notes (the request itself, with its body, is not kept). */
     java.util.function.Supplier<List<String>> auditNotes = List::of;
 
@@ -98,7 +99,11 @@ public final class HttpAdapter implements HttpHandler {
     IOException failure = null;
     String requestId = RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
     try {
-      response = RequestIds.stamp(respond(x), requestId);
+      response = respond(x);
+      if (x.admission != null) {
+        x.admission.headers().forEach(response::header);
+      }
+      response = RequestIds.stamp(response, requestId);
       if (!x.bodyRead && !x.bodyBroken) {
         discardBody(x, ExchangeExecutor.shedding() ? DISCARD_WHEN_SHEDDING : DISCARD);
       }
@@ -136,11 +141,12 @@ public final class HttpAdapter implements HttpHandler {
 
   private static RequestObserver.Answer answer(Exchange x, String requestId, ApiResponse response) {
     HttpExchange exchange = x.http;
+    String client = x.admission != null ? x.admission.client()
+        : exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress();
     return new RequestObserver.Answer(requestId, exchange.getRequestMethod(), x.route,
         exchange.getRequestURI().getRawPath(), response.status(), System.nanoTime() - x.startNanos,
-        response.body() == null ? -1 : response.body().length,
-        exchange.getRemoteAddress() == null ? "-" : exchange.getRemoteAddress().getAddress().getHostAddress(),
-        RequestIds.errorCode(response), x.auditNotes.get());
+        response.body() == null ? -1 : response.body().length, client,
+        x.admission == null ? null : x.admission.caller(), RequestIds.errorCode(response), x.auditNotes.get());
   }
 
   private ApiResponse respond(Exchange x) throws IOException {
@@ -184,12 +190,11 @@ public final class HttpAdapter implements HttpHandler {
     exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     Map<String, String> query = QueryString.parse(rawQuery);
     ApiRequest bare = new ApiRequest(method, rawPath, Map.of(), query, headers, new byte[0]);
-    ApiResponse refused = filter.apply(bare);
-    if (refused != null) {
-      return refused;
-    }
+    x.admission = gate.admit(bare, exchange.getRemoteAddress() == null ? null
+        : exchange.getRemoteAddress().getAddress());
     Router.Match match = router.match(method, rawPath);
     x.route = match.pattern();
+    x.admission.authorize(match.scope());
     // No local keeps the body: the request drops it once parsed, while a turn may go on for minutes.
     ApiRequest request = new ApiRequest(method, rawPath, match.params(), query, headers,
         readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes())));

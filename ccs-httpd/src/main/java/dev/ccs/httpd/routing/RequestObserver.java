@@ -16,15 +16,18 @@ public interface RequestObserver {
    * @param nanos from the request's arrival until its answer was sent
    * @param bytes the body's length, or -1 for a streamed one
    * @param client the client's address
+   * @param caller the name of the key that authenticated the request, {@code "anonymous"} with
+   *     authentication off, or null when the request was refused before
    * @param errorCode an error answer's reason ({@code reason} of a 401, else its {@code code}), or null
    * @param auditNotes what the request chose that the audit log records (a permission escalation)
    */
   record Answer(String requestId, String method, String route, String path, int status, long nanos, long bytes,
-      String client, String errorCode, List<String> auditNotes) {
+      String client, String caller, String errorCode, List<String> auditNotes) {
 
     /** The same answer, timed until {@code elapsedNanos}. */
     public Answer timed(long elapsedNanos) {
-      return new Answer(requestId, method, route, path, status, elapsedNanos, bytes, client, errorCode, auditNotes);
+      return new Answer(requestId, method, route, path, status, elapsedNanos, bytes, client, caller, errorCode,
+          auditNotes);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ccs.httpd.routing;
 
+import dev.ccs.core.auth.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -16,14 +17,17 @@ import java.util.regex.Pattern;
  */
 public final class Router {
 
-  private record Route(String method, String pattern, List<String> segments, ApiHandler handler, int maxBodyBytes) {
+  /** One route; {@code scope} is what a key needs to call it. */
+  public record Route(String method, String pattern, List<String> segments, ApiHandler handler, int maxBodyBytes,
+      Scope scope) {
   }
 
   /**
-   * The handler for a request, the values of its path parameters, the largest body it takes, and
-   * the route's pattern (what metrics and logs name the request by: never its raw path).
+   * The handler for a request, the values of its path parameters, the largest body it takes, the
+   * route's pattern (what metrics and logs name the request by: never its raw path) and the scope a
+   * key needs to call it.
    */
-  public record Match(ApiHandler handler, Map<String, String> params, int maxBodyBytes, String pattern) {
+  public record Match(ApiHandler handler, Map<String, String> params, int maxBodyBytes, String pattern, Scope scope) {
   }
 
   /** Body limit of a route that names none: enough for metadata, too small for a prompt. */
@@ -62,7 +66,17 @@ public final class Router {
     return add(method, pattern, handler, DEFAULT_MAX_BODY_BYTES);
   }
 
-  public synchronized Router add(String method, String pattern, ApiHandler handler, int maxBodyBytes) {
+  /** A route only keys with the {@code admin} scope may call (keys, configuration, providers). */
+  public Router admin(String method, String pattern, ApiHandler handler) {
+    return add(method, pattern, handler, DEFAULT_MAX_BODY_BYTES, Scope.ADMIN);
+  }
+
+  /** Reading needs {@code read}; anything else {@code run}. */
+  public Router add(String method, String pattern, ApiHandler handler, int maxBodyBytes) {
+    return add(method, pattern, handler, maxBodyBytes, method.equals("GET") ? Scope.READ : Scope.RUN);
+  }
+
+  public synchronized Router add(String method, String pattern, ApiHandler handler, int maxBodyBytes, Scope scope) {
     List<String> segments = split(pattern);
     for (String segment : segments) {
       if (segment.startsWith("{") && !PARAM.matcher(segment).matches()) {
@@ -74,7 +88,7 @@ public final class Router {
         throw new IllegalArgumentException("route " + method + " " + pattern + " already exists");
       }
     }
-    routes.add(new Route(method, pattern, segments, handler, maxBodyBytes));
+    routes.add(new Route(method, pattern, List.copyOf(segments), handler, maxBodyBytes, scope));
     return this;
   }
 
@@ -104,7 +118,7 @@ public final class Router {
         continue;
       }
       if (score > bestScore) {
-        best = new Match(route.handler, params, route.maxBodyBytes, route.pattern);
+        best = new Match(route.handler, params, route.maxBodyBytes, route.pattern, route.scope);
         bestScore = score;
       }
     }
@@ -116,6 +130,11 @@ public final class Router {
           Map.of("Allow", String.join(", ", allowed)));
     }
     throw new ApiError(404, "not_found", "Not found: " + method + " " + path);
+  }
+
+  /** Every route, in the order they were added (for the API description). */
+  public synchronized List<Route> routes() {
+    return List.copyOf(routes);
   }
 
   /** How well a route matches: -1 for no match, else the number of literal segments. */
