@@ -315,6 +315,26 @@ public final class Ccs implements AutoCloseable {
   }
 
   /**
+   * Stops gracefully: no task starts any more, and turns and tasks already running get up to
+   * {@code grace} to finish; then {@link #close()} ends what still runs (its tasks are recorded as
+   * interrupted, to be requeued or failed at the next start per {@code taskQueue.onInterrupted}).
+   *
+   * @return whether everything finished within {@code grace}
+   */
+  public boolean shutdown(Duration grace) {
+    boolean finished = true;
+    if (!closed) {
+      tasks.close();
+      finished = sessions.shutdown(grace);
+      if (!finished) {
+        LOG.info("turns still running after the shutdown grace of {} ms are ended now", grace.toMillis());
+      }
+    }
+    close();
+    return finished;
+  }
+
+  /**
    * Ends every running CLI process (SIGTERM, then SIGKILL after the grace period), records what
    * they did, and releases the data directory.
    */

@@ -6,6 +6,10 @@ import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.httpd.access.AccessGate;
 import dev.ccs.httpd.handlers.KeysHandler;
+import dev.ccs.httpd.handlers.McpHandler;
+import dev.ccs.httpd.docs.DocsHandler;
+import dev.ccs.httpd.docs.OpenApiDocument;
+import dev.ccs.core.config.Version;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.httpd.handlers.ConfigHandler;
 import dev.ccs.httpd.handlers.HealthHandler;
@@ -157,14 +161,22 @@ public final class CcsHttpServer implements AutoCloseable {
     MetricsHandler prometheus = new MetricsHandler(ccs, metrics);
     ConfigHandler configuration = new ConfigHandler(ccs);
     KeysHandler keys = new KeysHandler(ccs.apiKeys(), ccs.clock());
-    return new Router()
+    McpHandler mcp = new McpHandler(ccs);
+    Router router = new Router();
+    DocsHandler docs = new DocsHandler(() -> ccs.config().security().swaggerDocs(),
+        () -> OpenApiDocument.build(router.routes(), Version.current()));
+    return router
         .get("/health", health::health)
         .get("/metrics", prometheus::metrics)
+        .get("/api-docs", docs::page)
+        .get("/api-docs/{*asset}", docs::asset)
+        .get("/api-docs.json", docs::json)
         .admin("GET", "/api/config", configuration::config)
         .admin("GET", "/api/keys", keys::list)
         .admin("POST", "/api/keys", keys::create)
         .admin("GET", "/api/keys/{id}", keys::get)
         .admin("DELETE", "/api/keys/{id}", keys::revoke)
+        .get("/api/mcp", mcp::list)
         .post("/api/messages", prompt, messages::send)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)
@@ -231,7 +243,15 @@ public final class CcsHttpServer implements AutoCloseable {
   /** Stops accepting requests; exchanges in progress get a second to finish. */
   @Override
   public void close() {
-    server.stop(1);
+    stop(java.time.Duration.ofSeconds(1));
+  }
+
+  /**
+   * Stops accepting connections at once, waits up to {@code wait} (whole seconds) for the exchanges
+   * in progress to be answered, then closes every connection and releases the threads.
+   */
+  public void stop(java.time.Duration wait) {
+    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, (wait.toMillis() + 999) / 1000)));
     executor.close();
     watchdog.close();
     if (audit != null) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar ccs-httpd.jar [--config FILE] [--port N] [--host ADDRESS]}: loads the config
  * (creating {@code ~/.claude-code-server/config.json} on first start), starts the server, writes
- * the pid file, and on SIGTERM/SIGINT stops serving and ends every running CLI process.
+ * the pid file, and on SIGTERM/SIGINT stops gracefully ({@code shutdown.graceMs}) and exits 0.
  */
 public final class Main {
 
@@ -105,6 +105,10 @@ public final class Main {
     }
     loaded.warnings().forEach(log::warn);
 
+    // From here on a SIGTERM stops gracefully, also one that comes while the server starts.
+    java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    boolean signals = Signals.onTerminate(stopRequested::countDown);
     Ccs ccs = Ccs.builder(config).build();
     CcsHttpServer server;
     try {
@@ -114,6 +118,16 @@ public final class Main {
       err.println("ccs: cannot start: " + e.getMessage());
       return 2;
     }
+    // Any other way the JVM ends (SIGHUP, or signals not catchable here): stop at once.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (stopping.compareAndSet(false, true)) {
+        log.info("stopping");
+        server.close();
+        ccs.close();
+        deletePidFile(config.pidFile());
+        ServerLog.close();
+      }
+    }, "ccs-shutdown"));
     writePidFile(config.pidFile(), log);
     CliStatus cli = ccs.cliStatus();
     if (cli.available()) {
@@ -123,19 +137,42 @@ public final class Main {
       log.warn("ccs {} on http://{}:{} (config {}); the Claude CLI is unavailable: {}", Version.current(),
           config.host(), server.port(), loaded.file(), cli.problem());
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("stopping");
-      server.close();
-      ccs.close();
+    if (!signals) {
+      log.debug("signals cannot be caught here: a SIGTERM stops the server without its grace period");
+    }
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    if (stopping.compareAndSet(false, true)) {
+      stopGracefully(server, ccs, config, log);
       deletePidFile(config.pidFile());
       ServerLog.close();
-    }, "ccs-shutdown"));
+    }
+    return 0;
+  }
+
+  /**
+   * SIGTERM: stop accepting, let running turns and tasks finish for {@code shutdown.graceMs}, end
+   * what still runs (tasks recorded as interrupted), answer the requests waiting for them, flush
+   * the stores.
+   */
+  private static void stopGracefully(CcsHttpServer server, Ccs ccs, CcsConfig config, Logger log) {
+    java.time.Duration grace = config.shutdown().grace();
+    log.info("stopping: no new requests; running work gets up to {} ms to finish", grace.toMillis());
+    // The listener closes at once; exchanges in progress are answered as their turns end below.
+    Thread http = new Thread(() -> server.stop(grace.plus(config.execution().killGracePeriod()).plusSeconds(15)),
+        "ccs-http-stop");
+    http.start();
+    boolean finished = ccs.shutdown(grace);
     try {
-      Thread.currentThread().join();
+      http.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return 0;
+    log.info("stopped{}", finished ? "" : " (work still running after the grace period was ended)");
   }
 
   private static String require(String flag, String value) {

@@ -267,7 +267,7 @@ class MessagesApiTest {
 
     TestServer.Reply mcp = server.post("/api/messages", "{\"prompt\":\"x\",\"mcp_config\":\"/tmp/evil.json\"}");
     assertThat(mcp.status()).isEqualTo(403);
-    assertThat(mcp.json().path("code").asText()).isEqualTo("mcp_config_disabled");
+    assertThat(mcp.json().path("code").asText()).isEqualTo("mcp_config_not_allowed");
     assertThat(fake.invocationCount()).isZero();
   }
 

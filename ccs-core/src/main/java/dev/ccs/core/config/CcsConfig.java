@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param allowDangerouslySkipPermissions whether requests may ask for
  *     {@code permission_mode: "bypassPermissions"}
  * @param limits sizes of prompts, metadata and CLI arguments
+ * @param shutdown how a SIGTERM stops the server
  */
 public record CcsConfig(
     int port,
@@ -57,7 +58,8 @@ public record CcsConfig(
     LimitsConfig limits,
     List<ProviderConfig> providers,
     LoadBalanceConfig loadBalance,
-    LogConfig logging) {
+    LogConfig logging,
+    ShutdownConfig shutdown) {
 
   public static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
 
@@ -102,6 +104,7 @@ public record CcsConfig(
     }
     Objects.requireNonNull(loadBalance, "loadBalance");
     Objects.requireNonNull(logging, "logging");
+    Objects.requireNonNull(shutdown, "shutdown");
   }
 
   /** The defaults, with every path under {@code home} (normally {@code ~/.claude-code-server}). */
@@ -112,7 +115,7 @@ public record CcsConfig(
         30, TaskQueueConfig.DEFAULT, RateLimitConfig.DEFAULT, null, new BigDecimal("10.0"),
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
         SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
-        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT);
+        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT, ShutdownConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -156,6 +159,7 @@ public record CcsConfig(
     private List<ProviderConfig> providers;
     private LoadBalanceConfig loadBalance;
     private LogConfig logging;
+    private ShutdownConfig shutdown;
 
     private Builder(CcsConfig c) {
       port = c.port;
@@ -185,6 +189,7 @@ public record CcsConfig(
       providers = c.providers;
       loadBalance = c.loadBalance;
       logging = c.logging;
+      shutdown = c.shutdown;
     }
 
     public Builder port(int value) { port = value; return this; }
@@ -217,12 +222,13 @@ public record CcsConfig(
     public Builder providers(List<ProviderConfig> value) { providers = value; return this; }
     public Builder loadBalance(LoadBalanceConfig value) { loadBalance = value; return this; }
     public Builder logging(LogConfig value) { logging = value; return this; }
+    public Builder shutdown(ShutdownConfig value) { shutdown = value; return this; }
 
     public CcsConfig build() {
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, limits, providers, loadBalance, logging);
+          execution, http, streaming, limits, providers, loadBalance, logging, shutdown);
     }
   }
 }

@@ -60,7 +60,6 @@ public final class ConfigLoader {
               "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();
       ObjectNode json = toJson(defaults);
-      ((ObjectNode) json.get("security")).remove(List.of("swaggerDocs"));
       text = writeJson(absolute, json);
       created = true;
     } catch (IOException e) {
@@ -92,10 +91,6 @@ public final class ConfigLoader {
     }
     for (String key : section.allUnknownKeys()) {
       warnings.add(source + ": unknown key \"" + key + "\" is ignored");
-    }
-    List<String> notEnforced = ConfigReader.notEnforcedKeys(root);
-    if (!notEnforced.isEmpty()) {
-      warnings.add(source + ": read but not enforced yet, so without effect: " + String.join(", ", notEnforced));
     }
     return config;
   }
@@ -193,6 +188,7 @@ public final class ConfigLoader {
     limits(root, c);
     providers(root, c);
     loadBalance(root, c);
+    root.putObject("shutdown").put("graceMs", c.shutdown().grace().toMillis());
     return root;
   }
 
@@ -244,6 +240,8 @@ public final class ConfigLoader {
     mcp.put("configPath", c.mcp().configPath() == null ? null : c.mcp().configPath().toString());
     mcp.put("strict", c.mcp().strict());
     mcp.put("allowRequestConfig", c.mcp().allowRequestConfig());
+    ObjectNode allowed = mcp.putObject("allowedConfigs");
+    c.mcp().allowedConfigs().forEach((name, path) -> allowed.put(name, path.toString()));
   }
 
   private static void security(ObjectNode root, CcsConfig c) {
@@ -256,6 +254,8 @@ public final class ConfigLoader {
     sec.putObject("swaggerDocs").put("enabled", c.security().swaggerDocs());
     sec.putObject("audit").put("enabled", c.security().audit());
     sec.put("allowUnauthenticatedRemote", c.security().allowUnauthenticatedRemote());
+    var modes = sec.putArray("allowedPermissionModes");
+    c.security().allowedPermissionModes().forEach(modes::add);
     var proxies = root.putArray("trustProxy");
     c.security().trustProxy().forEach(range -> proxies.add(range.text()));
   }

@@ -1,9 +1,6 @@
 package dev.ccs.core.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.ccs.core.json.Json;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,13 +13,6 @@ final class ConfigReader {
   /** Keys of the Node server that ccs reads but does not need; they are not reported as unknown. */
   private static final List<String> LEGACY_KEYS =
       List.of("nvmBin", "enableRootCompatibility");
-
-  /**
-   * Keys read for the Node server's sake whose features have not landed yet: a file that sets them
-   * gets one warning at start naming each (they are never silently without effect), and a new
-   * file does not write them.
-   */
-  private static final List<String> NOT_ENFORCED = List.of("security.swaggerDocs");
 
   private ConfigReader() {
   }
@@ -69,9 +59,15 @@ final class ConfigReader {
         security, execution, http, streaming, limits, providers, loadBalance,
         s.build(() -> new LogConfig(s.oneOf("logFormat", d.logging().format(), LogConfig.FORMATS),
             s.integer("logMaxBytes", (int) d.logging().maxBytes(), 64 * 1024, Integer.MAX_VALUE),
-            s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging())), d);
+            s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging()),
+        shutdown(s, d)), d);
   }
 
+
+  private static ShutdownConfig shutdown(ConfigSection s, CcsConfig d) {
+    ConfigSection sd = s.section("shutdown");
+    return sd.build(() -> new ShutdownConfig(sd.millis("graceMs", d.shutdown().grace())), d.shutdown());
+  }
 
   private static TaskQueueConfig taskQueue(ConfigSection s, CcsConfig d) {
     ConfigSection tq = s.section("taskQueue");
@@ -128,7 +124,8 @@ final class ConfigReader {
         mc.bool("enabled", d.mcp().enabled()),
         mc.path("configPath", d.mcp().configPath()),
         mc.bool("strict", d.mcp().strict()),
-        mc.bool("allowRequestConfig", d.mcp().allowRequestConfig())), d.mcp());
+        mc.bool("allowRequestConfig", d.mcp().allowRequestConfig()),
+        mc.namedPaths("allowedConfigs")), d.mcp());
     return mcp;
   }
 
@@ -142,9 +139,11 @@ final class ConfigReader {
         au.bool("bypassMetrics", d.security().auth().bypassMetrics())), d.security().auth());
     boolean swagger = sec.section("swaggerDocs").bool("enabled", d.security().swaggerDocs());
     boolean audit = sec.section("audit").bool("enabled", d.security().audit());
-    return new SecurityConfig(auth, swagger, audit,
-        sec.bool("allowUnauthenticatedRemote", d.security().allowUnauthenticatedRemote()),
-        s.addressRanges("trustProxy", d.security().trustProxy()));
+    boolean remote = sec.bool("allowUnauthenticatedRemote", d.security().allowUnauthenticatedRemote());
+    List<AddressRange> proxies = s.addressRanges("trustProxy", d.security().trustProxy());
+    List<String> modes = sec.has("allowedPermissionModes") ? sec.strings("allowedPermissionModes")
+        : d.security().allowedPermissionModes();
+    return sec.build(() -> new SecurityConfig(auth, swagger, audit, remote, proxies, modes), d.security());
   }
 
   private static ExecutionConfig execution(ConfigSection s, CcsConfig d) {
@@ -228,23 +227,5 @@ final class ConfigReader {
         lb.millis("bindingTtl", d.loadBalance().bindingTtl()),
         lb.seconds("recoveryTimeout", d.loadBalance().recoveryTimeout())), d.loadBalance());
     return loadBalance;
-  }
-
-  /** The keys of {@link #NOT_ENFORCED} that {@code root} sets, leaf by leaf. */
-  static List<String> notEnforcedKeys(JsonNode root) {
-    List<String> found = new ArrayList<>();
-    for (String key : NOT_ENFORCED) {
-      JsonNode node = root.at("/" + key.replace('.', '/'));
-      if (node.isObject()) {
-        node.fieldNames().forEachRemaining(field -> {
-          if (!node.get(field).isNull() && !(node.get(field).isObject() && node.get(field).isEmpty())) {
-            found.add(key + "." + field);
-          }
-        });
-      } else if (!node.isMissingNode() && !node.isNull()) {
-        found.add(key);
-      }
-    }
-    return found;
   }
 }

@@ -234,6 +234,59 @@ final class ConfigSection {
     return result;
   }
 
+  /**
+   * Named paths: an array of paths, each named by its file name without {@code .json}, or an object
+   * of names to paths.
+   */
+  Map<String, Path> namedPaths(String name) {
+    JsonNode value = get(name);
+    Map<String, Path> result = new LinkedHashMap<>();
+    if (value == null) {
+      return result;
+    }
+    if (value.isArray()) {
+      for (Path path : paths(name)) {
+        String file = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+        result.put(file.endsWith(".json") ? file.substring(0, file.length() - 5) : file, path);
+      }
+      return result;
+    }
+    if (!value.isObject()) {
+      problem(name, value, "an array of paths, or an object of names to paths");
+      return result;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (!entry.getValue().isTextual() || entry.getValue().asText().isBlank()) {
+        problem(name, value, "an array of paths, or an object of names to paths");
+        return new LinkedHashMap<>();
+      }
+      result.put(entry.getKey(), ConfigPaths.resolve(entry.getValue().asText(), baseDir));
+    }
+    return result;
+  }
+
+  /** An array of non-empty strings. */
+  List<String> strings(String name) {
+    JsonNode value = get(name);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> result = new ArrayList<>();
+    if (value.isArray()) {
+      for (JsonNode item : value) {
+        if (!item.isTextual() || item.asText().isBlank()) {
+          problem(name, value, "an array of strings");
+          return List.of();
+        }
+        result.add(item.asText());
+      }
+      return result;
+    }
+    problem(name, value, "an array of strings");
+    return List.of();
+  }
+
   Map<String, String> stringMap(String name) {
     JsonNode value = get(name);
     if (value == null) {

@@ -14,9 +14,16 @@ import java.util.Objects;
  *     non-loopback address with authentication off (logged as a warning at every start)
  * @param trustProxy config {@code trustProxy}: the proxies whose {@code X-Forwarded-For} names the
  *     client (for rate limits and logs); from anyone else the header is ignored
+ * @param allowedPermissionModes config {@code security.allowedPermissionModes}: the
+ *     {@code permission_mode} values a request may ask for ({@code bypassPermissions} further needs
+ *     {@code allowDangerouslySkipPermissions})
  */
 public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
-    List<AddressRange> trustProxy) {
+    List<AddressRange> trustProxy, List<String> allowedPermissionModes) {
+
+  /** The CLI's permission modes a request may name (as {@code dev.ccs.core.exec.PermissionMode}). */
+  public static final List<String> PERMISSION_MODES =
+      List.of("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions");
 
   public static final SecurityConfig DEFAULT = new SecurityConfig(AuthConfig.DEFAULT, true, true);
 
@@ -24,9 +31,21 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
     this(auth, swaggerDocs, audit, false, List.of());
   }
 
+  public SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
+      List<AddressRange> trustProxy) {
+    this(auth, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy, PERMISSION_MODES);
+  }
+
   public SecurityConfig {
     Objects.requireNonNull(auth, "security.auth");
     trustProxy = List.copyOf(trustProxy);
+    allowedPermissionModes = List.copyOf(allowedPermissionModes);
+    for (String mode : allowedPermissionModes) {
+      if (!PERMISSION_MODES.contains(mode)) {
+        throw new IllegalArgumentException("\"security.allowedPermissionModes\" has \"" + mode + "\"; allowed: "
+            + String.join(", ", PERMISSION_MODES));
+      }
+    }
   }
 
   /** Whether a request from {@code peer} may name its client in {@code X-Forwarded-For}. */
@@ -40,6 +59,7 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
   }
 
   public SecurityConfig withAuth(AuthConfig value) {
-    return new SecurityConfig(value, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy);
+    return new SecurityConfig(value, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy,
+        allowedPermissionModes);
   }
 }

@@ -42,9 +42,13 @@ public final class RunPolicy {
   private final ProviderSettings settings;
   private final Map<String, String> environment;
   private final boolean runningAsRoot;
+  private final McpConfigs mcpConfigs;
 
-  /** A run's request, and the provider lease to report its outcome on (null without providers). */
-  public record Plan(ClaudeRequest.Builder request, LoadBalancer.Lease lease) {
+  /**
+   * A run's request, the provider lease to report its outcome on (null without providers), and a
+   * temporary file the run uses (an inline MCP config), removed when it is {@link #finished}.
+   */
+  public record Plan(ClaudeRequest.Builder request, LoadBalancer.Lease lease, Path temporaryFile) {
   }
 
   /**
@@ -63,6 +67,7 @@ public final class RunPolicy {
     this.settings = settings;
     this.environment = Map.copyOf(environment);
     this.runningAsRoot = runningAsRoot;
+    this.mcpConfigs = new McpConfigs(config.dataDir().resolve("tmp"));
     if (config.allowDangerouslySkipPermissions()) {
       LOG.warn("allowDangerouslySkipPermissions is true: runs skip the CLI's permission checks "
           + "(--dangerously-skip-permissions) unless a request sets permission_mode{}", runningAsRoot
@@ -98,6 +103,12 @@ public final class RunPolicy {
         .allowedTools(options.allowedTools())
         .disallowedTools(options.disallowedTools())
         .agent(blankToNull(options.agent()));
+    if (options.permissionMode() != null
+        && !config.security().allowedPermissionModes().contains(options.permissionMode().wireName())) {
+      throw new CcsException.Forbidden("permission_mode_not_allowed", "permission_mode \"" + options.permissionMode()
+          .wireName() + "\" is not allowed on this server (security.allowedPermissionModes: "
+          + String.join(", ", config.security().allowedPermissionModes()) + ")");
+    }
     boolean bypass = options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS;
     if (bypass && !config.allowDangerouslySkipPermissions()) {
       throw new CcsException.Forbidden("permission_bypass_disabled", "permission_mode \"bypassPermissions\" is "
@@ -109,18 +120,22 @@ public final class RunPolicy {
       // The operator allowed the bypass, which is saying the runs are sandboxed.
       builder.putEnvironment("IS_SANDBOX", "1");
     }
+    Path temporary = null;
     if (options.mcpConfig() != null && !options.mcpConfig().isBlank()) {
-      if (!config.mcp().allowRequestConfig()) {
-        throw new CcsException.Forbidden("mcp_config_disabled", "\"mcp_config\" in a request is disabled on this "
-            + "server (an MCP config can start any command; set mcp.allowRequestConfig to allow it)");
-      }
-      builder.mcpConfigs(List.of(options.mcpConfig()));
+      McpConfigs.Resolved mcp = mcpConfigs.resolve(options.mcpConfig(), config.mcp());
+      builder.mcpConfigs(List.of(mcp.path()));
+      temporary = mcp.temporary();
     } else if (config.mcp().enabled()) {
       builder.mcpConfigs(List.of(config.mcp().configPath().toString()));
     }
     builder.strictMcpConfig(config.mcp().strict());
-    LoadBalancer.Lease lease = provider(sessionId, options.providerId()).orElse(null);
-    return new Plan(builder, lease == null ? null : withProvider(builder, lease));
+    try {
+      LoadBalancer.Lease lease = provider(sessionId, options.providerId()).orElse(null);
+      return new Plan(builder, lease == null ? null : withProvider(builder, lease), temporary);
+    } catch (RuntimeException e) {
+      McpConfigs.remove(temporary);
+      throw e;
+    }
   }
 
   /** Puts the lease's credentials into the request; the lease is given back if they cannot be read. */
@@ -151,11 +166,12 @@ public final class RunPolicy {
     }
     balancer.report(failed.lease(), outcome);
     ProviderEnvironment.names(failed.lease().provider()).forEach(failed.request()::removeEnvironment);
-    return new Plan(failed.request(), withProvider(failed.request(), next));
+    return new Plan(failed.request(), withProvider(failed.request(), next), failed.temporaryFile());
   }
 
   /** Tells the balancer how a planned run ended; {@code outcome} null when it never ran. */
   public void finished(Plan plan, RunOutcome outcome) {
+    McpConfigs.remove(plan.temporaryFile());
     if (plan.lease() == null) {
       return;
     }

@@ -98,22 +98,17 @@ class ConfigLoaderTest {
       assertThat(p.toString()).doesNotContain("sk-1");
     });
     assertThat(c.loadBalance().recoveryTimeout()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(loaded.warnings()).hasSize(2);
+    assertThat(loaded.warnings()).hasSize(1);
     assertThat(loaded.warnings().get(0)).contains("unknown key \"someFutureKey\"");
-    // Keys whose features have not landed are named, never silently without effect.
-    assertThat(loaded.warnings().get(1)).contains("read but not enforced yet", "security.swaggerDocs.enabled")
-        .doesNotContain("security.auth", "webhook", "mcp", "loadBalance", "providers[]", "statistics",
-            "security.audit", "rateLimit");
   }
 
   @Test
-  void aNewConfigWritesNoKeyThatNothingEnforcesYet() throws Exception {
+  void aNewConfigWritesEveryKeyWithItsDefault() throws Exception {
     Path file = temp.resolve("fresh").resolve("config.json");
     ConfigLoader.load(file, Map.of());
 
     String text = Files.readString(file);
-    assertThat(text).doesNotContain("swaggerDocs")
-        .contains("\"rateLimit\"", "\"burst\"", "\"security\"", "\"auth\"", "\"limits\"", "\"loadBalance\"", "\"statistics\"",
+    assertThat(text).contains("\"swaggerDocs\"", "\"rateLimit\"", "\"burst\"", "\"security\"", "\"auth\"", "\"limits\"", "\"loadBalance\"", "\"statistics\"",
             "\"retentionDays\"");
     assertThat(ConfigLoader.load(file, Map.of()).warnings()).isEmpty();
   }

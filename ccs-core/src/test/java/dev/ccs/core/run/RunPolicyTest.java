@@ -61,4 +61,10 @@ class RunPolicyTest {
     assertThat(bypass.environment()).doesNotContainKey("IS_SANDBOX");
     assertThat(plan(true, true, PermissionMode.BYPASS_PERMISSIONS).environment()).containsEntry("IS_SANDBOX", "1");
   }
+
+  @Test
+  void theConfigKnowsEveryPermissionModeTheApiAccepts() {
+    org.assertj.core.api.Assertions.assertThat(dev.ccs.core.config.SecurityConfig.PERMISSION_MODES)
+        .isEqualTo(dev.ccs.core.exec.PermissionMode.wireNames());
+  }
 }

@@ -181,6 +181,11 @@ public final class AccessGate implements Gate {
     }
 
     @Override
+    public boolean may(Scope scope) {
+      return caller.may(scope);
+    }
+
+    @Override
     public void authorize(Scope scope) {
       if (!caller.may(scope)) {
         throw new ApiError(403, "insufficient_scope", "The API key \"" + caller.name() + "\" may not do this: it needs the "

@@ -1,5 +1,7 @@
 package dev.ccs.httpd.handlers;
 
+import dev.ccs.core.auth.Scope;
+import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.PermissionMode;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.httpd.routing.ApiRequest;
@@ -28,7 +30,7 @@ final class RunOptionsFields {
         .allowedTools(fields.optionalStringArray("allowed_tools"))
         .disallowedTools(fields.optionalStringArray("disallowed_tools"))
         .agent(fields.optionalString("agent"))
-        .mcpConfig(fields.optionalString("mcp_config"));
+        .mcpConfig(fields.optionalStringOrObject("mcp_config"));
     String mode = fields.optionalOneOf("permission_mode", PermissionMode.wireNames());
     return options.permissionMode(mode == null ? null : PermissionMode.fromWireName(mode).orElseThrow())
         .appendSystemPrompt(fields.optionalString("append_system_prompt"))
@@ -41,10 +43,17 @@ final class RunOptionsFields {
    * skipping permission checks, or an MCP config of the request's own (both only when allowed).
    */
   static RunOptions audited(ApiRequest request, RunOptions options) {
-    if (options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS) {
+    boolean bypass = options.permissionMode() == PermissionMode.BYPASS_PERMISSIONS;
+    boolean mcp = options.mcpConfig() != null && !options.mcpConfig().isBlank();
+    if ((bypass || mcp) && !request.callerMay(Scope.ADMIN)) {
+      // A key with scopes is narrowed to the server's defaults: escalations need admin.
+      throw new CcsException.Forbidden("escalation_needs_admin", (bypass ? "permission_mode \"bypassPermissions\""
+          : "\"mcp_config\"") + " needs a key with the admin scope (or one without scopes)");
+    }
+    if (bypass) {
       request.auditNote("permission_mode=bypassPermissions");
     }
-    if (options.mcpConfig() != null && !options.mcpConfig().isBlank()) {
+    if (mcp) {
       request.auditNote("mcp_config");
     }
     return options;

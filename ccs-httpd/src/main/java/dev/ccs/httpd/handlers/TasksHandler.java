@@ -106,7 +106,7 @@ public final class TasksHandler {
         .sessionId(sessionId).options(options).priority(priority).timeout(millis(timeoutMs)).webhookUrl(webhookUrl)
         .metadata(metadata).build(), idempotencyKey(request));
     return ApiResponse.json(submitted.created() ? 201 : 200,
-        WireFormat.success().set("task", TaskJson.toJson(submitted.task())));
+        WireFormat.success().set("task", WireFormat.task(submitted.task())));
   }
 
   /** {@code GET /api/tasks?status=&limit=}, newest first. */
@@ -130,7 +130,7 @@ public final class TasksHandler {
   /** {@code GET /api/tasks/{id}}. */
   public ApiResponse get(ApiRequest request) {
     Task task = queue().get(taskId(request));
-    return ApiResponse.json(200, WireFormat.success().set("task", TaskJson.toJson(task)));
+    return ApiResponse.json(200, WireFormat.success().set("task", WireFormat.task(task)));
   }
 
   /** {@code DELETE /api/tasks/{id}}: cancels it (a running one's process tree is ended first). */
@@ -138,7 +138,7 @@ public final class TasksHandler {
     Task task = queue().cancel(taskId(request));
     ObjectNode body = WireFormat.success();
     body.put("message", "Task cancelled");
-    body.set("task", TaskJson.toJson(task));
+    body.set("task", WireFormat.task(task));
     return ApiResponse.json(200, body);
   }
 
@@ -162,7 +162,7 @@ public final class TasksHandler {
   /** {@code POST /api/tasks/{id}/replay}: a failed task again, as a new task. */
   public ApiResponse replay(ApiRequest request) {
     Task task = queue().replay(taskId(request));
-    return ApiResponse.json(201, WireFormat.success().set("task", TaskJson.toJson(task)));
+    return ApiResponse.json(201, WireFormat.success().set("task", WireFormat.task(task)));
   }
 
   /** {@code GET /api/tasks/queue/status}. */

@@ -16,6 +16,18 @@ final class WireFormat {
     return Json.object().put("success", true);
   }
 
+  /**
+   * A task as the API shows it: an inline MCP config, which holds its servers' tokens as often as
+   * not, is stored to be run but never shown.
+   */
+  static ObjectNode task(dev.ccs.core.task.Task task) {
+    ObjectNode node = dev.ccs.core.task.TaskJson.toJson(task);
+    if (node.path("options").path("mcp_config").asText("").trim().startsWith("{")) {
+      ((ObjectNode) node.get("options")).put("mcp_config", "(inline config, not shown)");
+    }
+    return node;
+  }
+
   /** {@code {success, result, duration_ms, cost_usd, session_id, usage}} plus what ccs adds. */
   static ObjectNode messageResult(MessageResult result) {
     ObjectNode node = Json.object();

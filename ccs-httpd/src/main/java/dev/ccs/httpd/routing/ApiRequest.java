@@ -20,6 +20,7 @@ public final class ApiRequest {
   private final Map<String, String> query;
   private final Map<String, List<String>> headers;
   private final List<String> auditNotes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile java.util.function.Predicate<dev.ccs.core.auth.Scope> caller = scope -> true;
   // Guarded by this.
   private byte[] body;
   private ObjectNode json;
@@ -40,6 +41,15 @@ public final class ApiRequest {
     this.query = Map.copyOf(query);
     this.headers = Map.copyOf(headers);
     this.body = body;
+  }
+
+  /** Whether the request's caller holds {@code scope} (always, with authentication off). */
+  public boolean callerMay(dev.ccs.core.auth.Scope scope) {
+    return caller.test(scope);
+  }
+
+  void caller(java.util.function.Predicate<dev.ccs.core.auth.Scope> may) {
+    this.caller = may;
   }
 
   /** Notes a security-relevant choice the request made (a permission escalation) for the audit log. */

@@ -65,6 +65,16 @@ public final class BodyFields {
     return value.asText().isEmpty() ? null : value.asText();
   }
 
+  /** A string, or a JSON object given as its text (an inline config); null when absent, null or empty. */
+  public String optionalStringOrObject(String name) {
+    JsonNode value = body.get(name);
+    if (value != null && value.isObject()) {
+      known.add(name);
+      return dev.ccs.core.json.Json.write(value);
+    }
+    return optionalString(name);
+  }
+
   /** A string that, when present, may not be empty or null. */
   public String optionalNonEmptyString(String name) {
     JsonNode value = get(name);

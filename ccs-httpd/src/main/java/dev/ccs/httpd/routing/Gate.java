@@ -31,6 +31,9 @@ public interface Gate {
     /** The caller's key name, or {@code "anonymous"} when authentication is off. */
     String caller();
 
+    /** Whether the caller holds {@code scope}. */
+    boolean may(Scope scope);
+
     /**
      * Checks that the caller may call a route needing {@code scope}, and charges its rate limit.
      *
@@ -51,6 +54,11 @@ public interface Gate {
         @Override
         public String caller() {
           return "anonymous";
+        }
+
+        @Override
+        public boolean may(Scope scope) {
+          return true;
         }
 
         @Override

@@ -198,6 +198,7 @@ public final class HttpAdapter implements HttpHandler {
     // No local keeps the body: the request drops it once parsed, while a turn may go on for minutes.
     ApiRequest request = new ApiRequest(method, rawPath, match.params(), query, headers,
         readBody(x, Math.min(match.maxBodyBytes(), config.maxBodyBytes())));
+    request.caller(x.admission::may);
     x.auditNotes = request::auditNotes;
     return match.handler().handle(request);
   }
