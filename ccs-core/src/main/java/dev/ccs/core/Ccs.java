@@ -56,7 +56,8 @@ public final class Ccs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Ccs.class);
   private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
 
-  private final CcsConfig config;
+  private volatile CcsConfig config;
+  private final RunPolicy policy;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Storage storage;
@@ -126,7 +127,7 @@ public final class Ccs implements AutoCloseable {
         }
       }
     }
-    RunPolicy policy = new RunPolicy(config, balancer, providerSettings, b.environment);
+    policy = new RunPolicy(config, balancer, providerSettings, b.environment);
     statistics = new Statistics(config.statistics(), storage.statistics(), clock);
     apiKeys = new ApiKeys(config.security().auth(), storage.apiKeys(), clock, scheduler);
     sessions = new SessionManager(config, storage, executor, policy, projectRoots, streams, limits,
@@ -200,8 +201,28 @@ public final class Ccs implements AutoCloseable {
     }
   }
 
+  /** The config in force (after the last {@link #reconfigure}). */
   public CcsConfig config() {
     return config;
+  }
+
+  /**
+   * Applies a new config while running (a reload): rate limits and keys are the HTTP server's; here
+   * the default model and budget, permission and MCP rules, the queue's concurrency, timeouts and
+   * retries, webhooks, providers (each surviving id keeps its health) and statistics. Settings
+   * that need a restart must carry their running values ({@link dev.ccs.core.config.ConfigReload}
+   * does that); they are not looked at. Each turn and task plans with one config, never half of two.
+   */
+  public synchronized void reconfigure(CcsConfig next) {
+    Objects.requireNonNull(next, "next");
+    config = next;
+    policy.reconfigure(next);
+    sessions.reconfigure(next);
+    tasks.reconfigure(next.taskQueue());
+    webhooks.reconfigure(next.webhook(), webhookSecret(next));
+    balancer.reconfigure(next.providers(), next.loadBalance());
+    statistics.reconfigure(next.statistics());
+    apiKeys.reconfigure(next.security().auth());
   }
 
   public Clock clock() {

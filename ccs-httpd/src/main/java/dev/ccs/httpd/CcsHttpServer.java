@@ -4,6 +4,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.ccs.core.Ccs;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.HttpConfig;
+import dev.ccs.core.config.LoadedConfig;
+import dev.ccs.httpd.log.ServerLog;
+import dev.ccs.httpd.reload.ConfigReloader;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import dev.ccs.httpd.access.AccessGate;
 import dev.ccs.httpd.handlers.KeysHandler;
 import dev.ccs.httpd.handlers.McpHandler;
@@ -62,11 +68,18 @@ public final class CcsHttpServer implements AutoCloseable {
   private final IoWatchdog watchdog;
   private final AuditLog audit;
   private final AccessGate gate;
+  private final java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader;
+  private final InetAddress address;
+  private final String host;
 
   private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog, AuditLog audit,
-      AccessGate gate) {
+      AccessGate gate, java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader, InetAddress address,
+      String host) {
     this.audit = audit;
     this.gate = gate;
+    this.reloader = reloader;
+    this.address = address;
+    this.host = host;
     this.server = server;
     this.executor = executor;
     this.watchdog = watchdog;
@@ -97,7 +110,8 @@ public final class CcsHttpServer implements AutoCloseable {
     // Before the first server of the JVM is created: the JDK reads them once.
     JdkServerSettings.apply(http);
     HttpMetrics metrics = new HttpMetrics();
-    Router router = routes(ccs, metrics);
+    java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader = new java.util.concurrent.atomic.AtomicReference<>();
+    Router router = routes(ccs, metrics, reloader);
     ExchangeExecutor executor = threads.apply(http);
     IoWatchdog watchdog = new IoWatchdog(http.ioTimeout(), Ticker.system());
     HttpServer server;
@@ -123,7 +137,7 @@ public final class CcsHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
-    return new CcsHttpServer(server, executor, watchdog, audit, gate);
+    return new CcsHttpServer(server, executor, watchdog, audit, gate, reloader, address, host);
   }
 
   /**
@@ -149,6 +163,11 @@ public final class CcsHttpServer implements AutoCloseable {
   private static final int BACKLOG = 1024;
 
   static Router routes(Ccs ccs, HttpMetrics metrics) {
+    return routes(ccs, metrics, new java.util.concurrent.atomic.AtomicReference<>());
+  }
+
+  static Router routes(Ccs ccs, HttpMetrics metrics,
+      java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader) {
     int prompt = ccs.config().http().maxBodyBytes();
     HealthHandler health = new HealthHandler(ccs);
     StreamsHandler streams = new StreamsHandler(ccs);
@@ -159,7 +178,7 @@ public final class CcsHttpServer implements AutoCloseable {
     LoadBalanceHandler balance = new LoadBalanceHandler(ccs);
     StatisticsHandler statistics = new StatisticsHandler(ccs);
     MetricsHandler prometheus = new MetricsHandler(ccs, metrics);
-    ConfigHandler configuration = new ConfigHandler(ccs);
+    ConfigHandler configuration = new ConfigHandler(ccs, reloader::get);
     KeysHandler keys = new KeysHandler(ccs.apiKeys(), ccs.clock());
     McpHandler mcp = new McpHandler(ccs);
     Router router = new Router();
@@ -172,6 +191,7 @@ public final class CcsHttpServer implements AutoCloseable {
         .get("/api-docs/{*asset}", docs::asset)
         .get("/api-docs.json", docs::json)
         .admin("GET", "/api/config", configuration::config)
+        .admin("POST", "/api/config/reload", configuration::reload)
         .admin("GET", "/api/keys", keys::list)
         .admin("POST", "/api/keys", keys::create)
         .admin("GET", "/api/keys/{id}", keys::get)
@@ -225,6 +245,31 @@ public final class CcsHttpServer implements AutoCloseable {
         .get("/api/statistics/projects", statistics::projects);
   }
 
+  /**
+   * Watches the config file {@code start} was loaded from and applies its edits while serving
+   * (hot reload; {@code POST /api/config/reload} too). An edit that would expose the server without
+   * authentication is refused like an invalid one.
+   *
+   * @param environment the process environment ({@code CCS_*} overrides apply to reloads as at start)
+   * @param argumentKeys keys set on the command line, which a reload leaves as set
+   */
+  public ConfigReloader watchConfig(Ccs ccs, LoadedConfig start, Map<String, String> environment,
+      Set<String> argumentKeys) {
+    ConfigReloader watcher = new ConfigReloader(start, environment, argumentKeys, ccs,
+        next -> checkExposure(next, address, host),
+        next -> {
+          gate.reconfigure(next);
+          ServerLog.level(next.logLevel());
+          if (audit != null) {
+            audit.event("config_applied", "file", Map.of("file", start.file().toString()));
+          }
+        }, Duration.ofMillis(250), Duration.ofSeconds(2));
+    if (!reloader.compareAndSet(null, watcher)) {
+      throw new IllegalStateException("the config is watched already");
+    }
+    return watcher.start();
+  }
+
   /** Authentication and rate limits, whose settings a config reload replaces. */
   public AccessGate gate() {
     return gate;
@@ -246,11 +291,19 @@ public final class CcsHttpServer implements AutoCloseable {
     stop(java.time.Duration.ofSeconds(1));
   }
 
+  private void stopWatching() {
+    ConfigReloader watcher = reloader.get();
+    if (watcher != null) {
+      watcher.close();
+    }
+  }
+
   /**
    * Stops accepting connections at once, waits up to {@code wait} (whole seconds) for the exchanges
    * in progress to be answered, then closes every connection and releases the threads.
    */
   public void stop(java.time.Duration wait) {
+    stopWatching();
     server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, (wait.toMillis() + 999) / 1000)));
     executor.close();
     watchdog.close();

@@ -128,6 +128,14 @@ public final class Main {
         ServerLog.close();
       }
     }, "ccs-shutdown"));
+    java.util.Set<String> fromArguments = new java.util.HashSet<>();
+    if (port != null) {
+      fromArguments.add("port");
+    }
+    if (host != null) {
+      fromArguments.add("host");
+    }
+    server.watchConfig(ccs, loaded, env, fromArguments);
     writePidFile(config.pidFile(), log);
     CliStatus cli = ccs.cliStatus();
     if (cli.available()) {

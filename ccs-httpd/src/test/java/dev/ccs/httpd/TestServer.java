@@ -78,6 +78,10 @@ public final class TestServer implements AutoCloseable {
     return ccs;
   }
 
+  public CcsHttpServer httpServer() {
+    return server;
+  }
+
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + server.port() + path);
   }

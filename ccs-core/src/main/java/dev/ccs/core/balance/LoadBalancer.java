@@ -42,9 +42,10 @@ public final class LoadBalancer {
   }
 
   private final Map<String, ProviderHealth> providers = new LinkedHashMap<>();
-  private final LoadBalanceConfig config;
+  private LoadBalanceConfig config;
   private final Clock clock;
-  private final SmoothWeighted<String> picker;
+  private final Map<String, String> serverEnvironment;
+  private SmoothWeighted<String> picker;
   private final Bindings bindings;
   private final ProviderStateStore store;
   private final CoalescingJob saver;
@@ -67,6 +68,7 @@ public final class LoadBalancer {
     this.config = config;
     this.clock = clock;
     this.store = store;
+    this.serverEnvironment = serverEnvironment;
     for (ProviderConfig provider : providers) {
       this.providers.put(provider.id(), new ProviderHealth(provider, config.failureThreshold(),
           config.recoveryTimeout(), clock, serverEnvironment));
@@ -77,11 +79,40 @@ public final class LoadBalancer {
         health.restore(saved);
       }
     }
-    boolean weighted = config.strategy().equals("weighted");
-    this.picker = new SmoothWeighted<>(id -> weighted ? this.providers.get(id).config.weight() : 1);
+    this.picker = picker(config);
     this.bindings = new Bindings(config.bindingTtl(), clock);
     this.saver = new CoalescingJob("provider-state-save", saves, this::save);
     this.enabled = enabledIds();
+  }
+
+  private SmoothWeighted<String> picker(LoadBalanceConfig config) {
+    boolean weighted = config.strategy().equals("weighted");
+    return new SmoothWeighted<>(id -> weighted ? this.providers.get(id).config.weight() : 1);
+  }
+
+  /**
+   * Takes a new provider list and settings (config reload). A provider whose id stays keeps its
+   * health, counters and runtime enable/disable; a new one starts fresh; one that is gone is
+   * forgotten, and its sessions are bound anew on their next run. {@code bindingTtl} applies at the
+   * next start.
+   */
+  public synchronized void reconfigure(List<ProviderConfig> newProviders, LoadBalanceConfig newConfig) {
+    Map<String, ProviderHealth> next = new LinkedHashMap<>();
+    for (ProviderConfig provider : newProviders) {
+      ProviderHealth health = new ProviderHealth(provider, newConfig.failureThreshold(), newConfig.recoveryTimeout(),
+          clock, serverEnvironment);
+      ProviderHealth old = providers.get(provider.id());
+      if (old != null) {
+        health.restore(old.state());
+      }
+      next.put(provider.id(), health);
+    }
+    providers.clear();
+    providers.putAll(next);
+    config = newConfig;
+    picker = picker(newConfig);
+    enabled = enabledIds();
+    store.save(states(), true);
   }
 
   /** Whether any provider is configured (else runs use the CLI's own credentials). */
@@ -89,7 +120,7 @@ public final class LoadBalancer {
     return !providers.isEmpty();
   }
 
-  public LoadBalanceConfig config() {
+  public synchronized LoadBalanceConfig config() {
     return config;
   }
 
@@ -162,6 +193,10 @@ public final class LoadBalancer {
   /** What the run on a lease said about its provider ({@link ProviderFailures}). */
   public synchronized void report(Lease lease, RunOutcome outcome) {
     ProviderHealth health = providers.get(lease.provider().id());
+    if (health == null) {
+      release(lease); // removed by a config reload while the run ran
+      return;
+    }
     boolean stateChanged = health.record(ProviderFailures.of(outcome), outcome, clock.instant());
     release(lease);
     if (stateChanged) {
@@ -178,7 +213,10 @@ public final class LoadBalancer {
 
   /** A lease whose run never ran to an outcome (it failed to start): nothing is learnt from it. */
   public synchronized void abandon(Lease lease) {
-    providers.get(lease.provider().id()).breaker.onNeutral();
+    ProviderHealth health = providers.get(lease.provider().id());
+    if (health != null) {
+      health.breaker.onNeutral();
+    }
     release(lease);
   }
 

@@ -65,10 +65,44 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(absolute + ": cannot be read: " + e.getMessage(), e);
     }
+    return loaded(absolute, text, created, env);
+  }
+
+  /**
+   * Reads {@code file} again (a config reload): as {@link #load}, except that a missing file is an
+   * error, never a reason to write one; the file is only read.
+   *
+   * @throws ConfigException for a missing, unreadable or invalid file
+   */
+  public static LoadedConfig reload(Path file, Map<String, String> env) {
+    Path absolute = file.toAbsolutePath().normalize();
+    String text;
+    try {
+      text = Files.readString(absolute, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(absolute + ": cannot be read: " + e.getMessage(), e);
+    }
+    return loaded(absolute, text, false, env);
+  }
+
+  private static LoadedConfig loaded(Path absolute, String text, boolean created, Map<String, String> env) {
     List<String> warnings = new ArrayList<>();
-    CcsConfig config = parse(text, baseDir, absolute.toString(), warnings);
-    config = applyEnvironment(config, env, baseDir);
-    return new LoadedConfig(absolute, config, created, warnings);
+    CcsConfig config = parse(text, absolute.getParent(), absolute.toString(), warnings);
+    CcsConfig overridden = applyEnvironment(config, env, absolute.getParent());
+    java.util.Set<String> fromEnvironment = new java.util.HashSet<>();
+    for (Map.Entry<String, String> e : Map.of(ENV_PORT, "port", ENV_HOST, "host", ENV_DATA_DIR, "dataDir",
+        ENV_CLAUDE_PATH, "claudePath").entrySet()) {
+      if (env.get(e.getKey()) != null) {
+        fromEnvironment.add(e.getValue());
+      }
+    }
+    JsonNode fileJson;
+    try {
+      fileJson = Json.parse(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(absolute + ": not valid JSON", e); // parse() above has read it already
+    }
+    return new LoadedConfig(absolute, overridden, created, warnings, fileJson, fromEnvironment);
   }
 
   /** Parses config text; relative paths are resolved against {@code baseDir}. */

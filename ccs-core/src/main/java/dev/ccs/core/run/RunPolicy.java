@@ -37,7 +37,7 @@ public final class RunPolicy {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunPolicy.class);
 
-  private final CcsConfig config;
+  private volatile CcsConfig config;
   private final LoadBalancer balancer;
   private final ProviderSettings settings;
   private final Map<String, String> environment;
@@ -94,12 +94,14 @@ public final class RunPolicy {
    */
   public Plan plan(String prompt, Path workingDirectory, RunOptions options, BigDecimal budgetLeftUsd,
       UUID sessionId) {
+    // One config for the whole plan, whatever a reload does meanwhile.
+    CcsConfig config = this.config;
     ClaudeRequest.Builder builder = ClaudeRequest.builder(prompt, workingDirectory)
         .model(options.model() != null && !options.model().isBlank() ? options.model() : config.defaultModel())
         .systemPrompt(options.systemPrompt())
         .appendSystemPrompt(options.appendSystemPrompt())
         .maxTurns(options.maxTurns())
-        .maxBudgetUsd(min(options.maxBudgetUsd(), budgetLeftUsd))
+        .maxBudgetUsd(min(options.maxBudgetUsd(), budgetLeftUsd, config.maxBudgetUsd()))
         .allowedTools(options.allowedTools())
         .disallowedTools(options.disallowedTools())
         .agent(blankToNull(options.agent()));
@@ -148,6 +150,18 @@ public final class RunPolicy {
       balancer.abandon(lease);
       throw e;
     }
+  }
+
+  /**
+   * Takes a new config (reload): default model, budget cap, permission and MCP rules apply to the
+   * runs planned from now on.
+   */
+  public void reconfigure(CcsConfig value) {
+    if (value.allowDangerouslySkipPermissions() && !config.allowDangerouslySkipPermissions()) {
+      LOG.warn("allowDangerouslySkipPermissions is now true: runs skip the CLI's permission checks unless a request "
+          + "sets permission_mode");
+    }
+    config = value;
   }
 
   /**
@@ -200,9 +214,9 @@ public final class RunPolicy {
   }
 
   /** The request's cap, the config's cap and the caller's limit, whichever is smallest. */
-  private BigDecimal min(BigDecimal requested, BigDecimal callerLimit) {
+  private static BigDecimal min(BigDecimal requested, BigDecimal callerLimit, BigDecimal configCap) {
     BigDecimal result = requested;
-    for (BigDecimal cap : new BigDecimal[] {config.maxBudgetUsd(), callerLimit}) {
+    for (BigDecimal cap : new BigDecimal[] {configCap, callerLimit}) {
       if (cap != null && (result == null || cap.compareTo(result) < 0)) {
         result = cap;
       }

@@ -46,7 +46,7 @@ public final class SessionManager {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
 
-  private final CcsConfig config;
+  private volatile CcsConfig config;
   private final SessionStorage storage;
   private final ProjectRoots roots;
   private final Clock clock;
@@ -336,6 +336,12 @@ public final class SessionManager {
    *
    * @return false when some were still running after {@code timeout}
    */
+  /** Takes a new config (reload): the default model and the default session budget. */
+  public void reconfigure(CcsConfig value) {
+    config = value;
+    runner.defaultBudget(value.maxBudgetUsd());
+  }
+
   public boolean shutdown(Duration timeout) {
     return runner.shutdown(timeout);
   }

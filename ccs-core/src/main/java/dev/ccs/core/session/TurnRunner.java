@@ -55,7 +55,7 @@ final class TurnRunner {
   private final ClaudeExecutor executor;
   private final RunPolicy policy;
   private final ProjectRoots roots;
-  private final BigDecimal defaultBudget;
+  private volatile BigDecimal defaultBudget;
   private final Clock clock;
   private final Ticker ticker;
   private final TurnObserver observer;
@@ -261,5 +261,10 @@ final class TurnRunner {
     }
     observer.recorded(stored, answer);
     return new Turn(stored, outcome, cost);
+  }
+
+  /** Takes a new default session budget ({@code maxBudgetUsd}, config reload). */
+  void defaultBudget(BigDecimal value) {
+    defaultBudget = value;
   }
 }

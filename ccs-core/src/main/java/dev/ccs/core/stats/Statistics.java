@@ -43,7 +43,7 @@ public final class Statistics implements TurnObserver {
   /** How far before a snapshot its watermark lies: longer than any turn takes from its end to being counted. */
   static final Duration MARGIN = Duration.ofSeconds(30);
 
-  private final StatisticsConfig config;
+  private volatile StatisticsConfig config;
   private final StatisticsStore store;
   private final Clock clock;
   private final TreeMap<LocalDate, DayStats> days = new TreeMap<>();
@@ -65,6 +65,11 @@ public final class Statistics implements TurnObserver {
 
   public boolean enabled() {
     return config.enabled();
+  }
+
+  /** Takes new settings (config reload): recording on or off, and the days kept; the save interval at the next start. */
+  public void reconfigure(StatisticsConfig value) {
+    config = value;
   }
 
   @Override

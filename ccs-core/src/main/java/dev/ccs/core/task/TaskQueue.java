@@ -51,7 +51,7 @@ public final class TaskQueue {
   public record PriorityChange(Task task, int oldPriority) {
   }
 
-  private final TaskQueueConfig config;
+  private volatile TaskQueueConfig config;
   private final Duration killGrace;
   private final TaskStore store;
   private final SessionManager sessions;
@@ -138,6 +138,17 @@ public final class TaskQueue {
           failed);
     }
     slots.start();
+  }
+
+  /**
+   * Takes new queue settings (config reload): concurrency, default timeout, retries and backoff
+   * apply from now on; {@code maxPending}, {@code maxIdempotencyKeys} and {@code onInterrupted} at
+   * the next start.
+   */
+  public void reconfigure(TaskQueueConfig value) {
+    config = value;
+    runner.reconfigure(value);
+    slots.concurrency(value.concurrency());
   }
 
   /** Stops starting tasks; running ones are recorded as interrupted when their runs are ended. */

@@ -27,14 +27,14 @@ final class TaskRunner {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
 
-  private final TaskQueueConfig config;
+  private volatile TaskQueueConfig config;
   private final TaskStore store;
   private final SessionManager sessions;
   private final WebhookDispatcher webhooks;
   private final TaskStreams streams;
   private final TaskEnding ending;
   private final TaskSlots slots;
-  private final RetryPolicy retries;
+  private volatile RetryPolicy retries;
   private final Clock clock;
 
   TaskRunner(TaskQueueConfig config, TaskStore store, SessionManager sessions, WebhookDispatcher webhooks,
@@ -170,5 +170,11 @@ final class TaskRunner {
     } catch (RuntimeException | Error e) {
       LOG.error("task {} could not be ended after a failure", slot.id, e);
     }
+  }
+
+  /** Takes new timeouts and retry settings (config reload); they apply to attempts that start from now on. */
+  void reconfigure(TaskQueueConfig value) {
+    retries = new RetryPolicy(value.retries(), value.retryBackoff());
+    config = value;
   }
 }

@@ -55,7 +55,7 @@ final class TaskSlots {
     }
   }
 
-  private final int concurrency;
+  private volatile int concurrency;
   private final int maxPending;
   private final Clock clock;
   private final Scheduler scheduler;
@@ -256,5 +256,16 @@ final class TaskSlots {
 
   int concurrency() {
     return concurrency;
+  }
+
+  /**
+   * Takes a new concurrency (config reload): a higher one starts waiting tasks at once; a lower one
+   * lets running tasks finish and starts no more until fewer run.
+   */
+  void concurrency(int value) {
+    synchronized (lock) {
+      concurrency = value;
+    }
+    dispatch();
   }
 }

@@ -38,13 +38,13 @@ public final class WebhookDispatcher {
   /** 1 s, 2 s, 4 s, ... at most 60 s, each between half and all of that. */
   private static final Backoff BACKOFF = new Backoff(BASE_BACKOFF, Duration.ofSeconds(60));
 
-  private final WebhookConfig config;
+  private volatile WebhookConfig config;
   private final DeliveryStore store;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Executor senders;
-  private final WebhookTargets targets;
-  private final WebhookSigner signer;
+  private volatile WebhookTargets targets;
+  private volatile WebhookSigner signer;
   /** Attempts since start by result: delivered, retrying (failed, another attempt follows), failed (for good). */
   private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> attempts = java.util.Map.of(
       "delivered", new java.util.concurrent.atomic.LongAdder(), "retrying", new java.util.concurrent.atomic.LongAdder(),
@@ -66,6 +66,20 @@ public final class WebhookDispatcher {
     this.senders = senders;
     this.targets = new WebhookTargets(config.allowPrivateTargets());
     this.signer = secret == null ? null : new WebhookSigner(secret);
+  }
+
+  /**
+   * Takes new settings (config reload): URL, timeout, retries, secret and target rules apply to
+   * the attempts made from now on.
+   */
+  public void reconfigure(WebhookConfig value, String secret) {
+    targets = new WebhookTargets(value.allowPrivateTargets());
+    signer = secret == null ? null : new WebhookSigner(secret);
+    boolean newTimeout = !value.timeout().equals(config.timeout());
+    config = value;
+    if (newTimeout) {
+      client = null; // the next delivery builds one with the new connect timeout
+    }
   }
 
   /** Null when {@code url} may receive webhooks, else why not (for a 400 at submission). */
@@ -173,8 +187,9 @@ public final class WebhookDispatcher {
             .header("X-CCS-Event-Id", delivery.id().toString())
             .header("X-CCS-Delivery-Attempt", Integer.toString(number))
             .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()));
-        if (signer != null) {
-          request.header(WebhookSigner.HEADER, signer.sign(clock.instant().getEpochSecond(), delivery.payload()));
+        WebhookSigner signing = signer;
+        if (signing != null) {
+          request.header(WebhookSigner.HEADER, signing.sign(clock.instant().getEpochSecond(), delivery.payload()));
         }
         HttpResponse<Void> response = client().send(request.build(), HttpResponse.BodyHandlers.discarding());
         statusCode = response.statusCode();

@@ -268,4 +268,31 @@ class LoadBalancerTest {
     assertThat(lastError).startsWith("HTTP 401: API Error: 401")
         .doesNotContain("plain-secret-value", "abc.def", "XYZXYZXYZ", "gwsecret123", "resolved-from-env");
   }
+
+  @Test
+  void aReloadKeepsTheHealthOfProvidersThatStayAndForgetsTheRest() {
+    LoadBalancer balancer = balancer("round-robin", true, provider("a", 1, true), provider("b", 1, true));
+    UUID onA = UUID.randomUUID();
+    while (!run(balancer, onA, succeeded()).equals("a")) {
+      onA = UUID.randomUUID();
+    }
+    run(balancer, onA, overloaded());
+    run(balancer, onA, overloaded()); // threshold 2: a is open
+    LoadBalancer.Lease inFlight = balancer.choose(UUID.randomUUID(), "b").orElseThrow();
+
+    balancer.reconfigure(List.of(provider("a", 5, true), provider("c", 1, true)),
+        new LoadBalanceConfig("weighted", true, 3, Duration.ofMinutes(30), Duration.ofSeconds(60)));
+
+    assertThat(balancer.config().strategy()).isEqualTo("weighted");
+    assertThat(balancer.status()).extracting(ProviderStatus::id).containsExactly("a", "c");
+    ProviderStatus a = balancer.status().get(0);
+    assertThat(a.weight()).isEqualTo(5);
+    assertThat(a.healthy()).as("a's open breaker survives the reload").isFalse();
+    assertThat(a.totalRequests()).isEqualTo(3);
+    assertThat(balancer.status().get(1).totalRequests()).isZero();
+    // A run on a provider the reload removed ends without harm.
+    balancer.report(inFlight, succeeded());
+    // a's session fails over to c while a is open.
+    assertThat(run(balancer, onA, succeeded())).isEqualTo("c");
+  }
 }

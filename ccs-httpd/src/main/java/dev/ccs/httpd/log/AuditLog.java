@@ -84,6 +84,11 @@ public final class AuditLog implements RequestObserver {
     return answer.caller() == null ? answer.client() : answer.caller() + "@" + answer.client();
   }
 
+  /** An event that is not a request's (a config file edit applied). */
+  public void event(String type, String actor, Map<String, String> details) {
+    write(type, actor, details);
+  }
+
   private void write(String type, String actor, Map<String, String> details) {
     ObjectNode event = Json.object();
     event.put("time", clock.instant().toString());

@@ -45,6 +45,11 @@ public final class ServerLog {
     }
   }
 
+  /** Takes a new {@code logLevel} (config reload). */
+  public static void level(String logLevel) {
+    threshold = Level.valueOf(logLevel.toUpperCase(Locale.ROOT));
+  }
+
   /** Back to the state before {@link #configure}: the file is closed, lines go to SLF4J's binding. */
   public static synchronized void close() {
     LineWriter previous = file;

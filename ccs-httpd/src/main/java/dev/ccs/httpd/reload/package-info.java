@@ -1,0 +1,2 @@
+/** Hot reload of the config file ({@link ConfigReloader}). */
+package dev.ccs.httpd.reload;
