@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -18,5 +18,6 @@ case "$which" in
   heap) java bench/HeapBench.java "$@" ;;
   balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
   stats) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/StatsBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats)" >&2; exit 2 ;;
+  access) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/AccessBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access)" >&2; exit 2 ;;
 esac

@@ -50,7 +50,10 @@ public final class Commands {
 
   public int stop(PrintStream out) {
     try {
-      if (server.stop(Duration.ofSeconds(15))) {
+      // The server's own graceful stop takes up to shutdown.graceMs and then the kill grace: SIGKILL only after that.
+      Duration wait = config.config().shutdown().grace().plus(config.config().execution().killGracePeriod())
+          .plusSeconds(15);
+      if (server.stop(wait)) {
         out.println("stopped");
       } else {
         out.println("not running");

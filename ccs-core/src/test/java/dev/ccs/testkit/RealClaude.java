@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real, pinned {@code claude} CLI for tests. {@link #executable()} finds it, installing it with
@@ -44,13 +43,7 @@ public final class RealClaude {
       }
     }
     if (executable == null) {
-      String message = "the real claude CLI " + VERSION + " is unavailable: " + problem;
-      String ci = System.getenv("CI");
-      if (ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")) {
-        throw new AssertionError(message);
-      }
-      System.err.println("NOTICE: skipping real-CLI test: " + message);
-      Assumptions.abort(message);
+      NpmTools.unavailable("the real claude CLI " + VERSION + " is unavailable: " + problem);
     }
     return executable;
   }
@@ -89,9 +82,7 @@ public final class RealClaude {
       }
       return path;
     }
-    String cacheRoot = System.getenv("CCS_CLI_CACHE");
-    Path cache = cacheRoot != null && !cacheRoot.isBlank() ? Path.of(cacheRoot)
-        : Path.of(System.getProperty("user.home"), ".cache", "ccs");
+    Path cache = NpmTools.cache();
     Path dir = cache.resolve("claude-cli-" + VERSION);
     Path binary = dir.resolve("node_modules").resolve(".bin").resolve("claude");
     Files.createDirectories(cache);
@@ -114,41 +105,11 @@ public final class RealClaude {
   }
 
   private static void install(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path packageJson = dir.resolve("package.json");
-    if (!Files.exists(packageJson)) {
-      Files.writeString(packageJson, "{\"name\":\"ccs-test-claude-cli\",\"private\":true}\n");
-    }
-    System.err.println("NOTICE: installing @anthropic-ai/claude-code@" + VERSION + " into " + dir + " (npm) ...");
-    String output = run(dir, List.of("npm", "install", "--prefer-online", "--no-audit", "--no-fund",
-        "--loglevel=error", "@anthropic-ai/claude-code@" + VERSION), 900);
-    if (output != null) {
-      throw new IllegalStateException("npm install failed: " + output);
-    }
+    NpmTools.install(dir, List.of("@anthropic-ai/claude-code@" + VERSION));
   }
 
-  /** Runs a command; null on success, else its output. */
   private static String run(Path dir, List<String> command, int timeoutSeconds) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      return "cannot run " + command.get(0) + " (" + e.getMessage() + "); is Node.js with npm installed?";
-    }
-    byte[] output = process.getInputStream().readAllBytes();
-    try {
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return command + " timed out";
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-    String text = new String(output, StandardCharsets.UTF_8).strip();
-    return process.exitValue() == 0 ? null : "exit " + process.exitValue() + ": " + tail(text);
+    return NpmTools.run(dir, command, timeoutSeconds);
   }
 
   private static boolean versionMatches(Path binary) {
@@ -166,10 +127,6 @@ public final class RealClaude {
       Thread.currentThread().interrupt();
       return false;
     }
-  }
-
-  private static String tail(String text) {
-    return text.length() > 2000 ? "..." + text.substring(text.length() - 2000) : text;
   }
 
   /** An environment map merged from {@code base} and {@code extra}. */

@@ -85,6 +85,11 @@ class ConfigReloadTest {
     assertThat(config.path("pending_restart").toString()).isEqualTo("[\"port\"]");
     assertThat(config.at("/sources/rateLimit.burst").asText()).isEqualTo("file");
     assertThat(config.at("/sources/shutdown.graceMs").asText()).isEqualTo("file");
+
+    // A key removed from the file goes back to its default (the Node server kept the old value).
+    edit(json -> section(json, "rateLimit").remove("burst"));
+    awaitCondition(() -> "1000".equals(server.get("/api/sessions").header("RateLimit-Limit")));
+    assertThat(server.get("/api/config").json().at("/sources/rateLimit.burst").asText()).isEqualTo("default");
   }
 
   @Test

@@ -94,7 +94,8 @@ class McpPolicyApiTest {
     assertThat(fake.invocations().get(0).args()).noneMatch(a -> a.contains("tok_inline_42"));
     assertThat(file).startsWith(temp.resolve("home/data/tmp"));
     assertThat(Files.readString(file)).isEqualTo(config);
-    assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     fake.release("mcp");
 
     String taskId = reply.get().json().path("task_id").asText();

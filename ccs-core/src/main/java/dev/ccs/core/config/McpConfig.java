@@ -32,7 +32,8 @@ public record McpConfig(boolean enabled, Path configPath, boolean strict, boolea
       throw new IllegalArgumentException(
           "\"mcp.configPath\" is null; allowed: a path to an MCP JSON file when \"mcp.enabled\" is true");
     }
-    allowedConfigs = Map.copyOf(new java.util.TreeMap<>(allowedConfigs));
+    // Sorted by name, in a stable order (Map.copyOf's order changes from one JVM to the next).
+    allowedConfigs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(allowedConfigs));
     for (String name : allowedConfigs.keySet()) {
       if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
         throw new IllegalArgumentException("\"mcp.allowedConfigs\" has the name \"" + name

@@ -52,7 +52,8 @@ class ApiKeysTest {
       String stored = Files.readString(file);
       assertThat(stored).contains("ci runner", ApiKeys.sha256(created.secret().getBytes()))
           .doesNotContain(created.secret(), created.secret().substring(7));
-      assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+      assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
       Authentication result = keys.authenticate(created.secret());
       assertThat(result).isEqualTo(new Authentication.Granted(new Caller(created.key().id(), "ci runner",
