@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class Ccs implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Ccs.class);
-  private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
 
   private volatile CcsConfig config;
   private final RunPolicy policy;
@@ -151,45 +150,22 @@ public final class Ccs implements AutoCloseable {
     statistics.catchUp(storage);
     statistics.saveEvery(scheduler, jobs);
     tasks.start();
-    jobs.execute(this::purgeAndReschedule);
+    new Retention(() -> this.config.sessionRetentionDays(), clock, scheduler, jobs, sessions, tasks,
+        () -> closed).start();
     } catch (RuntimeException | Error e) {
       storage.close();
       throw e;
     }
   }
 
-  private void purgeAndReschedule() {
-    if (closed) {
-      return;
-    }
-    try {
-      if (config.sessionRetentionDays() > 0) {
-        // One age for all records: sessions unused, tasks and webhook deliveries finished, before it.
-        Instant cutoff = clock.instant().minus(Duration.ofDays(config.sessionRetentionDays()));
-        sessions.purgeOlderThan(cutoff);
-        tasks.purgeOlderThan(cutoff);
-      }
-      // Bounds lowered since the last start, or a removal the disk lost in a crash.
-      sessions.trimToLimits();
-      tasks.trimToLimits();
-    } catch (RuntimeException e) {
-      LOG.warn("retention failed: {}", e.toString());
-    }
-    scheduler.schedule(RETENTION_INTERVAL, () -> {
-      if (!closed) {
-        jobs.execute(this::purgeAndReschedule);
-      }
-    });
-  }
-
+  /** A builder of the engine for {@code config}. */
   public static Builder builder(CcsConfig config) {
     return new Builder(config);
   }
 
   /**
-   * The environment of every run: the server's own (if {@code execution.inheritEnv}), PATH with
-   * {@code nodeBinDir} in front, auto-updates off, {@code execution.maxRetries} and
-   * {@code execution.env}.
+   * The tag every CLI process of an engine on this data directory carries in its environment, so
+   * that the next engine on it can find and end what a dead one left running.
    */
   public static String ownerTag(CcsConfig config) {
     try {
@@ -388,22 +364,19 @@ public final class Ccs implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try {
-      statistics.close();
-    } catch (RuntimeException e) {
-      LOG.warn("statistics not saved at shutdown: {}", e.getMessage());
-    }
-    try {
-      balancer.flush();
-    } catch (RuntimeException e) {
-      LOG.warn("provider states not saved at shutdown: {}", e.getMessage());
-    }
-    try {
-      apiKeys.close();
-    } catch (RuntimeException e) {
-      LOG.warn("API keys' last-used times not saved at shutdown: {}", e.getMessage());
-    }
+    saving("statistics", statistics::close);
+    saving("provider states", balancer::flush);
+    saving("API keys' last-used times", apiKeys::close);
     storage.close();
+  }
+
+  /** Saves what {@code save} saves at shutdown; a failure is logged, and the shutdown goes on. */
+  private static void saving(String what, Runnable save) {
+    try {
+      save.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{} not saved at shutdown: {}", what, e.getMessage());
+    }
   }
 
   /** Builder of {@link Ccs}; only the config is required. */

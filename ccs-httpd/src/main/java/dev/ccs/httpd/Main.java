@@ -155,7 +155,7 @@ public final class Main {
       return 1;
     }
     if (stopping.compareAndSet(false, true)) {
-      stopGracefully(server, ccs, config, log);
+      stopGracefully(server, ccs, log);
       deletePidFile(config.pidFile());
       ServerLog.close();
     }
@@ -167,7 +167,9 @@ public final class Main {
    * what still runs (tasks recorded as interrupted), answer the requests waiting for them, flush
    * the stores.
    */
-  private static void stopGracefully(CcsHttpServer server, Ccs ccs, CcsConfig config, Logger log) {
+  private static void stopGracefully(CcsHttpServer server, Ccs ccs, Logger log) {
+    // The config in force: shutdown.graceMs may have been reloaded since the start.
+    CcsConfig config = ccs.config();
     java.time.Duration grace = config.shutdown().grace();
     log.info("stopping: no new requests; running work gets up to {} ms to finish", grace.toMillis());
     // The listener closes at once; exchanges in progress are answered as their turns end below.

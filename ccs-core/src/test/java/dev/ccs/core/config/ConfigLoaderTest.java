@@ -215,4 +215,35 @@ class ConfigLoaderTest {
     Files.writeString(file, json);
     return file;
   }
+
+  /** Node defect #50 (the TUI saved the port as a string), and the access keys of issue 11. */
+  @Test
+  void theNodeTuisStringsAndTheAccessKeysAreRead() throws Exception {
+    Path file = temp.resolve("access").resolve("config.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "{\"port\": \"5546\", \"trustProxy\": 1, \"mcp\": {\"allowedConfigs\": "
+        + "[\"/etc/mcp/github.json\"]}, \"security\": {\"allowedPermissionModes\": [\"plan\"]}, "
+        + "\"shutdown\": {\"graceMs\": 5000}, \"rateLimit\": {\"maxRequests\": 10}}");
+    CcsConfig c = ConfigLoader.load(file, Map.of()).config();
+    assertThat(c.port()).isEqualTo(5546);
+    assertThat(c.security().trustsProxy(java.net.InetAddress.getLoopbackAddress())).isTrue();
+    assertThat(c.security().trustsProxy(java.net.InetAddress.getByName("10.0.0.1"))).isFalse();
+    assertThat(c.mcp().allowedConfigs()).containsEntry("github", Path.of("/etc/mcp/github.json"));
+    assertThat(c.security().allowedPermissionModes()).containsExactly("plan");
+    assertThat(c.shutdown().grace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.rateLimit().burst()).isEqualTo(10);
+    assertThat(c.rateLimit().perAddressMaxRequests()).isEqualTo(40);
+
+    Files.writeString(file, "{\"trustProxy\": [\"10.0.0.0/8\", \"::1\"]}");
+    SecurityConfig listed = ConfigLoader.load(file, Map.of()).config().security();
+    assertThat(listed.trustsProxy(java.net.InetAddress.getByName("10.200.3.4"))).isTrue();
+    assertThat(listed.trustsProxy(java.net.InetAddress.getByName("11.0.0.1"))).isFalse();
+    assertThat(listed.trustsProxy(java.net.InetAddress.getByName("::1"))).isTrue();
+    assertThat(listed.trustsProxy(java.net.InetAddress.getByName("127.0.0.1"))).isFalse();
+
+    Files.writeString(file, "{\"trustProxy\": [\"10.0.0.0/33\"], \"security\": {\"allowedPermissionModes\": "
+        + "[\"yolo\"]}, \"mcp\": {\"allowedConfigs\": 3}}");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("trustProxy")
+        .hasMessageContaining("allowedPermissionModes").hasMessageContaining("mcp.allowedConfigs");
+  }
 }
