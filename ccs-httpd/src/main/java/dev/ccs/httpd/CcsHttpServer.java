@@ -64,6 +64,7 @@ public final class CcsHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CcsHttpServer.class);
 
   private final HttpServer server;
+  private final HttpAdapter adapter;
   private final ExchangeExecutor executor;
   private final IoWatchdog watchdog;
   private final AuditLog audit;
@@ -72,9 +73,10 @@ public final class CcsHttpServer implements AutoCloseable {
   private final InetAddress address;
   private final String host;
 
-  private CcsHttpServer(HttpServer server, ExchangeExecutor executor, IoWatchdog watchdog, AuditLog audit,
-      AccessGate gate, java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader, InetAddress address,
-      String host) {
+  private CcsHttpServer(HttpServer server, HttpAdapter adapter, ExchangeExecutor executor, IoWatchdog watchdog,
+      AuditLog audit, AccessGate gate, java.util.concurrent.atomic.AtomicReference<ConfigReloader> reloader,
+      InetAddress address, String host) {
+    this.adapter = adapter;
     this.audit = audit;
     this.gate = gate;
     this.reloader = reloader;
@@ -132,12 +134,13 @@ public final class CcsHttpServer implements AutoCloseable {
       observers.add(audit);
     }
     AccessGate gate = new AccessGate(ccs.apiKeys(), ccs.config(), Ticker.system());
-    server.createContext("/", new HttpAdapter(router, http, gate,
-        new BodyBudget(http.maxBodyBytesInFlight()), watchdog, RequestObserver.all(observers)));
+    HttpAdapter adapter = new HttpAdapter(router, http, gate, new BodyBudget(http.maxBodyBytesInFlight()), watchdog,
+        RequestObserver.all(observers));
+    server.createContext("/", adapter);
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
-    return new CcsHttpServer(server, executor, watchdog, audit, gate, reloader, address, host);
+    return new CcsHttpServer(server, adapter, executor, watchdog, audit, gate, reloader, address, host);
   }
 
   /**
@@ -299,12 +302,24 @@ public final class CcsHttpServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting connections at once, waits up to {@code wait} (whole seconds) for the exchanges
-   * in progress to be answered, then closes every connection and releases the threads.
+   * Answers new requests 503 {@code server_stopping} at once, waits up to {@code wait} for the
+   * requests in progress to be answered, then closes the listener and every connection and
+   * releases the threads. (The JDK's own {@code stop(delay)} waits the whole delay when nothing is
+   * in progress, on Java 17 to 20: it is called with no delay, once the requests are done.)
    */
   public void stop(java.time.Duration wait) {
     stopWatching();
-    server.stop((int) Math.max(0, Math.min(Integer.MAX_VALUE, (wait.toMillis() + 999) / 1000)));
+    adapter.drain();
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (adapter.inFlight() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    server.stop(0);
     executor.close();
     watchdog.close();
     if (audit != null) {

@@ -72,7 +72,7 @@ class ShutdownTest {
       assertThat(answered.statusCode()).as("the request in flight was answered: %s", answered.body()).isEqualTo(200);
       assertThat(Json.parse(answered.body()).path("result").asText()).isEqualTo("ok");
       // The slow run was given the grace (4 s), then ended; the server did not wait for its minute.
-      assertThat(stopMillis).isBetween(3_500L, 30_000L);
+      assertThat(stopMillis).isBetween(3_500L, 15_000L);
       assertThat(server.log()).contains("no new requests", "stopped");
     }
     assertThat(fake.runs()).allSatisfy(run -> assertThat(Processes.isRunning(run.pid())).isFalse());

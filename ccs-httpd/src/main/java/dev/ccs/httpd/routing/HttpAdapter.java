@@ -49,6 +49,9 @@ public final class HttpAdapter implements HttpHandler {
   private final BodyBudget bodies;
   private final IoWatchdog watchdog;
   private final RequestObserver observer;
+  /** Exchanges between their arrival and the close of their answer. */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean draining;
 
   /**
    * @param gate who may come in (authentication, scopes, rate limits)
@@ -93,6 +96,28 @@ public final class HttpAdapter implements HttpHandler {
    */
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      handleCounted(exchange);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /**
+   * From now on, new requests are answered 503 {@code server_stopping} (with {@code Connection:
+   * close}) while the ones in progress go on; {@link #inFlight()} tells when they are done.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  /** Requests being handled now (including their answers being written). */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  private void handleCounted(HttpExchange exchange) throws IOException {
     Exchange x = new Exchange(exchange, watchdog.watch());
     ApiResponse response = null;
     RequestObserver.Answer done = null;
@@ -173,6 +198,10 @@ public final class HttpAdapter implements HttpHandler {
 
   private ApiResponse dispatch(Exchange x) throws UnreadableBody {
     HttpExchange exchange = x.http;
+    if (draining) {
+      throw new ApiError(503, "server_stopping", "The server is stopping; try again shortly",
+          Map.of("Retry-After", "5", "Connection", "close"));
+    }
     if (ExchangeExecutor.shedding()) {
       throw new CcsException.Overloaded("server_busy", "Every request handler is busy and the line for them is full "
           + "(http.maxThreads, http.maxQueuedRequests, http.queueTimeout); try again shortly", RETRY_AFTER);
