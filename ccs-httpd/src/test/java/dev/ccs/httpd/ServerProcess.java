@@ -59,6 +59,9 @@ final class ServerProcess implements AutoCloseable {
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(log.toFile());
+      // The config file says it all: no override from the machine's environment (PORT, HOST, CCS_*).
+      builder.environment().keySet().removeIf(name -> name.equals("PORT") || name.equals("HOST")
+          || name.startsWith("CCS_"));
       if (environment != null) {
         builder.environment().clear();
         builder.environment().putAll(environment);

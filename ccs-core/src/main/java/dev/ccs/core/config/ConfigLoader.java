@@ -24,11 +24,11 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-  /** Environment variables that override config keys. */
-  public static final String ENV_PORT = "CCS_PORT";
-  public static final String ENV_HOST = "CCS_HOST";
-  public static final String ENV_DATA_DIR = "CCS_DATA_DIR";
-  public static final String ENV_CLAUDE_PATH = "CCS_CLAUDE_PATH";
+  /** Environment variables that override config keys (all of them: {@link EnvironmentOverrides}). */
+  public static final String ENV_PORT = EnvironmentOverrides.CCS_PORT;
+  public static final String ENV_HOST = EnvironmentOverrides.CCS_HOST;
+  public static final String ENV_DATA_DIR = EnvironmentOverrides.CCS_DATA_DIR;
+  public static final String ENV_CLAUDE_PATH = EnvironmentOverrides.CCS_CLAUDE_PATH;
 
   private ConfigLoader() {
   }
@@ -88,21 +88,14 @@ public final class ConfigLoader {
   private static LoadedConfig loaded(Path absolute, String text, boolean created, Map<String, String> env) {
     List<String> warnings = new ArrayList<>();
     CcsConfig config = parse(text, absolute.getParent(), absolute.toString(), warnings);
-    CcsConfig overridden = applyEnvironment(config, env, absolute.getParent());
-    java.util.Set<String> fromEnvironment = new java.util.HashSet<>();
-    for (Map.Entry<String, String> e : Map.of(ENV_PORT, "port", ENV_HOST, "host", ENV_DATA_DIR, "dataDir",
-        ENV_CLAUDE_PATH, "claudePath").entrySet()) {
-      if (env.get(e.getKey()) != null) {
-        fromEnvironment.add(e.getValue());
-      }
-    }
+    EnvironmentOverrides.Result overridden = EnvironmentOverrides.apply(config, env, absolute.getParent());
     JsonNode fileJson;
     try {
       fileJson = Json.parse(text);
     } catch (JsonProcessingException e) {
       throw new ConfigException(absolute + ": not valid JSON", e); // parse() above has read it already
     }
-    return new LoadedConfig(absolute, overridden, created, warnings, fileJson, fromEnvironment);
+    return new LoadedConfig(absolute, overridden.config(), created, warnings, fileJson, overridden.keys());
   }
 
   /** Parses config text; relative paths are resolved against {@code baseDir}. */
@@ -127,51 +120,6 @@ public final class ConfigLoader {
       warnings.add(source + ": unknown key \"" + key + "\" is ignored");
     }
     return config;
-  }
-
-  private static CcsConfig applyEnvironment(CcsConfig config, Map<String, String> env, Path baseDir) {
-    List<String> problems = new ArrayList<>();
-    CcsConfig.Builder builder = config.toBuilder();
-    String port = env.get(ENV_PORT);
-    if (port != null) {
-      try {
-        int value = Integer.parseInt(port.trim());
-        if (value < 0 || value > 65535) {
-          throw new NumberFormatException();
-        }
-        builder.port(value);
-      } catch (NumberFormatException e) {
-        problems.add(ENV_PORT + " is \"" + port + "\"; allowed: an integer from 0 to 65535");
-      }
-    }
-    String host = env.get(ENV_HOST);
-    if (host != null) {
-      if (host.isBlank()) {
-        problems.add(ENV_HOST + " is empty; allowed: an IP address or host name");
-      } else {
-        builder.host(host.trim());
-      }
-    }
-    String dataDir = env.get(ENV_DATA_DIR);
-    if (dataDir != null) {
-      if (dataDir.isBlank()) {
-        problems.add(ENV_DATA_DIR + " is empty; allowed: a directory path");
-      } else {
-        builder.dataDir(ConfigPaths.resolve(dataDir.trim(), baseDir));
-      }
-    }
-    String claudePath = env.get(ENV_CLAUDE_PATH);
-    if (claudePath != null) {
-      if (claudePath.isBlank()) {
-        problems.add(ENV_CLAUDE_PATH + " is empty; allowed: a command name or path");
-      } else {
-        builder.claudePath(claudePath.trim());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException("environment", problems);
-    }
-    return builder.build();
   }
 
   /** Writes {@code config} to {@code file} atomically, readable by its owner only. */

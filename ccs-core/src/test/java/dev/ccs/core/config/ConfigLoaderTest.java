@@ -164,6 +164,30 @@ class ConfigLoaderTest {
     assertThat(config.claudePath()).isEqualTo("/opt/claude");
   }
 
+  /** The Node server's variables (issue 12): PORT, HOST, CCS_SECRET_KEY, CCS_AUTH_ENABLED; CCS_PORT/HOST win. */
+  @Test
+  void theNodeServersVariablesAreReadAndTheSourcesSaySo() throws Exception {
+    Path file = write("{ \"port\": 1234, \"security\": {\"auth\": {\"enabled\": false}} }");
+
+    LoadedConfig loaded = ConfigLoader.load(file, Map.of("PORT", "7000", "HOST", "::1",
+        "CCS_SECRET_KEY", "ccs_sk_from-the-environment-0123", "CCS_AUTH_ENABLED", "true"));
+    CcsConfig config = loaded.config();
+    assertThat(config.port()).isEqualTo(7000);
+    assertThat(config.host()).isEqualTo("::1");
+    assertThat(config.security().auth().enabled()).isTrue();
+    assertThat(config.security().auth().secretKey()).isEqualTo("ccs_sk_from-the-environment-0123");
+    assertThat(loaded.environmentKeys()).containsExactlyInAnyOrder("port", "host", "security.auth.secretKey",
+        "security.auth.enabled");
+
+    assertThat(ConfigLoader.load(file, Map.of("PORT", "7000", "CCS_PORT", "7001")).config().port()).isEqualTo(7001);
+    assertThat(ConfigLoader.load(file, Map.of("CCS_AUTH_ENABLED", "false")).config().security().auth().enabled())
+        .isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("CCS_AUTH_ENABLED", "yes")))
+        .hasMessageContaining("CCS_AUTH_ENABLED is \"yes\"; allowed: true or false");
+    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of("PORT", "http")))
+        .hasMessageContaining("PORT is \"http\"");
+  }
+
   @Test
   void badEnvironmentOverridesAreNamed() throws Exception {
     Path file = write("{}");
