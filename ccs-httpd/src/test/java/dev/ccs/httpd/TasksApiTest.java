@@ -324,12 +324,16 @@ class TasksApiTest {
     submit("{\"prompt\":\"b\"}");
 
     JsonNode queue = server.get("/api/tasks/queue/status").json().path("queue");
-    assertThat(queue.path("running").asInt()).isEqualTo(1);
+    // The Node server's types (issue 12): running is whether the queue runs, active_tasks a number.
+    assertThat(queue.path("running").isBoolean()).isTrue();
+    assertThat(queue.path("running").asBoolean()).isTrue();
+    assertThat(queue.path("active_tasks").isInt()).isTrue();
+    assertThat(queue.path("active_tasks").asInt()).isEqualTo(1);
     assertThat(queue.path("concurrency").asInt()).isEqualTo(1);
     assertThat(queue.path("pending").asInt()).isEqualTo(1);
     assertThat(queue.path("processing").asInt()).isEqualTo(1);
     assertThat(queue.path("total").asInt()).isEqualTo(2);
-    assertThat(queue.path("active_tasks").get(0).asText()).isEqualTo(running);
+    assertThat(queue.path("active_task_ids").get(0).asText()).isEqualTo(running);
     assertThat(queue.path("oldest_pending_age_ms").asLong()).isGreaterThanOrEqualTo(0);
     fake.release("a");
   }
@@ -422,7 +426,7 @@ class TasksApiTest {
         server.post("/api/messages/batches", "{\"prompts\":[\"a\",\"b\",\"c\",\"d\"]}"));
     int maxRunning = 0;
     while (!batch.isDone()) {
-      maxRunning = Math.max(maxRunning, server.get("/api/tasks/queue/status").json().at("/queue/running").asInt());
+      maxRunning = Math.max(maxRunning, server.get("/api/tasks/queue/status").json().at("/queue/active_tasks").asInt());
       Thread.sleep(30);
     }
     long elapsed = (System.nanoTime() - start) / 1_000_000;

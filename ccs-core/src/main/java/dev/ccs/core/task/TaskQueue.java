@@ -396,7 +396,7 @@ public final class TaskQueue {
   public QueueStatus status() {
     TaskSummary summary = store.summary();
     Instant oldest = summary.oldestPendingCreatedAt();
-    return new QueueStatus(summary.counts(), slots.runningIds(), slots.concurrency(), summary.total(),
+    return new QueueStatus(slots.starting(), summary.counts(), slots.runningIds(), slots.concurrency(), summary.total(),
         oldest == null ? null : Duration.between(oldest, clock.instant()), summary.totalCostUsd(),
         summary.deadLetters());
   }

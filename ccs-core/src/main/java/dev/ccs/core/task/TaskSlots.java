@@ -258,6 +258,13 @@ final class TaskSlots {
     return concurrency;
   }
 
+  /** Whether tasks are started: after {@link #start}, before {@link #close}. */
+  boolean starting() {
+    synchronized (lock) {
+      return started && !closed;
+    }
+  }
+
   /**
    * Takes a new concurrency (config reload): a higher one starts waiting tasks at once; a lower one
    * lets running tasks finish and starts no more until fewer run.

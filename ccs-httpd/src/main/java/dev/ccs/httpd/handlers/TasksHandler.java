@@ -169,9 +169,11 @@ public final class TasksHandler {
   public ApiResponse queueStatus(ApiRequest request) {
     QueueStatus status = queue().status();
     ObjectNode queue = Json.object();
-    queue.put("running", status.running().size());
+    // The Node server's fields with its types: whether the queue runs, and how many tasks run now.
+    queue.put("running", status.started());
     queue.put("concurrency", status.concurrency());
-    ArrayNode active = queue.putArray("active_tasks");
+    queue.put("active_tasks", status.running().size());
+    ArrayNode active = queue.putArray("active_task_ids");
     status.running().forEach(id -> active.add(id.toString()));
     queue.put("total", status.total());
     for (TaskStatus s : TaskStatus.values()) {
