@@ -104,6 +104,7 @@ class McpPolicyApiTest {
     assertThat(file).doesNotExist();
     // The stored task runs it; the API never shows it.
     assertThat(task.toString()).doesNotContain("tok_inline_42");
+    assertThat(server.get("/api/tasks").text()).contains(taskId).doesNotContain("tok_inline_42");
 
     TestServer.Reply malformed = server.post("/api/messages", "{\"prompt\":\"x\",\"mcp_config\":\"{\\\"servers\\\":1}\"}");
     assertThat(malformed.status()).isEqualTo(400);

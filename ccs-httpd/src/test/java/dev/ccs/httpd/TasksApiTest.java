@@ -136,6 +136,28 @@ class TasksApiTest {
     assertThat(await(task.path("id").asText()).path("status").asText()).isEqualTo("completed");
   }
 
+  /** Issue 12: Node clients read a task's session, webhook and options under metadata. */
+  @Test
+  void aTaskAlsoCarriesTheNodeServersMetadataPlacement() throws Exception {
+    start(config(3, 0));
+    TestServer.Reply created = server.post("/api/tasks/async", "{\"prompt\":\"x\",\"system_prompt\":\"be brief\","
+        + "\"max_budget_usd\":0.5,\"allowed_tools\":[\"Read\"],\"metadata\":{\"k\":\"v\",\"agent\":\"mine\"}}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    JsonNode task = await(created.json().at("/task/id").asText());
+    JsonNode metadata = task.path("metadata");
+    assertThat(metadata.path("session_id").asText()).isEqualTo(task.path("session_id").asText()).isNotEmpty();
+    assertThat(metadata.has("webhook_url")).isTrue();
+    assertThat(metadata.path("system_prompt").asText()).isEqualTo("be brief");
+    assertThat(metadata.path("max_budget_usd").decimalValue()).isEqualByComparingTo("0.5");
+    assertThat(metadata.path("allowed_tools").get(0).asText()).isEqualTo("Read");
+    // The client's own keys win over the Node placement, and no provider object is there.
+    assertThat(metadata.path("k").asText()).isEqualTo("v");
+    assertThat(metadata.path("agent").asText()).isEqualTo("mine");
+    assertThat(metadata.has("provider")).isFalse();
+    // Ours stays where it was.
+    assertThat(task.path("options").path("system_prompt").asText()).isEqualTo("be brief");
+  }
+
   @Test
   void badSubmissionsAreRefusedBeforeAnythingIsStored() {
     start(config(3, 0).toBuilder().webhook(new WebhookConfig(false, null, Duration.ofSeconds(5), 3, SECRET, false)).build());

@@ -11,7 +11,6 @@ import dev.ccs.core.task.Batch;
 import dev.ccs.core.task.NewTask;
 import dev.ccs.core.task.QueueStatus;
 import dev.ccs.core.task.Task;
-import dev.ccs.core.task.TaskJson;
 import dev.ccs.core.task.TaskQueue;
 import dev.ccs.core.task.TaskStatus;
 import dev.ccs.core.webhook.Delivery;
@@ -124,7 +123,7 @@ public final class TasksHandler {
 
   /** The tasks, each read as it is written: a page of large tasks is never in memory at once. */
   private ApiResponse tasks(List<UUID> ids) {
-    return JsonStream.list(WireFormat.success(), "tasks", ids, id -> queue().find(id).map(TaskJson::toJson));
+    return JsonStream.list(WireFormat.success(), "tasks", ids, id -> queue().find(id).map(WireFormat::task));
   }
 
   /** {@code GET /api/tasks/{id}}. */

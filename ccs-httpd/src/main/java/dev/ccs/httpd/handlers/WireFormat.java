@@ -22,10 +22,30 @@ final class WireFormat {
    */
   static ObjectNode task(dev.ccs.core.task.Task task) {
     ObjectNode node = dev.ccs.core.task.TaskJson.toJson(task);
-    if (node.path("options").path("mcp_config").asText("").trim().startsWith("{")) {
-      ((ObjectNode) node.get("options")).put("mcp_config", "(inline config, not shown)");
+    ObjectNode options = (ObjectNode) node.get("options");
+    if (options.path("mcp_config").asText("").trim().startsWith("{")) {
+      options.put("mcp_config", "(inline config, not shown)");
     }
+    nodePlacement(node, options);
     return node;
+  }
+
+  /**
+   * The Node server kept a task's session, webhook and run options under {@code metadata}, where its
+   * clients read them: they are there too (never a provider's credentials), beside the client's own
+   * metadata, whose keys win.
+   */
+  private static void nodePlacement(ObjectNode task, ObjectNode options) {
+    ObjectNode metadata = task.get("metadata") instanceof ObjectNode own ? own : Json.object();
+    metadata.putIfAbsent("session_id", task.get("session_id"));
+    metadata.putIfAbsent("webhook_url", task.get("webhook_url"));
+    for (String field : new String[] {"system_prompt", "max_budget_usd", "allowed_tools", "disallowed_tools",
+        "agent", "mcp_config", "permission_mode"}) {
+      if (options.has(field)) {
+        metadata.putIfAbsent(field, options.get(field).deepCopy());
+      }
+    }
+    task.set("metadata", metadata);
   }
 
   /** {@code {success, result, duration_ms, cost_usd, session_id, usage}} plus what ccs adds. */
