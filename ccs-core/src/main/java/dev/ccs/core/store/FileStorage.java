@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * dataDir/tasks/journal-&lt;n&gt;.jsonl  tasks, one line per change (RecordJournal), with a snapshot file
  * dataDir/webhooks/journal-&lt;n&gt;.jsonl  webhook deliveries, the same way
  * dataDir/balance/providers.json   the load balancer's provider states (ProviderStateFile)
- * dataDir/statistics/statistics.json  the statistics snapshot (StatisticsFile)
+ * dataDir/statistics/ccs-statistics.json  the statistics snapshot (StatisticsFile)
  * dataDir/auth/keys.json           the named API keys, hashes only (ApiKeyFile)
  * </pre>
  *
@@ -108,6 +108,11 @@ public final class FileStorage implements Storage {
       // No marker and nothing stored means a new directory, not a crash.
       boolean fresh = index.size() == 0 && logs.ids().isEmpty();
       recovered = !clean && !fresh && recover();
+      List<String> nodeFiles = NodeDataFiles.in(dataDir);
+      if (!nodeFiles.isEmpty()) {
+        LOG.warn("{} holds the Node server's data ({}): it is left as it is and not read; ccs keeps its own "
+            + "files beside it", dataDir, String.join(", ", nodeFiles));
+      }
     } catch (IOException | RuntimeException e) {
       if (openedTasks != null) {
         openedTasks.close();

@@ -123,8 +123,8 @@ final class RecordJournal<T> implements AutoCloseable {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".tmp")) {
-          Files.deleteIfExists(file); // a snapshot cut short by a crash
+        if (name.startsWith(".snapshot-") && name.endsWith(".tmp")) {
+          Files.deleteIfExists(file); // a snapshot cut short by a crash (other files are not ours: left alone)
           continue;
         }
         Matcher m = FILE.matcher(name);

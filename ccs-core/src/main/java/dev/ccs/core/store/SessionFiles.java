@@ -27,6 +27,11 @@ final class SessionFiles {
 
   private final Path dir;
   private final Path corruptDir;
+  /** A session file: its id and {@code .json}. */
+  private static final java.util.regex.Pattern OURS = java.util.regex.Pattern.compile("[0-9a-fA-F-]{36}\\.json");
+  /** What {@code AtomicFiles} leaves when a crash cuts a write short. */
+  private static final java.util.regex.Pattern OUR_TEMP =
+      java.util.regex.Pattern.compile("\\.[0-9a-fA-F-]{36}\\.json\\.[0-9a-f]+\\.tmp");
   private final Clock clock;
 
   SessionFiles(Path dir, Path corruptDir, Clock clock) {
@@ -40,12 +45,12 @@ final class SessionFiles {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.startsWith(".") && name.endsWith(".tmp")) {
+        if (OUR_TEMP.matcher(name).matches()) {
           Files.deleteIfExists(file); // an atomic write cut short by a crash
           continue;
         }
-        if (!name.endsWith(".json")) {
-          continue;
+        if (!OURS.matcher(name).matches()) {
+          continue; // not ours (the Node server's sessions.json, its session-<id>/ homes): left as it is
         }
         try {
           Session session = SessionJson.fromJson(Json.mapper().readTree(file.toFile()));

@@ -154,14 +154,16 @@ class FileStorageTest extends StorageContractTest {
     storage.close();
     UUID bad = UUID.randomUUID();
     Files.writeString(data().resolve("sessions").resolve(bad + ".json"), "{ not json");
-    Files.writeString(data().resolve("sessions").resolve(".x.json.123.tmp"), "partial");
+    // What AtomicFiles leaves when a crash cuts a write short: ".<id>.json.<hex>.tmp".
+    String torn = "." + UUID.randomUUID() + ".json.1a2b3c.tmp";
+    Files.writeString(data().resolve("sessions").resolve(torn), "partial");
 
     storage = open(data());
 
     assertThat(storage.sessions().get(good.id())).isPresent();
     assertThat(storage.sessions().size()).isEqualTo(1);
     assertThat(Files.list(data().resolve("corrupt")).toList()).hasSize(1);
-    assertThat(Files.exists(data().resolve("sessions").resolve(".x.json.123.tmp"))).isFalse();
+    assertThat(Files.exists(data().resolve("sessions").resolve(torn))).isFalse();
   }
 
   @Test
@@ -199,5 +201,56 @@ class FileStorageTest extends StorageContractTest {
     } catch (ReflectiveOperationException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** Issue 12: the Node server's data in the same directory is left as it is (it was moved to corrupt/). */
+  @Test
+  void theNodeServersFilesAreLeftAsTheyAre() throws Exception {
+    storage.close();
+    Path data = temp.resolve("node-data");
+    java.util.Map<String, String> node = new java.util.LinkedHashMap<>();
+    node.put("sessions/sessions.json", "{\"sessions\":[{\"id\":\"abc\"}]}");
+    node.put("sessions/.sessions.json.tmp", "{\"sessions\":[");
+    node.put("sessions/session-abc/.claude/settings.json", "{}");
+    node.put("tasks/tasks.json", "{\"tasks\":[]}");
+    node.put("tasks/.tasks.json.tmp", "{");
+    node.put("statistics/statistics.json", "{\"daily\":[],\"requests\":{\"total\":3}}");
+    node.put("messages/abc.json", "[{\"role\":\"user\"}]");
+    for (var file : node.entrySet()) {
+      java.nio.file.Files.createDirectories(data.resolve(file.getKey()).getParent());
+      java.nio.file.Files.writeString(data.resolve(file.getKey()), file.getValue());
+    }
+    for (int round = 0; round < 2; round++) {
+      storage = FileStorage.open(data);
+      Session session = storage.sessions().create(newSession("/w/n" + round, t0));
+      storage.recordTurn(session.afterRun(t0.plusSeconds(1), BigDecimal.ONE, true, true, BigDecimal.ONE,
+          session.id().toString(), null, null), List.of(message(session.id(), "user", "hi", t0)));
+      storage.statistics().save(dev.ccs.core.json.Json.object().put("version", 1).put("round", round));
+      storage.close();
+    }
+    for (var file : node.entrySet()) {
+      org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readString(data.resolve(file.getKey())))
+          .as(file.getKey()).isEqualTo(file.getValue());
+    }
+    org.assertj.core.api.Assertions.assertThat(data.resolve("corrupt")).doesNotExist();
+    storage = FileStorage.open(data);
+    org.assertj.core.api.Assertions.assertThat(storage.sessions().all()).hasSize(2);
+    org.assertj.core.api.Assertions.assertThat(storage.statistics().load().orElseThrow().path("round").asInt())
+        .isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThat(NodeDataFiles.in(data)).containsExactly("sessions/sessions.json",
+        "tasks/tasks.json", "statistics/statistics.json", "messages/*.json (1)");
+  }
+
+  /** Ours was statistics/statistics.json before: it is renamed once, and read. */
+  @Test
+  void anEarlierStatisticsFileOfOursIsRenamed() throws Exception {
+    storage.close();
+    Path data = temp.resolve("earlier");
+    java.nio.file.Files.createDirectories(data.resolve("statistics"));
+    java.nio.file.Files.writeString(data.resolve("statistics/statistics.json"), "{\"version\":1,\"mark\":7}");
+    storage = FileStorage.open(data);
+    org.assertj.core.api.Assertions.assertThat(storage.statistics().load().orElseThrow().path("mark").asInt())
+        .isEqualTo(7);
+    org.assertj.core.api.Assertions.assertThat(data.resolve("statistics/statistics.json")).doesNotExist();
   }
 }
