@@ -65,6 +65,23 @@ public final class Commands {
     }
   }
 
+  /**
+   * Prints the Node server's API key for the configured {@code security.auth.secretKey} (as the Node
+   * TUI showed it), so that clients of a Node server can be pointed at this one: 1 without a secret.
+   */
+  public int showLegacyKey(PrintStream out) {
+    String secret = config.config().security().auth().secretKey();
+    if (secret == null || secret.isBlank()) {
+      out.println("no security.auth.secretKey in " + config.file() + ": there is no legacy key");
+      return 1;
+    }
+    out.println(dev.ccs.core.auth.ApiKeys.legacyKey(secret));
+    if (!config.config().security().auth().enabled()) {
+      out.println("(security.auth.enabled is false: the server asks for no key now)");
+    }
+    return 0;
+  }
+
   /** Exit code 0 when running and healthy, 3 when not running (as init scripts expect), 1 otherwise. */
   public int status(PrintStream out) {
     Optional<ProcessHandle> running = server.running();

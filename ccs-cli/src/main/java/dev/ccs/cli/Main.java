@@ -13,9 +13,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code ccs [--config FILE] [start|stop|status|menu]}: without a command, the interactive menu.
+ * {@code ccs [--config FILE] [start|stop|status|menu|keys show-legacy]}: without a command, the
+ * interactive menu.
  */
 public final class Main {
+
+  private static final String USAGE = "usage: ccs [--config FILE] [start|stop|status|menu|keys show-legacy]";
 
   private Main() {
   }
@@ -42,12 +45,20 @@ public final class Main {
           return 0;
         }
         case "-h", "--help", "help" -> {
-          out.println("usage: ccs [--config FILE] [start|stop|status|menu]");
+          out.println(USAGE);
           return 0;
         }
         case "start", "stop", "status", "menu" -> command = args[i];
+        case "keys" -> {
+          if (i + 1 >= args.length || !args[i + 1].equals("show-legacy")) {
+            out.println("usage: ccs keys show-legacy (create, list and revoke: POST/GET/DELETE /api/keys)");
+            return 2;
+          }
+          command = "keys show-legacy";
+          i++;
+        }
         default -> {
-          out.println("unknown command: " + args[i] + " (usage: ccs [--config FILE] [start|stop|status|menu])");
+          out.println("unknown command: " + args[i] + " (" + USAGE + ")");
           return 2;
         }
       }
@@ -64,6 +75,7 @@ public final class Main {
       case "start" -> commands.start(out);
       case "stop" -> commands.stop(out);
       case "status" -> commands.status(out);
+      case "keys show-legacy" -> commands.showLegacyKey(out);
       default -> {
         new Menu(in, out, commands).run();
         yield 0;

@@ -124,4 +124,18 @@ class CliTest {
     writeConfig();
     assertThat(run("frobnicate").code()).isEqualTo(2);
   }
+
+  /** Issue 12: the Node TUI showed the key derived from secretKey; so does ccs keys show-legacy. */
+  @Test
+  void keysShowLegacyPrintsTheNodeServersKey() throws Exception {
+    configFile = temp.resolve("legacy.json");
+    String secret = "ccs_sk_" + "ab".repeat(32);
+    java.nio.file.Files.writeString(configFile, "{\"security\": {\"auth\": {\"enabled\": true, \"secretKey\": \""
+        + secret + "\"}}, \"dataDir\": \"" + temp.resolve("legacy-data") + "\"}");
+    Result shown = run("keys", "show-legacy");
+    assertThat(shown.code()).isZero();
+    assertThat(shown.output().trim()).isEqualTo(dev.ccs.core.auth.ApiKeys.legacyKey(secret)).startsWith("ccs_ak_");
+    assertThat(run("keys").code()).isEqualTo(2);
+    configFile = null;
+  }
 }
