@@ -124,10 +124,15 @@ class SessionsApiTest {
     assertThat(server.get("/api/sessions/" + id).json().at("/session/id").asText()).isEqualTo(id);
     JsonNode list = server.get("/api/sessions").json();
     assertThat(list.path("count").asInt()).isEqualTo(2);
+    // Issue 12: all of them by default, and a cut list says so.
+    assertThat(list.path("has_more").isBoolean()).isTrue();
+    assertThat(list.path("has_more").asBoolean()).isFalse();
     JsonNode filtered = server.get("/api/sessions?project_path=proj/alpha&status=active").json();
     assertThat(filtered.path("count").asInt()).isEqualTo(1);
     assertThat(filtered.at("/sessions/0/id").asText()).isEqualTo(id);
-    assertThat(server.get("/api/sessions?limit=1").json().path("count").asInt()).isEqualTo(1);
+    JsonNode cut = server.get("/api/sessions?limit=1").json();
+    assertThat(cut.path("count").asInt()).isEqualTo(1);
+    assertThat(cut.path("has_more").asBoolean()).isTrue();
     assertThat(server.get("/api/sessions/search?q=infra").json().at("/sessions/0/id").asText()).isEqualTo(id);
     JsonNode stats = server.get("/api/sessions/" + id + "/stats").json().path("stats");
     assertThat(stats.path("id").asText()).isEqualTo(id);

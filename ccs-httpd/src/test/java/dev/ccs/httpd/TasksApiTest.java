@@ -156,6 +156,14 @@ class TasksApiTest {
     assertThat(metadata.has("provider")).isFalse();
     // Ours stays where it was.
     assertThat(task.path("options").path("system_prompt").asText()).isEqualTo("be brief");
+    // Lists: all by default, has_more when cut.
+    server.post("/api/tasks/async", "{\"prompt\":\"y\"}");
+    JsonNode all = server.get("/api/tasks").json();
+    assertThat(all.path("count").asInt()).isEqualTo(2);
+    assertThat(all.path("has_more").asBoolean()).isFalse();
+    JsonNode one = server.get("/api/tasks?limit=1").json();
+    assertThat(one.path("count").asInt()).isEqualTo(1);
+    assertThat(one.path("has_more").asBoolean()).isTrue();
   }
 
   @Test

@@ -43,6 +43,19 @@ final class Queries {
     throw new CcsException.InvalidRequest("limit must be between 1 and " + max);
   }
 
+  /**
+   * A list endpoint's page size: {@code limit}, or when absent all of them up to {@code max} (as the
+   * Node server listed them all). Ask the store for one more to learn whether the list goes on.
+   */
+  static int pageSize(ApiRequest request, int max) {
+    return limit(request, max, max);
+  }
+
+  /** The first {@code size} of {@code items} (which holds at most one more). */
+  static <T> java.util.List<T> page(java.util.List<T> items, int size) {
+    return items.size() > size ? items.subList(0, size) : items;
+  }
+
   static void onlyKnown(ApiRequest request, Set<String> known) {
     for (String name : request.query().keySet()) {
       if (!known.contains(name)) {

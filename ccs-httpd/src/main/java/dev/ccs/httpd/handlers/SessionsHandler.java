@@ -57,8 +57,10 @@ public final class SessionsHandler {
     }
     String project = request.query().get("project_path");
     String projectFilter = project == null || project.isEmpty() ? null : ccs.projectRoots().normalize(project);
-    int limit = Queries.limit(request, 100, 1000);
-    return sessions(ccs.sessions().list(new SessionFilter(statusFilter, projectFilter), limit));
+    int size = Queries.pageSize(request, 1000);
+    List<Session> found = ccs.sessions().list(new SessionFilter(statusFilter, projectFilter), size + 1);
+    return JsonStream.list(WireFormat.success(), "sessions", Queries.page(found, size),
+        s -> java.util.Optional.of(SessionJson.toJson(s)), found.size() > size);
   }
 
   /** {@code GET /api/sessions/search?q=&limit=}. */

@@ -112,18 +112,21 @@ public final class TasksHandler {
   public ApiResponse list(ApiRequest request) {
     Queries.onlyKnown(request, Set.of("status", "limit"));
     TaskStatus status = status(request.query().get("status"));
-    return tasks(queue().listIds(status, Queries.limit(request, 100, 1000)));
+    int size = Queries.pageSize(request, 1000);
+    return tasks(queue().listIds(status, size + 1), size);
   }
 
   /** {@code GET /api/tasks/dead-letter?limit=}: tasks that failed for good after their retries. */
   public ApiResponse deadLetters(ApiRequest request) {
     Queries.onlyKnown(request, Set.of("limit"));
-    return tasks(queue().deadLetterIds(Queries.limit(request, 100, 1000)));
+    int size = Queries.pageSize(request, 1000);
+    return tasks(queue().deadLetterIds(size + 1), size);
   }
 
   /** The tasks, each read as it is written: a page of large tasks is never in memory at once. */
-  private ApiResponse tasks(List<UUID> ids) {
-    return JsonStream.list(WireFormat.success(), "tasks", ids, id -> queue().find(id).map(WireFormat::task));
+  private ApiResponse tasks(List<UUID> ids, int size) {
+    return JsonStream.list(WireFormat.success(), "tasks", Queries.page(ids, size),
+        id -> queue().find(id).map(WireFormat::task), ids.size() > size);
   }
 
   /** {@code GET /api/tasks/{id}}. */

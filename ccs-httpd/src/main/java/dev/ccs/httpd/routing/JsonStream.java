@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * A JSON answer whose list is written one element at a time: {@code {...envelope, "<name>": [ ...
- * ], "count": n}}. An element is made (read from disk, say) just before it is written and dropped
+ * ], "count": n, "has_more": b}}. An element is made (read from disk, say) just before it is written and dropped
  * after, so a long listing of large records is never in memory at once, however large the page.
  */
 public final class JsonStream {
@@ -25,6 +25,15 @@ public final class JsonStream {
    */
   public static <T> ApiResponse list(ObjectNode envelope, String name, Iterable<T> items,
       Function<T, Optional<? extends JsonNode>> element) {
+    return list(envelope, name, items, element, null);
+  }
+
+  /**
+   * As {@link #list(ObjectNode, String, Iterable, Function)}, and after {@code count} a
+   * {@code has_more} that says whether the list was cut at its limit.
+   */
+  public static <T> ApiResponse list(ObjectNode envelope, String name, Iterable<T> items,
+      Function<T, Optional<? extends JsonNode>> element, Boolean hasMore) {
     return ApiResponse.streaming(200, "application/json; charset=utf-8", out -> {
       try (JsonGenerator json = Json.mapper().getFactory().createGenerator(out)) {
         json.writeStartObject();
@@ -44,6 +53,9 @@ public final class JsonStream {
         }
         json.writeEndArray();
         json.writeNumberField("count", count);
+        if (hasMore != null) {
+          json.writeBooleanField("has_more", hasMore);
+        }
         json.writeEndObject();
       }
     });
