@@ -133,6 +133,13 @@ class SessionsApiTest {
     JsonNode cut = server.get("/api/sessions?limit=1").json();
     assertThat(cut.path("count").asInt()).isEqualTo(1);
     assertThat(cut.path("has_more").asBoolean()).isTrue();
+    // The next page starts after the cut, with the cursor given.
+    JsonNode rest = server.get("/api/sessions?limit=1&cursor=" + cut.path("next_cursor").asText()).json();
+    assertThat(rest.path("count").asInt()).isEqualTo(1);
+    assertThat(rest.path("has_more").asBoolean()).isFalse();
+    assertThat(rest.path("next_cursor").isNull()).isTrue();
+    assertThat(rest.at("/sessions/0/id").asText()).isNotEqualTo(cut.at("/sessions/0/id").asText());
+    assertThat(server.get("/api/sessions?cursor=bm9wZQ").status()).isEqualTo(400);
     assertThat(server.get("/api/sessions/search?q=infra").json().at("/sessions/0/id").asText()).isEqualTo(id);
     JsonNode stats = server.get("/api/sessions/" + id + "/stats").json().path("stats");
     assertThat(stats.path("id").asText()).isEqualTo(id);

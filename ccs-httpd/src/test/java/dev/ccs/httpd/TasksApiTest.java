@@ -164,6 +164,10 @@ class TasksApiTest {
     JsonNode one = server.get("/api/tasks?limit=1").json();
     assertThat(one.path("count").asInt()).isEqualTo(1);
     assertThat(one.path("has_more").asBoolean()).isTrue();
+    JsonNode next = server.get("/api/tasks?limit=1&cursor=" + one.path("next_cursor").asText()).json();
+    assertThat(next.path("count").asInt()).isEqualTo(1);
+    assertThat(next.path("has_more").asBoolean()).isFalse();
+    assertThat(next.at("/tasks/0/id").asText()).isEqualTo(task.path("id").asText());
   }
 
   @Test

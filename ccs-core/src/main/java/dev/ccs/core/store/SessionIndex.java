@@ -127,6 +127,9 @@ final class SessionIndex {
         || byStatus.get(filter.status()).size() < candidates.size())) {
       candidates = byStatus.get(filter.status());
     }
+    if (filter.after() != null) {
+      candidates = candidates.tailSet(new Key(filter.after().updatedAt(), filter.after().id()), false);
+    }
     return collect(candidates.iterator(), filter::matches, limit);
   }
 

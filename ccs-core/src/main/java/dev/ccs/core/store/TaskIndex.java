@@ -106,8 +106,17 @@ final class TaskIndex {
 
   /** Ids of tasks, newest first, optionally of one status, that pass {@code test}. */
   List<UUID> list(TaskStatus status, Predicate<TaskHead> test, int limit) {
+    return list(status, test, limit, null);
+  }
+
+  /** As {@link #list(TaskStatus, Predicate, int)}, from after {@code after} (null: from the start). */
+  List<UUID> list(TaskStatus status, Predicate<TaskHead> test, int limit, dev.ccs.core.task.TaskCursor after) {
     List<UUID> found = new ArrayList<>();
-    for (Key key : status == null ? all : byStatus.get(status)) {
+    NavigableSet<Key> keys = status == null ? all : byStatus.get(status);
+    if (after != null) {
+      keys = keys.tailSet(new Key(after.createdAt(), after.sequence(), after.id()), false);
+    }
+    for (Key key : keys) {
       TaskHead task = byId.get(key.id());
       if (task != null && (status == null || task.status() == status) && test.test(task)) {
         found.add(task.id());

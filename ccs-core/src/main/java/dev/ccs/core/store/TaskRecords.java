@@ -121,8 +121,18 @@ final class TaskRecords implements TaskStore, AutoCloseable {
   }
 
   @Override
+  public List<UUID> listIds(TaskStatus status, int limit, dev.ccs.core.task.TaskCursor after) {
+    return index.list(status, task -> true, limit, after);
+  }
+
+  @Override
   public List<UUID> deadLetterIds(int limit) {
     return index.list(TaskStatus.FAILED, TaskHead::deadLetter, limit);
+  }
+
+  @Override
+  public List<UUID> deadLetterIds(int limit, dev.ccs.core.task.TaskCursor after) {
+    return index.list(TaskStatus.FAILED, TaskHead::deadLetter, limit, after);
   }
 
   @Override

@@ -378,9 +378,19 @@ public final class TaskQueue {
     return store.listIds(status, limit);
   }
 
+  /** As {@link #listIds(TaskStatus, int)}, the page after {@code after} (null: the first). */
+  public List<UUID> listIds(TaskStatus status, int limit, TaskCursor after) {
+    return store.listIds(status, limit, after);
+  }
+
   /** Ids of {@link #deadLetters}' tasks, newest first. */
   public List<UUID> deadLetterIds(int limit) {
     return store.deadLetterIds(limit);
+  }
+
+  /** As {@link #deadLetterIds(int)}, the page after {@code after} (null: the first). */
+  public List<UUID> deadLetterIds(int limit, TaskCursor after) {
+    return store.deadLetterIds(limit, after);
   }
 
   /** The task, if it (still) exists. */

@@ -52,8 +52,14 @@ public interface TaskStore {
    */
   List<UUID> listIds(TaskStatus status, int limit);
 
+  /** As {@link #listIds(TaskStatus, int)}, from after {@code after} (the next page; null: the first). */
+  List<UUID> listIds(TaskStatus status, int limit, TaskCursor after);
+
   /** Ids of {@link #deadLetters}' tasks. */
   List<UUID> deadLetterIds(int limit);
+
+  /** As {@link #deadLetterIds(int)}, from after {@code after}. */
+  List<UUID> deadLetterIds(int limit, TaskCursor after);
 
   /** Every task. */
   List<Task> all();

@@ -354,4 +354,32 @@ abstract class StorageContractTest {
     assertThat(storage.sessions().metadataBytes()).isEqualTo(before);
     assertThat(storage.sessions().get(small.id())).isPresent();
   }
+
+  @Test
+  void aSessionListIsWalkedPageByPageWithItsCursor() {
+    Instant t = Instant.parse("2026-11-01T10:00:00Z");
+    List<UUID> created = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      created.add(0, storage.sessions().create(newSession("/w/p" + (i % 2), t.plusSeconds(i))).id());
+    }
+    List<UUID> walked = new ArrayList<>();
+    dev.ccs.core.session.SessionCursor after = null;
+    while (true) {
+      List<Session> page = storage.sessions().list(new SessionFilter(null, null, after), 2);
+      page.forEach(session -> walked.add(session.id()));
+      if (page.size() < 2) {
+        break;
+      }
+      after = dev.ccs.core.session.SessionCursor.decode(
+          dev.ccs.core.session.SessionCursor.after(page.get(page.size() - 1)).encode());
+    }
+    assertThat(walked).containsExactlyElementsOf(created);
+    // With a filter, the cursor walks the filtered list.
+    List<Session> first = storage.sessions().list(new SessionFilter(null, "/w/p0", null), 1);
+    List<Session> second = storage.sessions().list(new SessionFilter(null, "/w/p0",
+        dev.ccs.core.session.SessionCursor.after(first.get(0))), 10);
+    assertThat(second).extracting(Session::projectPath).containsOnly("/w/p0").hasSize(2);
+    assertThatThrownBy(() -> dev.ccs.core.session.SessionCursor.decode("bm9wZQ"))
+        .isInstanceOf(CcsException.InvalidRequest.class);
+  }
 }

@@ -56,6 +56,19 @@ final class Queries {
     return items.size() > size ? items.subList(0, size) : items;
   }
 
+  /**
+   * What follows a page: {@code has_more}, and {@code next_cursor} (the {@code cursor} of the next
+   * page, made from the page's last item) when there is more, else null.
+   */
+  static <T> com.fasterxml.jackson.databind.node.ObjectNode pageEnd(java.util.List<T> items, int size,
+      java.util.function.Function<T, String> cursorAfter) {
+    boolean more = items.size() > size;
+    com.fasterxml.jackson.databind.node.ObjectNode end = dev.ccs.core.json.Json.object();
+    end.put("has_more", more);
+    end.put("next_cursor", more ? cursorAfter.apply(items.get(size - 1)) : null);
+    return end;
+  }
+
   static void onlyKnown(ApiRequest request, Set<String> known) {
     for (String name : request.query().keySet()) {
       if (!known.contains(name)) {

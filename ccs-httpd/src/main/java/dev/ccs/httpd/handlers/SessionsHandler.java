@@ -17,6 +17,7 @@ import dev.ccs.core.session.StoredMessage;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
+import dev.ccs.core.session.SessionCursor;
 import dev.ccs.httpd.routing.JsonStream;
 import java.math.BigDecimal;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class SessionsHandler {
 
   /** {@code GET /api/sessions?status=&project_path=&limit=}, most recently updated first. */
   public ApiResponse list(ApiRequest request) {
-    Queries.onlyKnown(request, Set.of("status", "project_path", "limit"));
+    Queries.onlyKnown(request, Set.of("status", "project_path", "limit", "cursor"));
     String status = request.query().get("status");
     SessionStatus statusFilter = null;
     if (status != null && !status.isEmpty()) {
@@ -58,9 +59,12 @@ public final class SessionsHandler {
     String project = request.query().get("project_path");
     String projectFilter = project == null || project.isEmpty() ? null : ccs.projectRoots().normalize(project);
     int size = Queries.pageSize(request, 1000);
-    List<Session> found = ccs.sessions().list(new SessionFilter(statusFilter, projectFilter), size + 1);
+    String cursor = request.query().get("cursor");
+    SessionCursor after = cursor == null || cursor.isEmpty() ? null : SessionCursor.decode(cursor);
+    List<Session> found = ccs.sessions().list(new SessionFilter(statusFilter, projectFilter, after), size + 1);
     return JsonStream.list(WireFormat.success(), "sessions", Queries.page(found, size),
-        s -> java.util.Optional.of(SessionJson.toJson(s)), found.size() > size);
+        s -> java.util.Optional.of(SessionJson.toJson(s)),
+        Queries.pageEnd(found, size, s -> SessionCursor.after(s).encode()));
   }
 
   /** {@code GET /api/sessions/search?q=&limit=}. */

@@ -12,6 +12,7 @@ import dev.ccs.core.task.NewTask;
 import dev.ccs.core.task.QueueStatus;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskQueue;
+import dev.ccs.core.task.TaskCursor;
 import dev.ccs.core.task.TaskStatus;
 import dev.ccs.core.webhook.Delivery;
 import dev.ccs.core.webhook.DeliveryJson;
@@ -110,23 +111,29 @@ public final class TasksHandler {
 
   /** {@code GET /api/tasks?status=&limit=}, newest first. */
   public ApiResponse list(ApiRequest request) {
-    Queries.onlyKnown(request, Set.of("status", "limit"));
+    Queries.onlyKnown(request, Set.of("status", "limit", "cursor"));
     TaskStatus status = status(request.query().get("status"));
     int size = Queries.pageSize(request, 1000);
-    return tasks(queue().listIds(status, size + 1), size);
+    return tasks(queue().listIds(status, size + 1, cursor(request)), size);
   }
 
   /** {@code GET /api/tasks/dead-letter?limit=}: tasks that failed for good after their retries. */
   public ApiResponse deadLetters(ApiRequest request) {
-    Queries.onlyKnown(request, Set.of("limit"));
+    Queries.onlyKnown(request, Set.of("limit", "cursor"));
     int size = Queries.pageSize(request, 1000);
-    return tasks(queue().deadLetterIds(size + 1), size);
+    return tasks(queue().deadLetterIds(size + 1, cursor(request)), size);
   }
 
   /** The tasks, each read as it is written: a page of large tasks is never in memory at once. */
   private ApiResponse tasks(List<UUID> ids, int size) {
     return JsonStream.list(WireFormat.success(), "tasks", Queries.page(ids, size),
-        id -> queue().find(id).map(WireFormat::task), ids.size() > size);
+        id -> queue().find(id).map(WireFormat::task),
+        Queries.pageEnd(ids, size, id -> queue().find(id).map(TaskCursor::after).map(TaskCursor::encode).orElse(null)));
+  }
+
+  private static TaskCursor cursor(ApiRequest request) {
+    String cursor = request.query().get("cursor");
+    return cursor == null || cursor.isEmpty() ? null : TaskCursor.decode(cursor);
   }
 
   /** {@code GET /api/tasks/{id}}. */

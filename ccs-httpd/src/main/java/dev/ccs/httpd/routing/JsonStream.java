@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * A JSON answer whose list is written one element at a time: {@code {...envelope, "<name>": [ ...
- * ], "count": n, "has_more": b}}. An element is made (read from disk, say) just before it is written and dropped
+ * ], "count": n, ...trailer}}. An element is made (read from disk, say) just before it is written and dropped
  * after, so a long listing of large records is never in memory at once, however large the page.
  */
 public final class JsonStream {
@@ -29,11 +29,11 @@ public final class JsonStream {
   }
 
   /**
-   * As {@link #list(ObjectNode, String, Iterable, Function)}, and after {@code count} a
-   * {@code has_more} that says whether the list was cut at its limit.
+   * As {@link #list(ObjectNode, String, Iterable, Function)}, with {@code trailer}'s fields after
+   * {@code count} ({@code has_more}, {@code next_cursor}).
    */
   public static <T> ApiResponse list(ObjectNode envelope, String name, Iterable<T> items,
-      Function<T, Optional<? extends JsonNode>> element, Boolean hasMore) {
+      Function<T, Optional<? extends JsonNode>> element, ObjectNode trailer) {
     return ApiResponse.streaming(200, "application/json; charset=utf-8", out -> {
       try (JsonGenerator json = Json.mapper().getFactory().createGenerator(out)) {
         json.writeStartObject();
@@ -53,8 +53,12 @@ public final class JsonStream {
         }
         json.writeEndArray();
         json.writeNumberField("count", count);
-        if (hasMore != null) {
-          json.writeBooleanField("has_more", hasMore);
+        if (trailer != null) {
+          for (Iterator<Map.Entry<String, JsonNode>> fields = trailer.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            json.writeFieldName(field.getKey());
+            Json.mapper().writeTree(json, field.getValue());
+          }
         }
         json.writeEndObject();
       }
