@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +76,7 @@ class ConfigReloadTest {
       json.put("port", 1);
     });
 
-    awaitCondition(() -> "7".equals(server.get("/api/sessions").header("RateLimit-Limit")));
+    Conditions.await(() -> "7".equals(server.get("/api/sessions").header("RateLimit-Limit")), Duration.ofSeconds(20));
     assertThat(server.get("/api/tasks/queue/status").json().at("/queue/concurrency").asInt()).isEqualTo(5);
     JsonNode config = server.get("/api/config").json();
     assertThat(config.at("/config/rateLimit/burst").asInt()).isEqualTo(7);
@@ -88,7 +87,7 @@ class ConfigReloadTest {
 
     // A key removed from the file goes back to its default (the Node server kept the old value).
     edit(json -> section(json, "rateLimit").remove("burst"));
-    awaitCondition(() -> "1000".equals(server.get("/api/sessions").header("RateLimit-Limit")));
+    Conditions.await(() -> "1000".equals(server.get("/api/sessions").header("RateLimit-Limit")), Duration.ofSeconds(20));
     assertThat(server.get("/api/config").json().at("/sources/rateLimit.burst").asText()).isEqualTo("default");
   }
 
@@ -116,12 +115,12 @@ class ConfigReloadTest {
     Files.writeString(saved, Json.writePretty(json));
     Files.move(saved, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-    awaitCondition(() -> "9".equals(server.get("/api/sessions").header("RateLimit-Limit")));
+    Conditions.await(() -> "9".equals(server.get("/api/sessions").header("RateLimit-Limit")), Duration.ofSeconds(20));
     String content = Files.readString(file);
     long modified = Files.getLastModifiedTime(file).toMillis();
     // A second edit is seen on the new file too (the watch follows the name, not the old inode).
     edit(j -> section(j, "rateLimit").put("burst", 11));
-    awaitCondition(() -> "11".equals(server.get("/api/sessions").header("RateLimit-Limit")));
+    Conditions.await(() -> "11".equals(server.get("/api/sessions").header("RateLimit-Limit")), Duration.ofSeconds(20));
     content = Files.readString(file);
     modified = Files.getLastModifiedTime(file).toMillis();
     Thread.sleep(3000);
@@ -160,15 +159,5 @@ class ConfigReloadTest {
     assertThat(pairs.keySet()).as("each answer's limits come from one config")
         .allSatisfy(pair -> assertThat(pair).isIn("1000;w=60 / 1000", "2000;w=60 / 2000"));
     assertThat(pairs.keySet()).hasSize(2);
-  }
-
-  private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(50);
-    }
   }
 }

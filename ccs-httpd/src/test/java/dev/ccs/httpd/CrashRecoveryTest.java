@@ -76,7 +76,7 @@ class CrashRecoveryTest {
         }
       });
       submitter.start();
-      awaitCondition(() -> acked.size() >= 120 && count(first, "completed") >= 10);
+      Conditions.await(() -> acked.size() >= 120 && count(first, "completed") >= 10, Duration.ofSeconds(120));
       completedBeforeKill = completedSessions(first);
 
       first.kill();
@@ -94,14 +94,14 @@ class CrashRecoveryTest {
       while (acked.size() < TASKS) {
         submit(second, "after restart " + acked.size(), 5, acked);
       }
-      awaitCondition(() -> count(second, "pending") + count(second, "processing") == 0);
+      Conditions.await(() -> count(second, "pending") + count(second, "processing") == 0, Duration.ofSeconds(120));
 
       for (Map.Entry<String, String> task : acked.entrySet()) {
-        JsonNode stored = get(second, "/api/tasks/" + task.getKey()).path("task");
+        JsonNode stored = second.getJson("/api/tasks/" + task.getKey()).path("task");
         assertThat(stored.path("status").asText()).as("task %s", stored).isEqualTo("completed");
         assertThat(stored.path("result").asText()).isEqualTo("ok");
       }
-      assertThat(get(second, "/api/tasks?limit=1000").path("count").asInt()).isGreaterThanOrEqualTo(TASKS);
+      assertThat(second.getJson("/api/tasks?limit=1000").path("count").asInt()).isGreaterThanOrEqualTo(TASKS);
       assertThat(second.stop()).as("exit code after SIGTERM").isIn(0, 143);
     }
 
@@ -133,39 +133,15 @@ class CrashRecoveryTest {
     acked.put(body.path("task_id").asText(), body.path("session_id").asText());
   }
 
-  private JsonNode get(ServerProcess server, String path) {
-    try {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri(path))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      return Json.parse(response.body());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   private int count(ServerProcess server, String status) {
-    return get(server, "/api/tasks/queue/status").path("queue").path(status).asInt();
+    return server.getJson("/api/tasks/queue/status").path("queue").path(status).asInt();
   }
 
   private Set<String> completedSessions(ServerProcess server) {
     Set<String> sessions = new HashSet<>();
-    for (JsonNode task : get(server, "/api/tasks?status=completed&limit=1000").path("tasks")) {
+    for (JsonNode task : server.getJson("/api/tasks?status=completed&limit=1000").path("tasks")) {
       sessions.add(task.path("session_id").asText());
     }
     return sessions;
-  }
-
-  private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 120 s");
-      }
-      Thread.sleep(50);
-    }
   }
 }

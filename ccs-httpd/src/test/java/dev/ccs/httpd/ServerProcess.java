@@ -22,6 +22,9 @@ final class ServerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile(" on http://127\\.0\\.0\\.1:(\\d+)");
 
+  private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
+      .proxy(java.net.ProxySelector.of(null)).connectTimeout(Duration.ofSeconds(5)).build();
+
   private final Process process;
   private final int port;
   private final Path log;
@@ -95,6 +98,23 @@ final class ServerProcess implements AutoCloseable {
 
   URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  /** {@code GET path}, which must answer 200, as JSON. */
+  com.fasterxml.jackson.databind.JsonNode getJson(String path) {
+    try {
+      java.net.http.HttpResponse<String> response = CLIENT.send(java.net.http.HttpRequest.newBuilder(uri(path))
+          .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+      }
+      return dev.ccs.core.json.Json.parse(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   long pid() {

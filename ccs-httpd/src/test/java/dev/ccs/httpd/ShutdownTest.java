@@ -56,12 +56,12 @@ class ShutdownTest {
     String slowTask;
     try (ServerProcess server = ServerProcess.start(config, configFile, temp.resolve("first.log"))) {
       slowTask = post(server, "/api/async/messages", "{\"prompt\":\"slow job\"}").path("task_id").asText();
-      awaitCondition(() -> runs(fake).size() == 1, server);
+      Conditions.await(() -> runs(fake).size() == 1, Duration.ofSeconds(60), server::log);
       CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
           server.uri("/api/messages")).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"quick\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
-      awaitCondition(() -> runs(fake).size() == 2, server);
+      Conditions.await(() -> runs(fake).size() == 2, Duration.ofSeconds(60), server::log);
 
       long signalled = System.nanoTime();
       int exit = server.stop();
@@ -81,8 +81,8 @@ class ShutdownTest {
 
     try (ServerProcess second = ServerProcess.start(config, configFile, temp.resolve("second.log"))) {
       // Interrupted, so requeued: it runs again (its second run is quick) and completes.
-      awaitCondition(() -> "completed".equals(get(second, "/api/tasks/" + slowTask).at("/task/status").asText()),
-          second);
+      Conditions.await(() -> "completed".equals(second.getJson("/api/tasks/" + slowTask).at("/task/status").asText()),
+          Duration.ofSeconds(60), second::log);
       assertThat(second.stop()).isZero();
     }
   }
@@ -116,29 +116,5 @@ class ShutdownTest {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isBetween(200, 202);
     return Json.parse(response.body());
-  }
-
-  private JsonNode get(ServerProcess server, String path) {
-    try {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.uri(path))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      return Json.parse(response.body());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  private static void awaitCondition(java.util.function.BooleanSupplier condition, ServerProcess server)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 60 s; the server's log:\n" + server.log());
-      }
-      Thread.sleep(50);
-    }
   }
 }

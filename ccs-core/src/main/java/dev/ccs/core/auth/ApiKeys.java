@@ -81,7 +81,8 @@ public final class ApiKeys implements AutoCloseable {
   /** Who sent {@code token}, or why it is refused. */
   public Authentication authenticate(String token) {
     if (token == null || !token.startsWith(PREFIX)) {
-      return new Authentication.Denied("invalid_format", "Invalid API Key format");
+      return new Authentication.Denied("invalid_format", "Invalid API Key format",
+          "API key must start with \"" + PREFIX + "\"");
     }
     byte[] presented = token.getBytes(StandardCharsets.US_ASCII);
     byte[] legacyKey = legacy;

@@ -12,7 +12,12 @@ public sealed interface Authentication {
    *
    * @param reason machine-readable: {@code invalid_format}, {@code invalid_api_key}, {@code expired_api_key}
    * @param message for the client
+   * @param hint how to get it right, or null
    */
-  record Denied(String reason, String message) implements Authentication {
+  record Denied(String reason, String message, String hint) implements Authentication {
+
+    public Denied(String reason, String message) {
+      this(reason, message, null);
+    }
   }
 }

@@ -37,7 +37,7 @@ class ApiKeysTest {
     assertThat(keys.authenticate(legacy.substring(0, legacy.length() - 1) + "0"))
         .isInstanceOf(Authentication.Denied.class);
     assertThat(keys.authenticate("Bearer-less")).isEqualTo(
-        new Authentication.Denied("invalid_format", "Invalid API Key format"));
+        new Authentication.Denied("invalid_format", "Invalid API Key format", "API key must start with \"ccs_ak_\""));
   }
 
   @Test

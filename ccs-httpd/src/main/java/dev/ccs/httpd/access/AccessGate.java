@@ -119,11 +119,11 @@ public final class AccessGate implements Gate {
     String header = request.header("authorization");
     String apiKey = request.header("x-api-key");
     if (header == null && apiKey == null) {
-      return new Authentication.Denied("missing_header", "Missing Authorization header");
+      return new Authentication.Denied("missing_header", "Missing Authorization header", HINT);
     }
     if (header != null) {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return new Authentication.Denied("invalid_format", "Invalid Authorization format");
+        return new Authentication.Denied("invalid_format", "Invalid Authorization format", HINT);
       }
       return keys.authenticate(header.substring(7).trim());
     }
@@ -133,10 +133,8 @@ public final class AccessGate implements Gate {
   private static ApiError unauthorized(Authentication.Denied denied) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("reason", denied.reason());
-    switch (denied.reason()) {
-      case "missing_header", "invalid_format" -> fields.put("hint",
-          denied.message().equals("Invalid API Key format") ? "API key must start with \"ccs_ak_\"" : HINT);
-      default -> { }
+    if (denied.hint() != null) {
+      fields.put("hint", denied.hint());
     }
     return new ApiError(401, "unauthorized", denied.message(), Map.of("WWW-Authenticate", "Bearer"), fields);
   }
