@@ -45,8 +45,11 @@ public final class AccessGate implements Gate {
   static final int MAX_TRACKED = 50_000;
 
   /** The settings one request sees. */
-  private record Policy(AuthConfig auth, SecurityConfig security, RateLimitConfig rate, RateLimiter perCaller,
-      RateLimiter perAddress) {
+  private record Policy(SecurityConfig security, RateLimitConfig rate, RateLimiter perCaller, RateLimiter perAddress) {
+
+    AuthConfig auth() {
+      return security.auth();
+    }
   }
 
   private final ApiKeys keys;
@@ -73,8 +76,8 @@ public final class AccessGate implements Gate {
       perAddress = new RateLimiter(rate.perAddressMaxRequests(), rate.window(), rate.perAddressMaxRequests(),
           MAX_TRACKED, ticker);
     }
-    keys.reconfigure(config.security().auth());
-    policy = new Policy(config.security().auth(), config.security(), rate, perCaller, perAddress);
+    // The keys themselves (the derived key's secret) are the engine's: Ccs.reconfigure updates them.
+    policy = new Policy(config.security(), rate, perCaller, perAddress);
   }
 
   @Override
@@ -86,7 +89,7 @@ public final class AccessGate implements Gate {
     String path = request.path();
     boolean api = path.equals("/api") || path.startsWith("/api/");
     boolean limited = api && p.rate.enabled();
-    if (!p.auth.enabled() || open(path, p)) {
+    if (!p.auth().enabled() || open(path, p)) {
       return new Admitted(p, client, Caller.ANONYMOUS, "a:" + addressKey, limited);
     }
     if (limited) {
@@ -108,8 +111,8 @@ public final class AccessGate implements Gate {
 
   private static boolean open(String path, Policy p) {
     return switch (path) {
-      case "/health" -> p.auth.bypassHealthCheck();
-      case "/metrics" -> p.auth.bypassMetrics();
+      case "/health" -> p.auth().bypassHealthCheck();
+      case "/metrics" -> p.auth().bypassMetrics();
       case "/api-docs", "/api-docs.json" -> p.security.swaggerDocs();
       default -> path.startsWith("/api-docs/") && p.security.swaggerDocs();
     };
