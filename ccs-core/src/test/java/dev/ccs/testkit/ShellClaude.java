@@ -87,9 +87,11 @@ public final class ShellClaude {
         + "stream=\n"
         + "for a in \"$@\"; do case \"$a\" in --session-id=*|--resume=*) sid=\"${a#*=}\";;"
         + " --output-format=stream-json) stream=1;; esac; done\n"
-        + "echo \"start $sid $$\" >> \"$log\"\n"
         + "waiter=\n"
+        // The trap is set before the start is logged: a test that sees the start and sends SIGTERM
+        // must find the term line (it was set after, and a signal in between ended the script unlogged).
         + "trap '[ -n \"$waiter\" ] && kill $waiter 2>/dev/null; echo \"term $sid $$\" >> \"$log\"; exit 143' TERM\n"
+        + "echo \"start $sid $$\" >> \"$log\"\n"
         // The server may be gone (SIGKILL): writing the result must not kill the script first.
         + "trap '' PIPE\n"
         + "prompt=\n"
