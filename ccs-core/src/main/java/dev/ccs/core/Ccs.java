@@ -116,8 +116,7 @@ public final class Ccs implements AutoCloseable {
     });
     balancer = new LoadBalancer(config.providers(), config.loadBalance(), clock, storage.providerStates(),
         delayedJobs, b.environment);
-    providerSettings = new ProviderSettings(config.dataDir().resolve("provider-settings"),
-        config.allowDangerouslySkipPermissions());
+    providerSettings = ProviderSettings.of(config);
     if (balancer.configured()) {
       // Session affinity survives a restart: each session carries the provider it is bound to.
       for (Session session : storage.sessions().all()) {

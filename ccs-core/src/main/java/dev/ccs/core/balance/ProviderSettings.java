@@ -43,6 +43,11 @@ public final class ProviderSettings {
   private final boolean bypassAllowed;
   private final Set<String> present = ConcurrentHashMap.newKeySet();
 
+  /** The settings of {@code config}'s providers: {@code dataDir/provider-settings}. */
+  public static ProviderSettings of(dev.ccs.core.config.CcsConfig config) {
+    return new ProviderSettings(config.dataDir().resolve("provider-settings"), config.allowDangerouslySkipPermissions());
+  }
+
   /**
    * @param bypassAllowed whether settings may make the CLI skip permission checks
    *     ({@code allowDangerouslySkipPermissions})

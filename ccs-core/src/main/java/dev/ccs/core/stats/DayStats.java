@@ -46,6 +46,12 @@ public final class DayStats {
     }
   }
 
+  /** Adds imported counts: in all, and per model. */
+  void addCounts(StatisticsImport.Counts counts, Map<String, StatisticsImport.Counts> perModel) {
+    total.addCounts(counts);
+    perModel.forEach((model, c) -> models.computeIfAbsent(model, m -> new Tally()).addCounts(c));
+  }
+
   /** The day, or null for the all-time counts. */
   public LocalDate date() {
     return date;

@@ -22,6 +22,9 @@ public record RunSample(String messageId, Instant endedAt, String projectPath, S
     boolean succeeded, String errorCode, long durationMs, long apiDurationMs, int turns, BigDecimal costUsd,
     Map<String, ModelUsage> models) {
 
+  /** The metadata field of a message imported from another server (the Node server: {@code "node"}). */
+  public static final String IMPORTED_FROM = "imported_from";
+
   /** Where the model is not known (a run that failed before the CLI said). */
   public static final String UNKNOWN_MODEL = "unknown";
 
@@ -44,7 +47,8 @@ public record RunSample(String messageId, Instant endedAt, String projectPath, S
   /** The run an assistant message records, or empty for any other message. */
   public static Optional<RunSample> from(StoredMessage message, String projectPath) {
     JsonNode meta = message.metadata();
-    if (!message.role().equals("assistant") || !meta.hasNonNull("cost_usd")) {
+    // An imported message was counted where it came from (its counts are imported with it).
+    if (!message.role().equals("assistant") || !meta.hasNonNull("cost_usd") || meta.has(IMPORTED_FROM)) {
       return Optional.empty();
     }
     BigDecimal cost = Usd.normalize(meta.get("cost_usd").decimalValue());

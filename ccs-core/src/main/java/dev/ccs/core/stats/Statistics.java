@@ -52,6 +52,8 @@ public final class Statistics implements TurnObserver {
   private final Map<String, Instant> recent = new LinkedHashMap<>();
   private Instant watermark;
   private Set<String> countedAfterWatermark = Set.of();
+  /** The imports added to these counts (id to when), kept so that none is added twice. */
+  private ObjectNode imports = Json.object();
   private boolean dirty;
   private volatile boolean closed;
   private final LatencyHistogram runDurations = new LatencyHistogram();
@@ -203,6 +205,7 @@ public final class Statistics implements TurnObserver {
       }
     });
     root.set("all_time", allTime.toJson());
+    root.set("imports", imports.deepCopy());
     ArrayNode list = root.putArray("days");
     days.values().forEach(day -> list.add(day.toJson()));
     return root;
@@ -216,6 +219,9 @@ public final class Statistics implements TurnObserver {
       recent.put(e.getKey(), Instant.parse(e.getValue().asText()));
     });
     countedAfterWatermark = ids;
+    if (root.get("imports") instanceof ObjectNode saved) {
+      imports = saved.deepCopy();
+    }
     if (root.has("all_time")) {
       allTime = DayStats.fromJson(root.get("all_time"));
     }

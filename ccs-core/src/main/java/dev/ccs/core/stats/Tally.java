@@ -49,6 +49,21 @@ public final class Tally {
     costUsd = costUsd.add(used.costUsd());
   }
 
+  /**
+   * Adds counts kept elsewhere (an import): no durations or turns are known, so averages and
+   * percentiles stay those of the runs counted here.
+   */
+  void addCounts(StatisticsImport.Counts counts) {
+    requests += counts.requests();
+    successful += counts.successful();
+    if (counts.failed() > 0) {
+      failedByCode.merge(StatisticsImport.FAILED_CODE, counts.failed(), Long::sum);
+    }
+    inputTokens += counts.inputTokens();
+    outputTokens += counts.outputTokens();
+    costUsd = costUsd.add(counts.costUsd());
+  }
+
   private void count(RunSample run) {
     requests++;
     if (run.succeeded()) {

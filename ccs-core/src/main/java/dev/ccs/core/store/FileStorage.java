@@ -111,7 +111,8 @@ public final class FileStorage implements Storage {
       List<String> nodeFiles = NodeDataFiles.in(dataDir);
       if (!nodeFiles.isEmpty()) {
         LOG.warn("{} holds the Node server's data ({}): it is left as it is and not read; ccs keeps its own "
-            + "files beside it", dataDir, String.join(", ", nodeFiles));
+            + "files beside it. To bring its sessions, tasks and statistics over, stop ccs and run: ccs import",
+            dataDir, String.join(", ", nodeFiles));
       }
     } catch (IOException | RuntimeException e) {
       if (openedTasks != null) {
