@@ -13,12 +13,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code ccs [--config FILE] [start|stop|status|menu|keys show-legacy]}: without a command, the
- * interactive menu.
+ * {@code ccs [--config FILE] [start|stop|status|menu|keys show-legacy|import ...]}: without a
+ * command, the interactive menu.
  */
 public final class Main {
 
-  private static final String USAGE = "usage: ccs [--config FILE] [start|stop|status|menu|keys show-legacy]";
+  private static final String USAGE = "usage: ccs [--config FILE] [start|stop|status|menu|keys show-legacy|import]";
 
   private Main() {
   }
@@ -31,6 +31,7 @@ public final class Main {
   static int run(String[] args, Map<String, String> env, BufferedReader in, PrintStream out) throws IOException {
     Path configFile = ConfigLoader.defaultConfigFile();
     String command = "menu";
+    java.util.List<String> rest = java.util.List.of();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config" -> {
@@ -49,6 +50,11 @@ public final class Main {
           return 0;
         }
         case "start", "stop", "status", "menu" -> command = args[i];
+        case "import" -> {
+          command = "import";
+          rest = java.util.Arrays.asList(args).subList(i + 1, args.length);
+          i = args.length;
+        }
         case "keys" -> {
           if (i + 1 >= args.length || !args[i + 1].equals("show-legacy")) {
             out.println("usage: ccs keys show-legacy (create, list and revoke: POST/GET/DELETE /api/keys)");
@@ -76,6 +82,7 @@ public final class Main {
       case "stop" -> commands.stop(out);
       case "status" -> commands.status(out);
       case "keys show-legacy" -> commands.showLegacyKey(out);
+      case "import" -> new ImportCommand(config, env, in, out).run(rest, commands.isRunning());
       default -> {
         new Menu(in, out, commands).run();
         yield 0;

@@ -156,7 +156,8 @@ public final class CcsHttpServer implements AutoCloseable {
       throw new IllegalStateException("refusing to listen on " + host + " without authentication: anyone who "
           + "can reach it could run commands on this machine. Either set security.auth.enabled to true "
           + "(clients then send an API key), or, on a network you trust, set "
-          + "security.allowUnauthenticatedRemote to true; or bind 127.0.0.1");
+          + "security.allowUnauthenticatedRemote to true; or bind 127.0.0.1. (This is the Node server's default "
+          + "config: ccs import offers to apply a fix when it brings that server's data over.)");
     }
     LOG.warn("listening on {} WITHOUT authentication (security.allowUnauthenticatedRemote is true): anyone who can "
         + "reach this address can run commands on this machine", host);

@@ -224,7 +224,8 @@ class AccessApiTest {
     CcsConfig open = config(false).toBuilder().host("0.0.0.0").build();
     assertThatThrownBy(() -> CcsHttpServer.checkExposure(open, InetAddress.getByName("0.0.0.0"), "0.0.0.0"))
         .hasMessageContaining("security.auth.enabled")
-        .hasMessageContaining("security.allowUnauthenticatedRemote");
+        .hasMessageContaining("security.allowUnauthenticatedRemote")
+        .hasMessageContaining("ccs import");
     CcsConfig allowed = open.toBuilder().security(new SecurityConfig(new AuthConfig(false, SECRET, true), true, true,
         true, List.of())).build();
     CcsHttpServer.checkExposure(allowed, InetAddress.getByName("0.0.0.0"), "0.0.0.0");

@@ -128,6 +128,33 @@ public final class ConfigLoader {
   }
 
   /** Writes a config file's JSON atomically, readable by its owner only; returns the text written. */
+  /**
+   * Changes keys of the config file (a missing file starts empty): the changed JSON is checked as a
+   * whole before it replaces the file, atomically; the other keys keep their values and order.
+   *
+   * @throws ConfigException when the file cannot be read or the change makes it invalid (the file
+   *     is then left as it was)
+   */
+  public static LoadedConfig edit(Path file, java.util.function.Consumer<ObjectNode> change, Map<String, String> env) {
+    Path absolute = file.toAbsolutePath().normalize();
+    ObjectNode json;
+    try {
+      JsonNode read = Json.parse(Files.readString(absolute, StandardCharsets.UTF_8));
+      if (!(read instanceof ObjectNode object)) {
+        throw new ConfigException(absolute + ": not a JSON object", (Throwable) null);
+      }
+      json = object;
+    } catch (NoSuchFileException e) {
+      json = Json.object();
+    } catch (IOException e) {
+      throw new ConfigException(absolute + ": cannot be read: " + e.getMessage(), e);
+    }
+    change.accept(json);
+    LoadedConfig checked = loaded(absolute, Json.writePretty(json) + "\n", false, env);
+    writeJson(absolute, json);
+    return checked;
+  }
+
   private static String writeJson(Path file, ObjectNode json) {
     String text = Json.writePretty(json) + "\n";
     try {

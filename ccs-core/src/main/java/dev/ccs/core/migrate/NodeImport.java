@@ -326,6 +326,8 @@ public final class NodeImport {
       } else {
         report.skipped(Kind.STATISTICS, 1);
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      report.unreadable(Kind.STATISTICS, name, "statistics", "not JSON: " + e.getOriginalMessage());
     } catch (IOException | IllegalArgumentException e) {
       report.unreadable(Kind.STATISTICS, name, "statistics", e.getMessage());
     }
@@ -358,6 +360,8 @@ public final class NodeImport {
           }
           providerSettings.put(id, object);
           report.imported(Kind.PROVIDER_SETTINGS, 1);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          report.unreadable(Kind.PROVIDER_SETTINGS, name, id, "not JSON: " + e.getOriginalMessage());
         } catch (IOException | IllegalArgumentException | CcsException e) {
           report.unreadable(Kind.PROVIDER_SETTINGS, name, id, e.getMessage());
         }
