@@ -227,7 +227,7 @@ class TasksApiTest {
     assertThat(changed.status()).as(changed.text()).isEqualTo(200);
     assertThat(changed.json().path("old_priority").asInt()).isEqualTo(2);
     assertThat(changed.json().path("new_priority").asInt()).isEqualTo(9);
-    SessionsApiTest.assertError(server.patch("/api/tasks/" + running + "/priority", "{\"priority\":9}"), 409,
+    SessionsApiTest.assertError(server.patch("/api/tasks/" + running + "/priority", "{\"priority\":9}"), 400,
         "Cannot modify priority for task with status: processing");
     SessionsApiTest.assertError(server.patch("/api/tasks/" + waiting + "/priority", "{\"priority\":0}"), 400,
         "Priority must be a number between 1 and 10");
@@ -235,7 +235,7 @@ class TasksApiTest {
     await(waiting);
     await(other);
     assertThat(fake.invocations()).extracting(Invocation::stdin).containsExactly("first", "second", "third");
-    SessionsApiTest.assertError(server.patch("/api/tasks/" + waiting + "/priority", "{\"priority\":3}"), 409, null);
+    SessionsApiTest.assertError(server.patch("/api/tasks/" + waiting + "/priority", "{\"priority\":3}"), 400, null);
   }
 
   /** Seed defect #13: a cancel was overwritten by the run's later end, and the process lived on. */
@@ -260,7 +260,8 @@ class TasksApiTest {
     assertThat(task(running).path("status").asText()).isEqualTo("cancelled");
     assertThat(task(waiting).path("status").asText()).isEqualTo("cancelled");
     assertThat(fake.invocationCount()).isEqualTo(1);
-    SessionsApiTest.assertError(server.delete("/api/tasks/" + running), 409, "Cannot cancel task with status: cancelled");
+    SessionsApiTest.assertError(server.delete("/api/tasks/" + running), 400, "Cannot cancel task with status: cancelled");
+    assertThat(server.delete("/api/tasks/" + running).json().path("code").asText()).isEqualTo("task_finished");
     // #22: task.cancelled goes to the task's own URL too.
     assertThat(receiver.take("task.cancelled").body()).contains(running);
   }

@@ -298,7 +298,7 @@ public final class TaskQueue {
    * returns when it has exited (or, should it not exit within the kill grace period and ten seconds,
    * with the task marked cancelled all the same). On return the task is {@code cancelled}.
    *
-   * @throws CcsException.NotFound, CcsException.Conflict (already finished)
+   * @throws CcsException.NotFound, CcsException.InvalidRequest (already finished)
    */
   public Task cancel(UUID id) {
     Task task = get(id);
@@ -326,8 +326,10 @@ public final class TaskQueue {
     return after;
   }
 
-  private static CcsException.Conflict finished(Task task) {
-    return new CcsException.Conflict("task_finished", "Cannot cancel task with status: " + task.status().wireName());
+  /** 400 as the Node server answered it (its clients look for that status), with a code of its own. */
+  private static CcsException.InvalidRequest finished(Task task) {
+    return new CcsException.InvalidRequest("task_finished", "Cannot cancel task with status: "
+        + task.status().wireName());
   }
 
   /**

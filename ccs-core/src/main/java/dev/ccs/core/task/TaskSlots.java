@@ -235,7 +235,8 @@ final class TaskSlots {
       boolean waiting = task.status() == TaskStatus.PENDING
           && (pending.remove(Waiting.of(task)) || delayed.containsKey(task.id()));
       if (!waiting) {
-        throw new CcsException.Conflict("task_not_pending", "Cannot modify priority for task with status: "
+        // 400 as the Node server answered it (its clients look for that status).
+        throw new CcsException.InvalidRequest("task_not_pending", "Cannot modify priority for task with status: "
             + (task.status() == TaskStatus.PENDING ? TaskStatus.PROCESSING : task.status()).wireName());
       }
       updated = change.apply(task);
