@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access|import] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -19,5 +19,11 @@ case "$which" in
   balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
   stats) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/StatsBench.java "$@" ;;
   access) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/AccessBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access)" >&2; exit 2 ;;
+  # The generator of Node homes is in ccs-core's test jar.
+  import)
+    if [ ! -f ccs-cli/target/ccs-cli.jar ] || ! ls ccs-core/target/ccs-core-*-tests.jar >/dev/null 2>&1; then
+      mvn -q -B -DskipTests -pl ccs-cli -am package
+    fi
+    java -cp "ccs-cli/target/ccs-cli.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/ImportBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access, import)" >&2; exit 2 ;;
 esac

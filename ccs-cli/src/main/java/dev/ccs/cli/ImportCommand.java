@@ -11,6 +11,7 @@ import dev.ccs.core.json.Json;
 import dev.ccs.core.migrate.ImportReport;
 import dev.ccs.core.migrate.NodeHome;
 import dev.ccs.core.migrate.NodeImport;
+import dev.ccs.core.workspace.ProjectRoots;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,10 +93,12 @@ final class ImportCommand {
     }
     ImportReport report;
     ProgressLine progress = new ProgressLine(json ? null : out, System.console() != null);
+    ProjectRoots roots = new ProjectRoots(ours.projectRoots());
     try {
       report = NodeDataImport.run(ours, home, new NodeImport.Options(requeue,
           home.workspacePath() != null ? home.workspacePath() : ours.workspacePath().toString(),
-          ours.sessionRetentionDays() > 0 ? Duration.ofDays(ours.sessionRetentionDays()) : null), progress);
+          ours.sessionRetentionDays() > 0 ? Duration.ofDays(ours.sessionRetentionDays()) : null,
+          project -> roots.contains(Path.of(project))), progress);
     } catch (StoreException e) {
       out.println("cannot open " + ours.dataDir() + ": " + e.getMessage());
       return 1;

@@ -51,8 +51,16 @@ public final class NodeImport {
    * @param sessionRetention the store's {@code sessionRetentionDays}, or null for none: imported
    *     sessions older than that are counted in a note (the server's retention removes them; the
    *     Node server never did)
+   * @param allowedProject whether a directory lies inside the server's project roots, or null not
+   *     to check: the directories of imported sessions outside them are named in a note (the Node
+   *     server ran anywhere; ccs refuses their turns until a root covers them)
    */
-  public record Options(boolean requeue, String defaultProjectPath, java.time.Duration sessionRetention) {
+  public record Options(boolean requeue, String defaultProjectPath, java.time.Duration sessionRetention,
+      java.util.function.Predicate<String> allowedProject) {
+
+    public Options(boolean requeue, String defaultProjectPath, java.time.Duration sessionRetention) {
+      this(requeue, defaultProjectPath, sessionRetention, null);
+    }
   }
 
   /** Told how far each kind has got ({@code total} is -1 while unknown). */
@@ -86,11 +94,24 @@ public final class NodeImport {
     ImportReport report = new ImportReport();
     int[] old = {0};
     Instant cutoff = options.sessionRetention() == null ? null : clock.instant().minus(options.sessionRetention());
+    Set<String> outside = new TreeSet<>();
+    int[] outsideSessions = {0};
     Set<UUID> sessions = importSessions(home, report, progress, session -> {
       if (cutoff != null && session.updatedAt().isBefore(cutoff)) {
         old[0]++;
       }
+      if (options.allowedProject() != null && !options.allowedProject().test(session.projectPath())) {
+        outside.add(session.projectPath());
+        outsideSessions[0]++;
+      }
     });
+    if (outsideSessions[0] > 0) {
+      List<String> some = outside.stream().limit(5).toList();
+      report.note(outsideSessions[0] + " imported session(s) work in " + outside.size() + " director"
+          + (outside.size() == 1 ? "y" : "ies") + " outside the allowed project roots (" + String.join(", ", some)
+          + (outside.size() > some.size() ? ", ..." : "") + "): their histories are readable, their next turns are "
+          + "refused until allowedProjectRoots covers them");
+    }
     if (old[0] > 0) {
       report.note(old[0] + " imported session(s) were last used more than sessionRetentionDays ago: the server's "
           + "retention removes them at its next start (the Node server never removed any); raise "

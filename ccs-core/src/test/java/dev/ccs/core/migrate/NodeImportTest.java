@@ -173,14 +173,18 @@ class NodeImportTest {
   }
 
   @Test
-  void aSessionOlderThanTheRetentionIsNamedInANote() throws Exception {
+  void sessionsOlderThanTheRetentionOrOutsideTheProjectRootsAreNamedInNotes() throws Exception {
     Path nodeHome = temp.resolve("node");
     NodeDataDir.write(nodeHome, new NodeDataDir.Spec(3, 1, 0, false));
     NodeHome home = NodeHome.at(nodeHome);
     try (FileStorage storage = FileStorage.open(temp.resolve("data"), clock)) {
       ImportReport report = new NodeImport(storage, storage.tasks(), storage.statistics(), null, clock)
-          .run(home, new NodeImport.Options(false, null, Duration.ofDays(30)), NodeImport.Progress.NONE);
+          .run(home, new NodeImport.Options(false, null, Duration.ofDays(30), p -> p.endsWith("project-1")),
+              NodeImport.Progress.NONE);
       assertThat(report.notes()).anyMatch(n -> n.startsWith("3 imported session(s)") && n.contains("sessionRetentionDays"));
+      // Sessions 0 and 2 work in project-0 and project-2; the roots allow only project-1.
+      assertThat(report.notes()).anyMatch(n -> n.startsWith("2 imported session(s) work in 2 directories outside")
+          && n.contains("project-0") && n.contains("project-2") && !n.contains("project-1"));
     }
   }
 

@@ -83,10 +83,13 @@ public final class LoadMix {
     }
   }
 
-  /** Refusals that a race between clients makes legitimate, per action. */
+  /**
+   * Refusals that a race between clients makes legitimate, per action: the task ended (or started)
+   * before the request reached it; 400 as the Node server answered them.
+   */
   private static final Map<Action, Set<Integer>> RACES = Map.of(
-      Action.TASK_CANCEL, Set.of(409),
-      Action.TASK_PRIORITY, Set.of(409));
+      Action.TASK_CANCEL, Set.of(400),
+      Action.TASK_PRIORITY, Set.of(400));
 
   private final int port;
   private final int clients;
