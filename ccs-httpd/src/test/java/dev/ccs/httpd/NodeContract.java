@@ -18,7 +18,8 @@ import java.util.Map;
  */
 final class NodeContract {
 
-  record Scenario(String name, String method, String path, JsonNode body, int status, String difference,
+  /** @param server the server it runs against: null for the plain one, {@code providers} for one with a provider */
+  record Scenario(String server, String name, String method, String path, JsonNode body, int status, String difference,
       Map<String, String> fields, Map<String, String> save, String contentType, String waitForTask) {
   }
 
@@ -37,7 +38,8 @@ final class NodeContract {
             d.path("node").asText(), d.path("ours").asText(), d.path("status").asInt(), d.path("reason").asText()));
       }
       for (JsonNode s : root.path("scenarios")) {
-        contract.scenarios.add(new Scenario(s.path("name").asText(), s.path("method").asText(), s.path("path").asText(),
+        contract.scenarios.add(new Scenario(s.hasNonNull("server") ? s.get("server").asText() : null,
+            s.path("name").asText(), s.path("method").asText(), s.path("path").asText(),
             s.get("body"), s.path("status").asInt(), s.hasNonNull("difference") ? s.get("difference").asText() : null,
             strings(s.get("fields")), strings(s.get("save")), s.hasNonNull("contentType") ? s.get("contentType").asText()
                 : null, s.hasNonNull("waitForTask") ? s.get("waitForTask").asText() : null));
