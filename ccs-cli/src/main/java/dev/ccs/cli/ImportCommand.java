@@ -57,6 +57,15 @@ final class ImportCommand {
     String fix = null;
     for (String arg : args) {
       switch (arg) {
+        case "-h", "--help" -> {
+          out.println(USAGE);
+          out.println("  NODE_HOME        the Node server's home (default ~/.claude-code-server) or its data directory");
+          out.println("  --requeue        queue again the tasks that were waiting or running there");
+          out.println("  --json           print the report as JSON (no progress, no questions)");
+          out.println("  --bind-loopback  if the config would be refused at start (0.0.0.0 without auth): bind 127.0.0.1");
+          out.println("  --enable-auth    ... or require an API key (the Node clients keep theirs)");
+          return 0;
+        }
         case "--requeue" -> requeue = true;
         case "--json" -> json = true;
         case "--bind-loopback", "--enable-auth" -> {

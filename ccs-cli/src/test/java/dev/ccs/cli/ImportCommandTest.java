@@ -109,7 +109,6 @@ class ImportCommandTest {
     }
 
     Result third = run(config, "", "import", nodeHome.toString());
-    System.out.println(third.output());
     assertThat(third.code()).isZero();
     assertThat(third.output()).containsPattern("sessions\\s+0\\s+" + expected.sessionsImported() + "\\s+"
         + expected.sessionsUnreadable());
@@ -154,6 +153,10 @@ class ImportCommandTest {
     assertThat(none.output()).contains("no Node server data in");
     Result usage = run(config, "", "import", "--bind-loopback", "--enable-auth");
     assertThat(usage.code()).isEqualTo(2);
+    assertThat(run(config, "", "import", "--nope").code()).isEqualTo(2);
+    Result help = run(config, "", "import", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.output()).startsWith("usage: ccs import").contains("--requeue");
 
     Path nodeHome = temp.resolve("node");
     NodeDataDir.write(nodeHome, new NodeDataDir.Spec(2, 1, 1, false));

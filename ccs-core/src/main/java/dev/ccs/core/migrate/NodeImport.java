@@ -348,7 +348,7 @@ public final class NodeImport {
         report.skipped(Kind.STATISTICS, 1);
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      report.unreadable(Kind.STATISTICS, name, "statistics", "not JSON: " + e.getOriginalMessage());
+      report.unreadable(Kind.STATISTICS, name, "statistics", "not JSON: " + NodeJsonList.describe(e));
     } catch (IOException | IllegalArgumentException e) {
       report.unreadable(Kind.STATISTICS, name, "statistics", e.getMessage());
     }
@@ -382,7 +382,7 @@ public final class NodeImport {
           providerSettings.put(id, object);
           report.imported(Kind.PROVIDER_SETTINGS, 1);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          report.unreadable(Kind.PROVIDER_SETTINGS, name, id, "not JSON: " + e.getOriginalMessage());
+          report.unreadable(Kind.PROVIDER_SETTINGS, name, id, "not JSON: " + NodeJsonList.describe(e));
         } catch (IOException | IllegalArgumentException | CcsException e) {
           report.unreadable(Kind.PROVIDER_SETTINGS, name, id, e.getMessage());
         }

@@ -62,9 +62,20 @@ final class NodeJsonList {
         records++;
       }
       return new Outcome(records, null);
+    } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+      return new Outcome(records, "the file ends after " + records + " record(s) (cut short)");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return new Outcome(records, "unreadable after " + records + " record(s): " + e.getOriginalMessage());
+      return new Outcome(records, "unreadable after " + records + " record(s): " + describe(e));
     }
+  }
+
+  /** Jackson's message without where it was (it names no file: the report does). */
+  static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    int cut = message.indexOf(" (start marker");
+    message = cut < 0 ? message : message.substring(0, cut);
+    int line = message.indexOf('\n');
+    return line < 0 ? message : message.substring(0, line);
   }
 
   /** Moves the parser to the value of {@code field} in the current object, skipping others. */
