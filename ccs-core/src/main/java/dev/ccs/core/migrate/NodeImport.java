@@ -23,13 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Brings a Node server's data into a ccs store: sessions with their histories, tasks, statistics
@@ -63,7 +63,7 @@ public final class NodeImport {
     }
   }
 
-  /** Told how far each kind has got ({@code total} is -1 while unknown). */
+  /** Told how far each kind has got, out of {@code total} (counted by a first pass over the file). */
   @FunctionalInterface
   public interface Progress {
     void step(Kind kind, int done, int total);
@@ -92,31 +92,10 @@ public final class NodeImport {
 
   public ImportReport run(NodeHome home, Options options, Progress progress) throws IOException {
     ImportReport report = new ImportReport();
-    int[] old = {0};
-    Instant cutoff = options.sessionRetention() == null ? null : clock.instant().minus(options.sessionRetention());
-    Set<String> outside = new TreeSet<>();
-    int[] outsideSessions = {0};
-    Set<UUID> sessions = importSessions(home, report, progress, session -> {
-      if (cutoff != null && session.updatedAt().isBefore(cutoff)) {
-        old[0]++;
-      }
-      if (options.allowedProject() != null && !options.allowedProject().test(session.projectPath())) {
-        outside.add(session.projectPath());
-        outsideSessions[0]++;
-      }
-    });
-    if (outsideSessions[0] > 0) {
-      List<String> some = outside.stream().limit(5).toList();
-      report.note(outsideSessions[0] + " imported session(s) work in " + outside.size() + " director"
-          + (outside.size() == 1 ? "y" : "ies") + " outside the allowed project roots (" + String.join(", ", some)
-          + (outside.size() > some.size() ? ", ..." : "") + "): their histories are readable, their next turns are "
-          + "refused until allowedProjectRoots covers them");
-    }
-    if (old[0] > 0) {
-      report.note(old[0] + " imported session(s) were last used more than sessionRetentionDays ago: the server's "
-          + "retention removes them at its next start (the Node server never removed any); raise "
-          + "sessionRetentionDays first to keep them");
-    }
+    ImportedSessions observed = new ImportedSessions(options.sessionRetention() == null ? null
+        : clock.instant().minus(options.sessionRetention()), options.allowedProject());
+    Set<UUID> sessions = importSessions(home, report, progress, observed);
+    observed.addNotes(report);
     importTasks(home, options, sessions, report, progress);
     importStatistics(home, report, progress);
     importProviderSettings(home, report, progress);
@@ -127,7 +106,7 @@ public final class NodeImport {
 
   /** Imports the sessions and their histories; returns the ids of every Node session now in the store. */
   private Set<UUID> importSessions(NodeHome home, ImportReport report, Progress progress,
-      java.util.function.Consumer<Session> imported) throws IOException {
+      Consumer<Session> imported) throws IOException {
     Path file = home.sessionsFile();
     String name = home.dataDir().relativize(file).toString();
     Set<UUID> present = new HashSet<>();
@@ -158,7 +137,7 @@ public final class NodeImport {
    * history whose record is unreadable is then rebuilt by {@link #importOrphanHistories}).
    */
   private void importSession(NodeHome home, JsonNode node, Set<UUID> seen, Set<UUID> present, ImportReport report,
-      java.util.function.Consumer<Session> imported) throws Unreadable {
+      Consumer<Session> imported) throws Unreadable {
     UUID id = NodeRecords.uuid(node, "id");
     if (!seen.add(id)) {
       throw new Unreadable("a second record with this id (the first one is the one imported)");
@@ -186,7 +165,7 @@ public final class NodeImport {
    * #26): the session is rebuilt from its messages when they say where it ran, else reported.
    */
   private void importOrphanHistories(NodeHome home, Set<UUID> present, ImportReport report,
-      java.util.function.Consumer<Session> imported) throws IOException {
+      Consumer<Session> imported) throws IOException {
     if (!Files.isDirectory(home.messagesDir())) {
       return;
     }
