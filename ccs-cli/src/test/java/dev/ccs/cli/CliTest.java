@@ -84,9 +84,9 @@ class CliTest {
     assertThat(status.code()).as(status.output()).isZero();
     assertThat(status.output()).contains("health:  ok").contains("claude:  " + FakeClaude.VERSION);
 
-    Result menu = withInput("4\nhello from the menu\n\n5\n0\n", "menu");
+    Result menu = withInput("13\nhello from the menu\n\n5\nb\n0\n", "menu");
     assertThat(menu.output()).contains("server running").contains("Echo: hello from the menu").contains("(session ")
-        .contains("active     1 turns");
+        .containsPattern("1  [0-9a-f-]{36}  active\\s+1\\s+\\$0\\.");
 
     Result stop = run("stop");
     assertThat(stop.output()).contains("stopped");
@@ -113,10 +113,10 @@ class CliTest {
   void menuQuitsAtEndOfInputAndRejectsUnknownChoices() throws Exception {
     writeConfig();
 
-    Result menu = withInput("9\n", "menu");
+    Result menu = withInput("99\n", "menu");
 
     assertThat(menu.code()).isZero();
-    assertThat(menu.output()).contains("unknown choice: 9").contains("server not running");
+    assertThat(menu.output()).contains("unknown choice: 99").contains("server not running");
   }
 
   @Test

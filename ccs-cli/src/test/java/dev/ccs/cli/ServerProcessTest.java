@@ -2,6 +2,7 @@ package dev.ccs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ccs.cli.base.ServerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

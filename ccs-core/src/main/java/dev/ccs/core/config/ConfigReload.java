@@ -76,7 +76,8 @@ public final class ConfigReload {
     return new Result(inForce, applied, collapse(changed), collapse(pending));
   }
 
-  static boolean live(String key) {
+  /** Whether a change of {@code key} (dotted, as in the config file) takes effect without a restart. */
+  public static boolean live(String key) {
     for (String prefix : LIVE) {
       if (prefix.endsWith(".") ? key.startsWith(prefix) : key.equals(prefix) || key.startsWith(prefix + ".")
           || key.startsWith(prefix + "[")) {

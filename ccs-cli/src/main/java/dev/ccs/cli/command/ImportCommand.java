@@ -1,4 +1,4 @@
-package dev.ccs.cli;
+package dev.ccs.cli.command;
 
 import dev.ccs.core.NodeDataImport;
 import dev.ccs.core.config.CcsConfig;
@@ -31,9 +31,9 @@ import java.util.Map;
  * server refuse to start (a non-loopback host without authentication, the Node server's default),
  * it offers to apply one of the two fixes.
  */
-final class ImportCommand {
+public final class ImportCommand {
 
-  static final String USAGE = "usage: ccs import [NODE_HOME] [--requeue] [--json] [--bind-loopback | --enable-auth]";
+  public static final String USAGE = "usage: ccs import [NODE_HOME] [--requeue] [--json] [--bind-loopback | --enable-auth]";
 
   /** How many problems are printed; all of them are in the report file. */
   private static final int PRINTED_PROBLEMS = 20;
@@ -43,14 +43,14 @@ final class ImportCommand {
   private final BufferedReader in;
   private final PrintStream out;
 
-  ImportCommand(LoadedConfig config, Map<String, String> env, BufferedReader in, PrintStream out) {
+  public ImportCommand(LoadedConfig config, Map<String, String> env, BufferedReader in, PrintStream out) {
     this.config = config;
     this.env = env;
     this.in = in;
     this.out = out;
   }
 
-  int run(List<String> args, boolean serverRunning) throws IOException {
+  public int run(List<String> args, boolean serverRunning) throws IOException {
     Path source = null;
     boolean requeue = false;
     boolean json = false;

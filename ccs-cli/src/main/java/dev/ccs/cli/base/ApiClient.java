@@ -1,4 +1,4 @@
-package dev.ccs.cli;
+package dev.ccs.cli.base;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ccs.core.config.CcsConfig;
@@ -42,6 +42,13 @@ public final class ApiClient {
     return base;
   }
 
+  /** The server did not answer (not running, or not at the configured address). */
+  public static final class Unreachable extends RuntimeException {
+    Unreachable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   public Reply get(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET(), Duration.ofSeconds(10));
   }
@@ -53,6 +60,33 @@ public final class ApiClient {
 
   public Reply delete(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), Duration.ofSeconds(30));
+  }
+
+  /**
+   * One call for the commands: {@code method} on {@code path} with an optional JSON body; a server
+   * that does not answer is {@link Unreachable}.
+   */
+  public Reply call(String method, String path, Object body, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(body)));
+    }
+    try {
+      return send(request, timeout);
+    } catch (IOException e) {
+      throw new Unreachable("the server does not answer at " + base + " (" + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unreachable("interrupted", e);
+    }
+  }
+
+  public Reply call(String method, String path) {
+    return call(method, path, null, Duration.ofSeconds(30));
   }
 
   private Reply send(HttpRequest.Builder request, Duration timeout) throws IOException, InterruptedException {

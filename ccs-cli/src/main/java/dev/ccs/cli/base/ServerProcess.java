@@ -1,4 +1,4 @@
-package dev.ccs.cli;
+package dev.ccs.cli.base;
 
 import dev.ccs.core.config.CcsConfig;
 import java.io.IOException;
@@ -16,13 +16,13 @@ import java.util.Optional;
  */
 public final class ServerProcess {
 
-  static final String SERVER_MAIN = "dev.ccs.httpd.Main";
+  public static final String SERVER_MAIN = "dev.ccs.httpd.Main";
   /**
    * JVM options of a server started by {@code ccs start}: the README's (small heap that holds the
    * configured bounds, one GC thread, C1 only, an exit rather than limping on after an
    * OutOfMemoryError), and no performance-data file.
    */
-  static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx96m",
+  public static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx96m",
       "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
 
   private final CcsConfig config;
@@ -46,6 +46,15 @@ public final class ServerProcess {
     }
   }
 
+  /** The last {@code count} lines of the log file (what a failed start printed), empty if there is none. */
+  public java.util.List<String> logTail(int count) {
+    try {
+      return LogFile.lastLines(config.logFile(), count, null);
+    } catch (IOException e) {
+      return java.util.List.of();
+    }
+  }
+
   private static boolean isServer(ProcessHandle handle) {
     return handle.info().commandLine().map(line -> line.contains(SERVER_MAIN) || line.contains("ccs-httpd"))
         .orElse(true); // no command line visible (another user): trust the pid file
@@ -59,6 +68,14 @@ public final class ServerProcess {
    * @throws IllegalStateException when it exits or does not answer within {@code wait}
    */
   public ProcessHandle start(Duration wait) throws IOException, InterruptedException {
+    return start(wait, elapsed -> { });
+  }
+
+  /**
+   * As {@link #start(Duration)}, telling {@code progress} how long it has waited, every half second.
+   */
+  public ProcessHandle start(Duration wait, java.util.function.Consumer<Duration> progress)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
@@ -76,8 +93,14 @@ public final class ServerProcess {
     builder.environment().put("CCS_CONSOLE_LOG", "0");
     Process process = builder.start();
     ApiClient client = new ApiClient(config);
-    long deadline = System.nanoTime() + wait.toNanos();
+    long begin = System.nanoTime();
+    long deadline = begin + wait.toNanos();
+    long nextReport = begin + 500_000_000L;
     while (System.nanoTime() < deadline) {
+      if (System.nanoTime() >= nextReport) {
+        progress.accept(Duration.ofNanos(System.nanoTime() - begin));
+        nextReport += 500_000_000L;
+      }
       if (!process.isAlive()) {
         throw new IllegalStateException("the server exited with code " + process.exitValue() + "; see "
             + config.logFile());
