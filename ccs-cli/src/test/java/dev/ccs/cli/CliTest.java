@@ -88,10 +88,101 @@ class CliTest {
     assertThat(menu.output()).contains("server running").contains("Echo: hello from the menu").contains("(session ")
         .containsPattern("1  [0-9a-f-]{36}  active\\s+1\\s+\\$0\\.");
 
+    Result json = run("--json", "status");
+    assertThat(json.code()).isZero();
+    com.fasterxml.jackson.databind.JsonNode statusJson = dev.ccs.core.json.Json.parse(json.output());
+    long pid = statusJson.path("pid").asLong();
+    assertThat(statusJson.path("running").asBoolean()).isTrue();
+    assertThat(statusJson.at("/queue/concurrency").asInt()).isPositive();
+    assertThat(statusJson.has("today_cost_usd")).isTrue();
+    java.util.List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+
     Result stop = run("stop");
     assertThat(stop.output()).contains("stopped");
     assertThat(run("status").code()).isEqualTo(3);
     assertThat(Files.exists(temp.resolve("ccs").resolve("server.pid"))).isFalse();
+    // No process is left: neither the server nor anything it started.
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(children).noneMatch(ProcessHandle::isAlive);
+  }
+
+  /**
+   * Node defect #49: the TUI's start waited a fixed second for a pid file and trusted it for kill;
+   * its uptime came from the log's mtime. Here start waits for /health, status reads the uptime
+   * of the process itself, and after the server died a pid file naming another process (a reused
+   * pid) is neither reported as running nor signalled.
+   */
+  @Test
+  void nodeDefect49StartWaitsForHealthAndAReusedPidIsNeverSignalled() throws Exception {
+    writeConfig();
+    Result start = run("start");
+    assertThat(start.code()).as(start.output()).isZero();
+    Result status = run("--json", "status");
+    com.fasterxml.jackson.databind.JsonNode json = dev.ccs.core.json.Json.parse(status.output());
+    assertThat(json.path("health").path("status").asText()).isEqualTo("ok");
+    ProcessHandle server = ProcessHandle.of(json.path("pid").asLong()).orElseThrow();
+    assertThat(json.path("uptime_s").asLong()).isLessThan(120);
+    assertThat(json.path("started_at").asText()).isEqualTo(server.info().startInstant().orElseThrow().toString());
+
+    server.destroyForcibly();
+    server.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(run("status").output()).contains("not running");
+
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      Files.writeString(temp.resolve("ccs").resolve("server.pid"), Long.toString(other.pid()));
+      Result again = run("status");
+      assertThat(again.code()).isEqualTo(3);
+      assertThat(run("stop").output()).contains("not running");
+      assertThat(other.isAlive()).as("the process that got the pid is left alone").isTrue();
+    } finally {
+      other.destroyForcibly();
+    }
+  }
+
+  /** Node defect #10: the TUI searched the log through a shell; ccs logs --grep is Java, any text is text. */
+  @Test
+  void nodeDefect10LogSearchStartsNoShell() throws Exception {
+    writeConfig();
+    Path log = CcsConfig.defaults(temp.resolve("ccs")).logFile();
+    Files.createDirectories(log.getParent());
+    Path marker = temp.resolve("pwned");
+    String hostile = "\"; touch " + marker + "; echo \"";
+    Files.writeString(log, "first line\nsomething " + hostile + " inside\nERROR one\nlast line\n");
+
+    Result found = run("logs", "--grep", hostile);
+    assertThat(found.code()).isZero();
+    assertThat(found.output().trim()).isEqualTo("something " + hostile + " inside");
+    assertThat(marker).doesNotExist();
+    assertThat(run("logs", "--grep", "error").output().trim()).isEqualTo("ERROR one");
+    assertThat(run("logs", "-n", "2").output()).isEqualTo("ERROR one\nlast line\n");
+    assertThat(run("logs", "-n", "0").code()).isEqualTo(2);
+  }
+
+  /** Node defect #50: the TUI saved the port as a string; ccs config set keeps each key's type. */
+  @Test
+  void nodeDefect50ThePortIsSavedAsANumber() throws Exception {
+    writeConfig();
+    Result set = run("config", "set", "port", "6123");
+    assertThat(set.code()).as(set.output()).isZero();
+    assertThat(set.output()).contains("takes effect at the next restart");
+    com.fasterxml.jackson.databind.JsonNode file = dev.ccs.core.json.Json.parse(Files.readString(configFile));
+    assertThat(file.path("port").isInt()).isTrue();
+    assertThat(file.path("port").asInt()).isEqualTo(6123);
+    assertThat(run("config", "get", "port").output().trim()).isEqualTo("6123");
+
+    String before = Files.readString(configFile);
+    Result bad = run("config", "set", "port", "99999");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.output()).contains("not saved").contains("port");
+    assertThat(run("config", "set", "port", "six").output()).contains("\"six\" is not a number");
+    assertThat(run("config", "set", "nosuchkey", "1").output()).contains("no config key nosuchkey");
+    assertThat(Files.readString(configFile)).isEqualTo(before);
+    String secret = "ccs_sk_" + "cd".repeat(32);
+    assertThat(run("config", "set", "security.auth.secretKey", secret).output()).doesNotContain(secret).contains("HIDDEN");
+    assertThat(run("config", "get", "security.auth.secretKey").output()).doesNotContain(secret).contains("HIDDEN");
+    assertThat(run("config", "get", "security.auth.secretKey", "--reveal").output().trim()).isEqualTo(secret);
+    assertThat(run("config", "validate").output()).contains("valid");
   }
 
   @Test

@@ -98,7 +98,7 @@ public final class SessionsCommand {
     for (int i = list.size() - 1; i >= 0; i--) {
       JsonNode m = list.get(i);
       String content = m.path("content").asText().replace('\n', ' ');
-      cli.out().printf("  %-9s %s%n", m.path("role").asText() + ":", content.length() > 100
+      cli.out().printf("  %-10s %s%n", m.path("role").asText() + ":", content.length() > 100
           ? content.substring(0, 97) + "..." : content);
     }
     return Cli.OK;
