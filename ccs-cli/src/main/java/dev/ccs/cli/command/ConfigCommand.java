@@ -60,7 +60,7 @@ public final class ConfigCommand {
     if (cli.json() || value.isContainerNode()) {
       cli.out().println(Json.writePretty(value));
     } else {
-      cli.out().println(value.isNull() ? "null" : value.asText());
+      cli.out().println(value.isNull() ? "null" : value.isNumber() ? value.decimalValue().toPlainString() : value.asText());
     }
     return Cli.OK;
   }

@@ -253,6 +253,6 @@ final class ConfigMenu {
   }
 
   private static String show(JsonNode value) {
-    return value == null ? "-" : value.isNull() ? "(none)" : value.isValueNode() ? value.asText() : value.toString();
+    return value == null ? "-" : value.isNumber() ? value.decimalValue().toPlainString() : value.isNull() ? "(none)" : value.isValueNode() ? value.asText() : value.toString();
   }
 }
