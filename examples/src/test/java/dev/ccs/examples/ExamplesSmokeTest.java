@@ -47,6 +47,28 @@ class ExamplesSmokeTest {
   }
 
   @Test
+  void sessions() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+
+    String output = runMain(SessionsMain.class, fake.executable().toString());
+
+    assertThat(output).contains("turn 1: Echo: Remember the number 42.")
+        .contains("turn 2: Echo: Which number did I ask you to remember?")
+        .contains("turn 3 (streamed): Echo: Count to three.").containsPattern("session [0-9a-f-]{36}: 3 turns");
+  }
+
+  @Test
+  void providers() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+
+    String output = runMain(ProvidersMain.class, fake.executable().toString());
+
+    assertThat(output).contains("ran on primary: Echo: Request number 1").contains("ran on secondary")
+        .contains("primary: weight 3, 3 request(s), 3 bound session(s)")
+        .contains("secondary: weight 1, 1 request(s), 1 bound session(s)");
+  }
+
+  @Test
   void queueTasks() throws Exception {
     FakeClaude fake = FakeClaude.create(temp);
 
