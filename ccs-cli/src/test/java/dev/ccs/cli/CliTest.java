@@ -140,6 +140,47 @@ class CliTest {
     }
   }
 
+  /** A server that cannot start (its port is taken): start says so, shows the log's end, exits 1. */
+  @Test
+  void aFailedStartShowsTheLogsLastLines() throws Exception {
+    writeConfig();
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      run("config", "set", "port", Integer.toString(taken.getLocalPort()));
+      Result start = run("start");
+      assertThat(start.code()).isEqualTo(1);
+      assertThat(start.output()).contains("could not start: the server exited").contains("the log ends:")
+          .containsIgnoringCase("address already in use");
+      assertThat(run("status").code()).isEqualTo(3);
+    }
+  }
+
+  /** ccs logs -f prints what is appended (a line written in two parts once), and only the lines matching --grep. */
+  @Test
+  void followingTheLogPrintsWhatIsAppended() throws Exception {
+    Path log = temp.resolve("follow.log");
+    Files.writeString(log, "old line\n");
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread follower = new Thread(() -> {
+      try {
+        dev.ccs.cli.base.LogFile.follow(log, "keep", 10, () -> !seen.contains("keep two"), seen::add);
+      } catch (Exception e) {
+        seen.add("failed: " + e);
+      }
+    });
+    follower.start();
+    // Until the follower has started reading, what is written may fall before its start.
+    while (seen.isEmpty()) {
+      Files.writeString(log, "drop this\nkeep first\n", java.nio.file.StandardOpenOption.APPEND);
+      Thread.sleep(20);
+    }
+    Files.writeString(log, "keep tw", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(log, "o\n", java.nio.file.StandardOpenOption.APPEND);
+    follower.join(10_000);
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(seen.get(seen.size() - 1)).isEqualTo("keep two");
+    assertThat(seen.subList(0, seen.size() - 1)).isNotEmpty().allMatch("keep first"::equals);
+  }
+
   /** Node defect #10: the TUI searched the log through a shell; ccs logs --grep is Java, any text is text. */
   @Test
   void nodeDefect10LogSearchStartsNoShell() throws Exception {
