@@ -185,6 +185,7 @@ public final class CcsHttpServer implements AutoCloseable {
     ConfigHandler configuration = new ConfigHandler(ccs, reloader::get);
     KeysHandler keys = new KeysHandler(ccs.apiKeys(), ccs.clock());
     McpHandler mcp = new McpHandler(ccs);
+    dev.ccs.httpd.openai.ChatCompletionsHandler openai = new dev.ccs.httpd.openai.ChatCompletionsHandler(ccs);
     Router router = new Router();
     DocsHandler docs = new DocsHandler(() -> ccs.config().security().swaggerDocs(),
         () -> OpenApiDocument.build(router.routes(), Version.current()));
@@ -202,6 +203,8 @@ public final class CcsHttpServer implements AutoCloseable {
         .admin("DELETE", "/api/keys/{id}", keys::revoke)
         .get("/api/mcp", mcp::list)
         .post("/api/messages", prompt, messages::send)
+        .post("/v1/chat/completions", prompt, openai::complete)
+        .get("/v1/models", openai::models)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)
         .get("/api/sessions/search", sessions::search)

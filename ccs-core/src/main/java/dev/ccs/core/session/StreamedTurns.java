@@ -135,6 +135,7 @@ final class StreamedTurns {
       done.put("cost_usd", turn.costUsd());
       done.put("result", outcome.result().result());
       done.put("num_turns", outcome.result().numTurns());
+      done.set("usage", outcome.result().usage().toJson());
       streams.finish(stream, StreamStatus.COMPLETED, "done", Json.write(done));
       return;
     }

@@ -87,7 +87,8 @@ public final class AccessGate implements Gate {
     String client = address == null ? "-" : address.getHostAddress();
     String addressKey = ClientAddress.limitKey(address);
     String path = request.path();
-    boolean api = path.equals("/api") || path.startsWith("/api/");
+    // The native API and the compatible faces (OpenAI, Anthropic) are limited alike.
+    boolean api = path.equals("/api") || path.startsWith("/api/") || path.startsWith("/v1/");
     boolean limited = api && p.rate.enabled();
     if (!p.auth().enabled() || open(path, p)) {
       return new Admitted(p, client, Caller.ANONYMOUS, "a:" + addressKey, limited);

@@ -124,7 +124,7 @@ public final class HttpAdapter implements HttpHandler {
     IOException failure = null;
     String requestId = RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
     try {
-      response = respond(x);
+      response = ErrorShapes.translate(exchange.getRequestURI().getRawPath(), respond(x));
       if (x.admission != null) {
         x.admission.headers().forEach(response::header);
       }

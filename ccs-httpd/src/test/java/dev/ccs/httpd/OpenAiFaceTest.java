@@ -1,0 +1,111 @@
+package dev.ccs.httpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccs.core.auth.ApiKeys;
+import dev.ccs.core.config.AuthConfig;
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.SecurityConfig;
+import dev.ccs.core.json.Json;
+import dev.ccs.testkit.MockAnthropic;
+import dev.ccs.testkit.NpmTools;
+import dev.ccs.testkit.RealClaude;
+import dev.ccs.testkit.RecordedRequest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The OpenAI face driven by the official {@code openai} npm package (installed by the test as the
+ * real CLI is), through the real CLI and the Java mock Messages API: a conversation of three turns
+ * (the last streamed) that stays in one CLI session, the model list, and the errors in OpenAI's shape.
+ */
+@Tag("real-cli")
+@Timeout(300)
+class OpenAiFaceTest {
+
+  static final List<String> PACKAGES = List.of("openai@6.30.1");
+  private static final String SECRET = "ccs_sk_" + "7".repeat(64);
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void theOfficialClientTalksToClaudeCodeThroughCcs() throws Exception {
+    Path tools = NpmTools.installed("openai-client", PACKAGES);
+    Path script = tools.resolve("openai-client.mjs");
+    try (InputStream in = getClass().getResourceAsStream("/openai-client.mjs")) {
+      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (MockAnthropic mock = MockAnthropic.start()) {
+      CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
+          .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
+      try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
+        Process node = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + server.port(),
+            ApiKeys.legacyKey(SECRET)).directory(tools.toFile()).redirectError(temp.resolve("node.err").toFile()).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as("node said:\n%s\n%s", output, Files.readString(temp.resolve("node.err")))
+            .isZero();
+        Map<String, JsonNode> steps = new HashMap<>();
+        for (String line : output.strip().split("\n")) {
+          JsonNode step = Json.parse(line);
+          steps.put(step.path("kind").asText(), step);
+        }
+
+        JsonNode first = steps.get("first");
+        assertThat(first.path("content").asText()).isEqualTo("first answer");
+        assertThat(first.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(first.path("id").asText()).startsWith("chatcmpl-");
+        assertThat(first.path("role").asText()).isEqualTo("assistant");
+        assertThat(first.path("finish").asText()).isEqualTo("stop");
+        assertThat(first.at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(first.at("/usage/total_tokens").asInt())
+            .isEqualTo(first.at("/usage/prompt_tokens").asInt() + first.at("/usage/completion_tokens").asInt());
+        assertThat(steps.get("second").path("content").asText()).isEqualTo("second answer");
+        JsonNode stream = steps.get("stream");
+        assertThat(stream.path("text").asText()).isEqualTo("streamed third answer");
+        assertThat(stream.path("role").asText()).isEqualTo("assistant");
+        assertThat(stream.path("finish").asText()).isEqualTo("stop");
+        assertThat(stream.at("/usage/completion_tokens").asInt()).isPositive();
+        assertThat(stream.path("chunks").asInt()).isGreaterThanOrEqualTo(4);
+
+        // One CLI session: the second and third turns resumed it, sending only their new message.
+        String session = first.path("session").asText();
+        assertThat(steps.get("second").path("session").asText()).isEqualTo(session);
+        assertThat(server.ccs().sessions().get(java.util.UUID.fromString(session)).messagesCount()).isEqualTo(3);
+        List<RecordedRequest> calls = mock.messagesRequests();
+        RecordedRequest last = calls.get(calls.size() - 1);
+        assertThat(last.messageTexts("user")).anyMatch(t -> t.contains("first question"))
+            .anyMatch(t -> t.contains("second question")).anyMatch(t -> t.contains("third question"))
+            .noneMatch(t -> t.contains("This conversation began elsewhere"));
+        assertThat(last.messageTexts("assistant")).contains("first answer", "second answer");
+
+        assertThat(steps.get("models").path("ids").toString()).contains("sonnet", "opus", "haiku");
+        assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
+        assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
+        assertError(steps.get("imagePart"), 400, "invalid_request_error", "image_url");
+        assertError(steps.get("tools"), 400, "invalid_request_error", "tools");
+        assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
+      }
+    }
+  }
+
+  private static void assertError(JsonNode step, int status, String type, String text) {
+    assertThat(step).as("a step of the script").isNotNull();
+    assertThat(step.path("status").asInt()).as(step.toString()).isEqualTo(status);
+    assertThat(step.path("type").asText()).as(step.toString()).isEqualTo(type);
+    assertThat(step.path("message").asText()).as(step.toString()).containsIgnoringCase(text);
+  }
+}
