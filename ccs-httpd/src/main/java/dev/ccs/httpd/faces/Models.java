@@ -1,4 +1,6 @@
-package dev.ccs.httpd.openai;
+package dev.ccs.httpd.faces;
+
+import dev.ccs.core.error.CcsException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +10,14 @@ import java.util.List;
  * default model. A name the CLI would not know (another vendor's model) is refused with
  * {@code model_not_found}, not silently run on some other model.
  */
-final class Models {
+public final class Models {
 
-  static final List<String> ALIASES = List.of("sonnet", "opus", "haiku");
+  public static final List<String> ALIASES = List.of("sonnet", "opus", "haiku");
 
   private Models() {
   }
 
-  static List<String> available(String defaultModel) {
+  public static List<String> available(String defaultModel) {
     List<String> ids = new ArrayList<>(ALIASES);
     if (defaultModel != null && !defaultModel.isBlank() && !ids.contains(defaultModel)) {
       ids.add(0, defaultModel);
@@ -24,10 +26,11 @@ final class Models {
   }
 
   /** The CLI model for a requested name. */
-  static String resolve(String requested, String defaultModel) {
+  public static String resolve(String requested, String defaultModel) {
     if (ALIASES.contains(requested) || requested.startsWith("claude-") || requested.equals(defaultModel)) {
       return requested;
     }
-    throw ChatCompletionsHandler.notFound(requested);
+    throw new CcsException.NotFound("model_not_found", "The model \"" + requested + "\" does not exist here; "
+        + "GET /v1/models lists the models ccs offers");
   }
 }

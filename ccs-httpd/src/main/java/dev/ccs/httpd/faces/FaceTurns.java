@@ -1,0 +1,161 @@
+package dev.ccs.httpd.faces;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccs.core.Ccs;
+import dev.ccs.core.compat.ChatMessage;
+import dev.ccs.core.compat.Conversations;
+import dev.ccs.core.error.CcsException;
+import dev.ccs.core.exec.RunFailedException;
+import dev.ccs.core.json.Json;
+import dev.ccs.core.message.MessageResult;
+import dev.ccs.core.protocol.ResultMessage;
+import dev.ccs.core.protocol.Usage;
+import dev.ccs.core.run.RunOptions;
+import dev.ccs.core.stream.RunStream;
+import dev.ccs.core.stream.StreamItem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chat request's turn on the core: the session its conversation continues ({@link Conversations})
+ * or a new one, the run, and the conversation remembered with its answer so that the next request
+ * continues it. One instance per face (its conversations are its own).
+ */
+public final class FaceTurns {
+
+  /** Run failures that are answers cut short (OpenAI's "length", Anthropic's "max_tokens"). */
+  private static final Set<String> CUT_SHORT = Set.of("max_budget_reached", "max_turns_reached");
+
+  /** A turn's answer: its session, its text, its usage, and whether a limit cut it short. */
+  public record Answer(String sessionId, String text, Usage usage, boolean cutShort) {
+  }
+
+  /** What a streamed turn's events become on the wire. */
+  public interface Sink {
+    void delta(String text) throws IOException;
+
+    void keepAlive() throws IOException;
+
+    void done(Answer answer) throws IOException;
+
+    void failed(String code, String message) throws IOException;
+  }
+
+  /** A streamed turn that has started: its session and its stream. */
+  public record Started(UUID sessionId, RunStream stream) {
+  }
+
+  private final Ccs ccs;
+  private final String face;
+  private final Conversations conversations = new Conversations();
+
+  /** @param face the face's name, put in the metadata of the sessions it starts */
+  public FaceTurns(Ccs ccs, String face) {
+    this.ccs = ccs;
+    this.face = face;
+  }
+
+  private Conversations.Plan plan(String system, List<ChatMessage> messages) {
+    try {
+      return conversations.plan(system, messages);
+    } catch (IllegalArgumentException e) {
+      throw new CcsException.InvalidRequest("invalid_value", e.getMessage());
+    }
+  }
+
+  /** Runs the turn and waits for its answer. */
+  public Answer run(String system, List<ChatMessage> messages, RunOptions options) {
+    Conversations.Plan plan = plan(system, messages);
+    Answer answer;
+    try {
+      MessageResult result = plan.continues()
+          ? ccs.sessions().continueSession(plan.sessionId(), plan.prompt(), options)
+          : ccs.sessions().send(plan.prompt(), null, null, options);
+      answer = new Answer(result.sessionId(), result.result(), result.usage(), false);
+    } catch (RunFailedException e) {
+      if (!CUT_SHORT.contains(e.code()) || e.sessionId() == null) {
+        throw e;
+      }
+      ResultMessage cut = e.outcome().result();
+      answer = new Answer(e.sessionId(), cut == null || cut.result() == null ? "" : cut.result(),
+          cut == null ? Usage.ZERO : cut.usage(), true);
+    }
+    remember(UUID.fromString(answer.sessionId()), system, messages, answer.text());
+    return answer;
+  }
+
+  /** Starts the turn streamed; {@link #pump} then sends its events. */
+  public Started start(String system, List<ChatMessage> messages, RunOptions options) {
+    Conversations.Plan plan = plan(system, messages);
+    UUID session = plan.continues() ? plan.sessionId()
+        : ccs.sessions().create(null, options.model(), Json.object().put("face", face), null).id();
+    try {
+      return new Started(session, ccs.sessions().startStream(session, plan.prompt(), options));
+    } catch (RuntimeException e) {
+      if (!plan.continues()) {
+        ccs.sessions().discardUnused(session);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Sends the stream's text deltas, keep-alives while it is quiet, and its end; a client that goes
+   * away cancels the run (its answer would reach no one).
+   */
+  public void pump(Started started, String system, List<ChatMessage> messages, Sink sink) throws IOException {
+    RunStream stream = started.stream();
+    StringBuilder text = new StringBuilder();
+    long last = 0;
+    try {
+      while (true) {
+        RunStream.Batch batch = stream.next(last, 15, TimeUnit.SECONDS);
+        if (batch.items().isEmpty()) {
+          sink.keepAlive();
+          continue;
+        }
+        for (StreamItem item : batch.items()) {
+          last = item.id();
+          if (item.name().equals("message")) {
+            String delta = Json.parse(item.data()).at("/event/delta/text").asText("");
+            if (!delta.isEmpty()) {
+              text.append(delta);
+              sink.delta(delta);
+            }
+          } else if (item.terminal()) {
+            JsonNode data = Json.parse(item.data());
+            if (item.name().equals("done")) {
+              String result = data.path("result").asText("");
+              if (text.length() == 0 && !result.isEmpty()) {
+                // A CLI that sent no deltas: the whole answer at once.
+                sink.delta(result);
+                text.append(result);
+              }
+              remember(started.sessionId(), system, messages, text.toString());
+              sink.done(new Answer(started.sessionId().toString(), text.toString(), Usage.from(data.get("usage")),
+                  false));
+            } else {
+              sink.failed(data.path("code").asText("cli_error"), data.path("error").asText("the run failed"));
+            }
+            return;
+          }
+        }
+      }
+    } catch (IOException e) {
+      stream.cancel();
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void remember(UUID session, String system, List<ChatMessage> messages, String answer) {
+    List<ChatMessage> conversation = new ArrayList<>(messages);
+    conversation.add(new ChatMessage("assistant", answer));
+    conversations.remember(session, system, conversation);
+  }
+}
