@@ -186,6 +186,7 @@ public final class CcsHttpServer implements AutoCloseable {
     KeysHandler keys = new KeysHandler(ccs.apiKeys(), ccs.clock());
     McpHandler mcp = new McpHandler(ccs);
     dev.ccs.httpd.openai.ChatCompletionsHandler openai = new dev.ccs.httpd.openai.ChatCompletionsHandler(ccs);
+    dev.ccs.httpd.anthropic.MessagesFaceHandler anthropic = new dev.ccs.httpd.anthropic.MessagesFaceHandler(ccs);
     Router router = new Router();
     DocsHandler docs = new DocsHandler(() -> ccs.config().security().swaggerDocs(),
         () -> OpenApiDocument.build(router.routes(), Version.current()));
@@ -205,6 +206,7 @@ public final class CcsHttpServer implements AutoCloseable {
         .post("/api/messages", prompt, messages::send)
         .post("/v1/chat/completions", prompt, openai::complete)
         .get("/v1/models", openai::models)
+        .post("/v1/messages", prompt, anthropic::create)
         .post("/api/sessions", sessions::create)
         .get("/api/sessions", sessions::list)
         .get("/api/sessions/search", sessions::search)

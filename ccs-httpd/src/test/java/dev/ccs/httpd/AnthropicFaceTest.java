@@ -1,0 +1,112 @@
+package dev.ccs.httpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ccs.core.auth.ApiKeys;
+import dev.ccs.core.config.AuthConfig;
+import dev.ccs.core.config.CcsConfig;
+import dev.ccs.core.config.SecurityConfig;
+import dev.ccs.core.json.Json;
+import dev.ccs.testkit.MockAnthropic;
+import dev.ccs.testkit.NpmTools;
+import dev.ccs.testkit.RealClaude;
+import dev.ccs.testkit.RecordedRequest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Anthropic face driven by the official {@code @anthropic-ai/sdk} npm package through the real
+ * CLI and the Java mock Messages API: a conversation of three turns in one CLI session (the second
+ * streamed as raw events, the third through the SDK's stream helper), and the errors in Anthropic's shape.
+ */
+@Tag("real-cli")
+@Timeout(300)
+class AnthropicFaceTest {
+
+  static final List<String> PACKAGES = List.of("@anthropic-ai/sdk@1.14.0");
+  private static final String SECRET = "ccs_sk_" + "8".repeat(64);
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void theOfficialSdkTalksToClaudeCodeThroughCcs() throws Exception {
+    Path tools = NpmTools.installed("anthropic-client", PACKAGES);
+    Path script = tools.resolve("anthropic-client.mjs");
+    try (InputStream in = getClass().getResourceAsStream("/anthropic-client.mjs")) {
+      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (MockAnthropic mock = MockAnthropic.start()) {
+      CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
+          .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
+      try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
+        Process node = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + server.port(),
+            ApiKeys.legacyKey(SECRET)).directory(tools.toFile()).redirectError(temp.resolve("node.err").toFile()).start();
+        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(240, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as("node said:\n%s\n%s", output, Files.readString(temp.resolve("node.err")))
+            .isZero();
+        Map<String, JsonNode> steps = new HashMap<>();
+        for (String line : output.strip().split("\n")) {
+          JsonNode step = Json.parse(line);
+          steps.put(step.path("kind").asText(), step);
+        }
+
+        JsonNode first = steps.get("first");
+        assertThat(first.path("text").asText()).isEqualTo("first answer");
+        assertThat(first.path("type").asText()).isEqualTo("message");
+        assertThat(first.path("role").asText()).isEqualTo("assistant");
+        assertThat(first.path("id").asText()).startsWith("msg_");
+        assertThat(first.path("blocks").asInt()).isEqualTo(1);
+        assertThat(first.path("stop").asText()).isEqualTo("end_turn");
+        assertThat(first.at("/usage/output_tokens").asInt()).isPositive();
+        JsonNode stream = steps.get("stream");
+        assertThat(stream.path("text").asText()).isEqualTo("second answer");
+        assertThat(stream.path("stop").asText()).isEqualTo("end_turn");
+        assertThat(stream.at("/usage/output_tokens").asInt()).isPositive();
+        List<String> events = Json.mapper().convertValue(stream.path("events"),
+            Json.mapper().getTypeFactory().constructCollectionType(List.class, String.class));
+        assertThat(events.get(0)).isEqualTo("message_start");
+        assertThat(events.get(1)).isEqualTo("content_block_start");
+        assertThat(events).contains("content_block_delta");
+        assertThat(events.subList(events.size() - 3, events.size()))
+            .containsExactly("content_block_stop", "message_delta", "message_stop");
+        assertThat(steps.get("third").path("text").asText()).isEqualTo("third answer");
+
+        // One CLI session for the three turns: each later turn resumed it with only its new message.
+        assertThat(server.ccs().sessions().list(dev.ccs.core.session.SessionFilter.ALL, 10)).hasSize(1)
+            .allSatisfy(s -> assertThat(s.messagesCount()).isEqualTo(3));
+        List<RecordedRequest> calls = mock.messagesRequests();
+        RecordedRequest last = calls.get(calls.size() - 1);
+        assertThat(last.messageTexts("user")).anyMatch(t -> t.contains("first question"))
+            .anyMatch(t -> t.contains("second question")).anyMatch(t -> t.contains("third question"))
+            .noneMatch(t -> t.contains("This conversation began elsewhere"));
+        assertThat(last.messageTexts("assistant")).contains("first answer", "second answer");
+
+        assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
+        assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
+        assertError(steps.get("imageBlock"), 400, "invalid_request_error", "image");
+        assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
+      }
+    }
+  }
+
+  private static void assertError(JsonNode step, int status, String type, String text) {
+    assertThat(step).as("a step of the script").isNotNull();
+    assertThat(step.path("status").asInt()).as(step.toString()).isEqualTo(status);
+    assertThat(step.path("type").asText()).as(step.toString()).isEqualTo(type);
+    assertThat(step.path("message").asText()).as(step.toString()).containsIgnoringCase(text);
+  }
+}
