@@ -30,6 +30,7 @@ import java.util.Objects;
  *     {@code permission_mode: "bypassPermissions"}
  * @param limits sizes of prompts, metadata and CLI arguments
  * @param shutdown how a SIGTERM stops the server
+ * @param openai the compatible faces' model aliases
  */
 public record CcsConfig(
     int port,
@@ -59,7 +60,8 @@ public record CcsConfig(
     List<ProviderConfig> providers,
     LoadBalanceConfig loadBalance,
     LogConfig logging,
-    ShutdownConfig shutdown) {
+    ShutdownConfig shutdown,
+    OpenAiConfig openai) {
 
   public static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
 
@@ -105,6 +107,7 @@ public record CcsConfig(
     Objects.requireNonNull(loadBalance, "loadBalance");
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(shutdown, "shutdown");
+    Objects.requireNonNull(openai, "openai");
   }
 
   /** The defaults, with every path under {@code home} (normally {@code ~/.claude-code-server}). */
@@ -115,7 +118,8 @@ public record CcsConfig(
         30, TaskQueueConfig.DEFAULT, RateLimitConfig.DEFAULT, null, new BigDecimal("10.0"),
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
         SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
-        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT, ShutdownConfig.DEFAULT);
+        LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT, ShutdownConfig.DEFAULT,
+        OpenAiConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -160,6 +164,7 @@ public record CcsConfig(
     private LoadBalanceConfig loadBalance;
     private LogConfig logging;
     private ShutdownConfig shutdown;
+    private OpenAiConfig openai;
 
     private Builder(CcsConfig c) {
       port = c.port;
@@ -190,6 +195,7 @@ public record CcsConfig(
       loadBalance = c.loadBalance;
       logging = c.logging;
       shutdown = c.shutdown;
+      openai = c.openai;
     }
 
     public Builder port(int value) { port = value; return this; }
@@ -223,12 +229,13 @@ public record CcsConfig(
     public Builder loadBalance(LoadBalanceConfig value) { loadBalance = value; return this; }
     public Builder logging(LogConfig value) { logging = value; return this; }
     public Builder shutdown(ShutdownConfig value) { shutdown = value; return this; }
+    public Builder openai(OpenAiConfig value) { openai = value; return this; }
 
     public CcsConfig build() {
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, limits, providers, loadBalance, logging, shutdown);
+          execution, http, streaming, limits, providers, loadBalance, logging, shutdown, openai);
     }
   }
 }

@@ -198,6 +198,8 @@ public final class ConfigLoader {
     providers(root, c);
     loadBalance(root, c);
     root.putObject("shutdown").put("graceMs", c.shutdown().grace().toMillis());
+    ObjectNode models = root.putObject("openai").putObject("models");
+    c.openai().models().forEach(models::put);
     return root;
   }
 

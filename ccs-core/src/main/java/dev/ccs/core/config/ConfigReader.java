@@ -60,7 +60,12 @@ final class ConfigReader {
         s.build(() -> new LogConfig(s.oneOf("logFormat", d.logging().format(), LogConfig.FORMATS),
             s.integer("logMaxBytes", (int) d.logging().maxBytes(), 64 * 1024, Integer.MAX_VALUE),
             s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging()),
-        shutdown(s, d)), d);
+        shutdown(s, d), openai(s, d)), d);
+  }
+
+  private static OpenAiConfig openai(ConfigSection s, CcsConfig d) {
+    ConfigSection so = s.section("openai");
+    return so.build(() -> new OpenAiConfig(so.has("models") ? so.stringMap("models") : d.openai().models()), d.openai());
   }
 
 

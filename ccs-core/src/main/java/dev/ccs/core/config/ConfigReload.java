@@ -25,7 +25,7 @@ public final class ConfigReload {
       "taskQueue.defaultTimeout", "taskQueue.retries", "taskQueue.retryBackoff", "webhook.", "providers",
       "loadBalance.strategy", "loadBalance.failover", "loadBalance.failureThreshold", "loadBalance.recoveryTimeout",
       "maxBudgetUsd", "defaultModel", "mcp.", "allowDangerouslySkipPermissions", "logLevel", "statistics.enabled",
-      "statistics.retentionDays", "shutdown.graceMs");
+      "statistics.retentionDays", "shutdown.graceMs", "openai.");
 
   private ConfigReload() {
   }

@@ -100,7 +100,7 @@ public final class MessagesFaceHandler {
 
   public ApiResponse create(ApiRequest request) {
     Request messages = read(request.jsonObject());
-    RunOptions options = RunOptions.builder().model(Models.resolve(messages.model(), ccs.config().defaultModel()))
+    RunOptions options = RunOptions.builder().model(Models.resolve(messages.model(), ccs.config()))
         .systemPrompt(messages.system()).build();
     String id = "msg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     if (!messages.stream()) {

@@ -36,7 +36,7 @@ public final class ChatCompletionsHandler {
   public ApiResponse models(ApiRequest request) {
     ObjectNode body = Json.object().put("object", "list");
     ArrayNode data = body.putArray("data");
-    for (String id : Models.available(ccs.config().defaultModel())) {
+    for (String id : Models.available(ccs.config())) {
       data.addObject().put("id", id).put("object", "model").put("created", 0).put("owned_by", "anthropic");
     }
     return ApiResponse.json(200, body);
@@ -44,7 +44,7 @@ public final class ChatCompletionsHandler {
 
   public ApiResponse complete(ApiRequest request) {
     ChatRequest chat = ChatRequest.read(request.jsonObject());
-    RunOptions options = RunOptions.builder().model(Models.resolve(chat.model(), ccs.config().defaultModel()))
+    RunOptions options = RunOptions.builder().model(Models.resolve(chat.model(), ccs.config()))
         .systemPrompt(chat.system()).build();
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     long created = ccs.clock().instant().getEpochSecond();
