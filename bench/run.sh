@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access|import] [extra args for the benchmark]
+#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access|import|faces] [extra args for the benchmark]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -19,11 +19,12 @@ case "$which" in
   balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
   stats) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/StatsBench.java "$@" ;;
   access) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/AccessBench.java "$@" ;;
+  faces) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/FaceBench.java "$@" ;;
   # The generator of Node homes is in ccs-core's test jar.
   import)
     if [ ! -f ccs-cli/target/ccs-cli.jar ] || ! ls ccs-core/target/ccs-core-*-tests.jar >/dev/null 2>&1; then
       mvn -q -B -DskipTests -pl ccs-cli -am package
     fi
     java -cp "ccs-cli/target/ccs-cli.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/ImportBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access, import)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
 esac
