@@ -100,18 +100,19 @@ public final class MessagesFaceHandler {
 
   public ApiResponse create(ApiRequest request) {
     Request messages = read(request.jsonObject());
+    UUID named = FaceTurns.namedSession(request.header("x-session-id"), request.jsonObject().path("metadata"));
     RunOptions options = RunOptions.builder().model(Models.resolve(messages.model(), ccs.config()))
         .systemPrompt(messages.system()).build();
     String id = "msg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     if (!messages.stream()) {
-      FaceTurns.Answer answer = turns.run(messages.system(), messages.messages(), options);
+      FaceTurns.Answer answer = turns.run(messages.system(), messages.messages(), options, named);
       ObjectNode body = message(id, messages.model());
       body.putArray("content").addObject().put("type", "text").put("text", answer.text());
       body.put("stop_reason", answer.cutShort() ? "max_tokens" : "end_turn");
       body.set("usage", usage(answer.usage()));
       return ApiResponse.json(200, body).header("X-Session-Id", answer.sessionId());
     }
-    FaceTurns.Started started = turns.start(messages.system(), messages.messages(), options);
+    FaceTurns.Started started = turns.start(messages.system(), messages.messages(), options, named);
     return ApiResponse.streaming(200, "text/event-stream; charset=utf-8", out -> {
       ObjectNode start = message(id, messages.model());
       start.putArray("content");
@@ -142,6 +143,13 @@ public final class MessagesFaceHandler {
           delta.set("usage", usage(answer.usage()));
           event(out, "message_delta", delta);
           event(out, "message_stop", Json.object().put("type", "message_stop"));
+        }
+
+        @Override
+        public void toolUse(String name, String input) throws IOException {
+          // An SSE comment: the SDK skips it, a person watching the stream sees Claude Code work.
+          out.write((": tool_use " + name + " " + input.replace('\n', ' ') + "\n\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
         }
 
         @Override

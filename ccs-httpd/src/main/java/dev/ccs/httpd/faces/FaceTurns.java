@@ -43,10 +43,18 @@ public final class FaceTurns {
     void done(Answer answer) throws IOException;
 
     void failed(String code, String message) throws IOException;
+
+    /** Claude Code used one of its own tools (name, and its input as JSON): not part of the answer. */
+    void toolUse(String name, String input) throws IOException;
   }
 
-  /** A streamed turn that has started: its session and its stream. */
-  public record Started(UUID sessionId, RunStream stream) {
+  /**
+   * A streamed turn that has started: its session and its stream.
+   *
+   * @param named whether the client named the session (then a client that leaves does not end the
+   *     turn: it runs on and its answer is stored, as the client manages the session itself)
+   */
+  public record Started(UUID sessionId, RunStream stream, boolean named) {
   }
 
   private final Ccs ccs;
@@ -59,17 +67,41 @@ public final class FaceTurns {
     this.face = face;
   }
 
-  private Conversations.Plan plan(String system, List<ChatMessage> messages) {
+  /**
+   * The plan: the session the client named ({@code X-Session-Id} or {@code session_id}), which then
+   * gets only the last message, else the one its earlier messages continue, else a new one.
+   */
+  private Conversations.Plan plan(String system, List<ChatMessage> messages, UUID named) {
+    Conversations.Plan plan;
     try {
-      return conversations.plan(system, messages);
+      plan = conversations.plan(system, messages);
     } catch (IllegalArgumentException e) {
       throw new CcsException.InvalidRequest("invalid_value", e.getMessage());
+    }
+    if (named == null) {
+      return plan;
+    }
+    ccs.sessions().get(named); // 404 when there is no such session
+    return new Conversations.Plan(named, messages.get(messages.size() - 1).text());
+  }
+
+  /** The session a request names ({@code X-Session-Id} header or {@code session_id} field), or null. */
+  public static UUID namedSession(String header, JsonNode body) {
+    String value = header != null && !header.isBlank() ? header.trim()
+        : body.path("session_id").isTextual() ? body.get("session_id").asText() : null;
+    if (value == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw new CcsException.InvalidRequest("invalid_session_id", "session_id must be a session's id (a UUID)");
     }
   }
 
   /** Runs the turn and waits for its answer. */
-  public Answer run(String system, List<ChatMessage> messages, RunOptions options) {
-    Conversations.Plan plan = plan(system, messages);
+  public Answer run(String system, List<ChatMessage> messages, RunOptions options, UUID named) {
+    Conversations.Plan plan = plan(system, messages, named);
     Answer answer;
     try {
       MessageResult result = plan.continues()
@@ -89,12 +121,12 @@ public final class FaceTurns {
   }
 
   /** Starts the turn streamed; {@link #pump} then sends its events. */
-  public Started start(String system, List<ChatMessage> messages, RunOptions options) {
-    Conversations.Plan plan = plan(system, messages);
+  public Started start(String system, List<ChatMessage> messages, RunOptions options, UUID named) {
+    Conversations.Plan plan = plan(system, messages, named);
     UUID session = plan.continues() ? plan.sessionId()
         : ccs.sessions().create(null, options.model(), Json.object().put("face", face), null).id();
     try {
-      return new Started(session, ccs.sessions().startStream(session, plan.prompt(), options));
+      return new Started(session, ccs.sessions().startStream(session, plan.prompt(), options), named != null);
     } catch (RuntimeException e) {
       if (!plan.continues()) {
         ccs.sessions().discardUnused(session);
@@ -104,8 +136,9 @@ public final class FaceTurns {
   }
 
   /**
-   * Sends the stream's text deltas, keep-alives while it is quiet, and its end; a client that goes
-   * away cancels the run (its answer would reach no one).
+   * Sends the stream's text deltas, keep-alives while it is quiet ({@code streaming.heartbeatMs}:
+   * also how a client that left is noticed), and its end. A client that goes away cancels the run,
+   * whose answer would reach no one, unless it named its session.
    */
   public void pump(Started started, String system, List<ChatMessage> messages, Sink sink) throws IOException {
     RunStream stream = started.stream();
@@ -113,7 +146,8 @@ public final class FaceTurns {
     long last = 0;
     try {
       while (true) {
-        RunStream.Batch batch = stream.next(last, 15, TimeUnit.SECONDS);
+        RunStream.Batch batch = stream.next(last, ccs.config().streaming().heartbeat().toMillis(),
+            TimeUnit.MILLISECONDS);
         if (batch.items().isEmpty()) {
           sink.keepAlive();
           continue;
@@ -121,10 +155,18 @@ public final class FaceTurns {
         for (StreamItem item : batch.items()) {
           last = item.id();
           if (item.name().equals("message")) {
-            String delta = Json.parse(item.data()).at("/event/delta/text").asText("");
+            JsonNode line = Json.parse(item.data());
+            String delta = line.at("/event/delta/text").asText("");
             if (!delta.isEmpty()) {
               text.append(delta);
               sink.delta(delta);
+            }
+            if (line.path("type").asText().equals("assistant")) {
+              for (JsonNode block : line.at("/message/content")) {
+                if (block.path("type").asText().equals("tool_use")) {
+                  sink.toolUse(block.path("name").asText(), Json.write(block.path("input")));
+                }
+              }
             }
           } else if (item.terminal()) {
             JsonNode data = Json.parse(item.data());
@@ -146,7 +188,9 @@ public final class FaceTurns {
         }
       }
     } catch (IOException e) {
-      stream.cancel();
+      if (!started.named()) {
+        stream.cancel();
+      }
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -44,12 +44,13 @@ public final class ChatCompletionsHandler {
 
   public ApiResponse complete(ApiRequest request) {
     ChatRequest chat = ChatRequest.read(request.jsonObject());
+    UUID named = FaceTurns.namedSession(request.header("x-session-id"), request.jsonObject());
     RunOptions options = RunOptions.builder().model(Models.resolve(chat.model(), ccs.config()))
         .systemPrompt(chat.system()).build();
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     long created = ccs.clock().instant().getEpochSecond();
     if (!chat.stream()) {
-      FaceTurns.Answer answer = turns.run(chat.system(), chat.messages(), options);
+      FaceTurns.Answer answer = turns.run(chat.system(), chat.messages(), options, named);
       ObjectNode body = chunkBody(id, created, chat.model()).put("object", "chat.completion");
       ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
       choice.putObject("message").put("role", "assistant").put("content", answer.text()).putNull("refusal");
@@ -60,7 +61,7 @@ public final class ChatCompletionsHandler {
       body.put("session_id", answer.sessionId());
       return ApiResponse.json(200, body).header("X-Session-Id", answer.sessionId());
     }
-    FaceTurns.Started started = turns.start(chat.system(), chat.messages(), options);
+    FaceTurns.Started started = turns.start(chat.system(), chat.messages(), options, named);
     return ApiResponse.streaming(200, "text/event-stream; charset=utf-8", out -> {
       chunk(out, id, created, chat.model(), Json.object().put("role", "assistant").put("content", ""), null);
       turns.pump(started, chat.system(), chat.messages(), new FaceTurns.Sink() {
@@ -85,6 +86,13 @@ public final class ChatCompletionsHandler {
             write(out, usage);
           }
           finishStream(out);
+        }
+
+        @Override
+        public void toolUse(String name, String input) throws IOException {
+          // An SSE comment: clients skip it, a person watching the stream sees Claude Code work.
+          out.write((": tool_use " + name + " " + input.replace('\n', ' ') + "\n\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
         }
 
         @Override

@@ -22,6 +22,7 @@ record ChatRequest(String model, String system, List<ChatMessage> messages, bool
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatRequest.class);
   private static final Set<String> KNOWN = Set.of("model", "messages", "stream", "stream_options", "user", "metadata",
+      "session_id",
       "max_tokens", "max_completion_tokens", "temperature", "top_p", "n", "presence_penalty", "frequency_penalty",
       "stop", "seed", "logit_bias", "store", "parallel_tool_calls", "service_tier", "tools", "tool_choice",
       "functions", "function_call", "response_format", "logprobs", "top_logprobs", "reasoning_effort", "modalities",
