@@ -69,6 +69,22 @@ class ExamplesSmokeTest {
   }
 
   @Test
+  void openAiFace() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+
+    String output = runMain(OpenAiFaceMain.class, fake.executable().toString());
+
+    assertThat(output).contains("> What is a JVM?").contains("Echo: What is a JVM?").contains("> And what is a JIT?");
+    // The second turn continued the first one's session with only its new question.
+    java.util.regex.Matcher sessions = java.util.regex.Pattern.compile("session ([0-9a-f-]{36})").matcher(output);
+    assertThat(sessions.find()).isTrue();
+    String first = sessions.group(1);
+    assertThat(sessions.find()).isTrue();
+    assertThat(sessions.group(1)).isEqualTo(first);
+    assertThat(output).contains("Echo: And what is a JIT?");
+  }
+
+  @Test
   void queueTasks() throws Exception {
     FakeClaude fake = FakeClaude.create(temp);
 

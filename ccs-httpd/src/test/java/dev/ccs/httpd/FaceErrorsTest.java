@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The OpenAI face's refusals that need a server state: over budget and rate-limited, in OpenAI's shape. */
+/** The faces' refusals that need a server state (over budget, rate-limited) and bad input, each in its face's shape. */
 @Timeout(60)
-class OpenAiErrorsTest {
+class FaceErrorsTest {
 
   @TempDir
   Path temp;
@@ -56,6 +56,13 @@ class OpenAiErrorsTest {
           + "},{\"role\":\"user\",\"content\":\"more\"}]}");
       assertOpenAiError(second, 402, "invalid_request_error", "budget_exceeded");
       assertThat(fake.invocationCount()).as("the CLI did not run again").isEqualTo(1);
+      // The same session through the Anthropic face: its shape, the same status.
+      TestServer.Reply anthropic = server.send(HttpRequest.newBuilder(server.uri("/v1/messages"))
+          .header("Content-Type", "application/json").header("X-Session-Id", first.json().path("session_id").asText())
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sonnet\",\"max_tokens\":10,\"messages\":"
+              + "[{\"role\":\"user\",\"content\":\"more\"}]}")));
+      assertAnthropicError(anthropic, 402, "invalid_request_error");
+      assertThat(anthropic.json().at("/error/message").asText()).containsIgnoringCase("budget");
     }
   }
 
@@ -71,6 +78,34 @@ class OpenAiErrorsTest {
       TestServer.Reply limited = server.get("/v1/models");
       assertOpenAiError(limited, 429, "rate_limit_error", "rate_limited");
       assertThat(limited.response().headers().firstValue("Retry-After")).isPresent();
+      TestServer.Reply anthropic = server.send(HttpRequest.newBuilder(server.uri("/v1/messages"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+      assertAnthropicError(anthropic, 429, "rate_limit_error");
+      assertThat(anthropic.response().headers().firstValue("Retry-After")).isPresent();
+    }
+  }
+
+  private static void assertAnthropicError(TestServer.Reply reply, int status, String type) throws Exception {
+    assertThat(reply.status()).as(reply.text()).isEqualTo(status);
+    JsonNode body = Json.parse(reply.text());
+    assertThat(body.path("type").asText()).isEqualTo("error");
+    assertThat(body.at("/error/type").asText()).isEqualTo(type);
+    assertThat(body.at("/error/message").asText()).isNotBlank();
+    assertThat(body.has("success")).as("not ccs's own shape").isFalse();
+  }
+
+  @Test
+  void anthropicInputErrorsComeInItsShape() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+    try (TestServer server = TestServer.start(TestServer.config(temp.resolve("home"), fake.executable()))) {
+      for (String body : new String[] {"{\"model\": ", "{\"model\":\"sonnet\",\"messages\":[]}",
+          "{\"model\":\"sonnet\",\"max_tokens\":10,\"messages\":[]}",
+          "{\"model\":\"sonnet\",\"max_tokens\":10,\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}"}) {
+        assertAnthropicError(server.send(HttpRequest.newBuilder(server.uri("/v1/messages"))
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))), 400,
+            "invalid_request_error");
+      }
+      assertThat(fake.invocationCount()).isZero();
     }
   }
 
