@@ -81,6 +81,8 @@ public class FaceBench {
     double added = p50 - nativeP50;
     System.out.printf("%-27s p50 %6.2f ms  p99 %6.2f ms  added %+.2f ms p50 (target < %.1f ms: %s)%n", name, p50,
         percentile(times, 0.99), added, target, added < target ? "met" : "NOT met");
+    System.out.printf("FIGURE|faces.%s.added.p50|%s: added over POST /api/messages, p50|%.2f|ms|< %.1f%n",
+        name.contains("chat") ? "openai" : "anthropic", name, added, target);
   }
 
   private static long post(HttpClient client, URI base, String path, String body) throws Exception {

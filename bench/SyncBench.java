@@ -144,6 +144,14 @@ public class SyncBench {
       System.out.printf("  RSS idle after start       %6.1f MiB%n", idleRss / 1024.0);
       System.out.printf("  RSS after the load         %6.1f MiB%n", afterRss / 1024.0);
       System.out.printf("  RSS peak (VmHWM)           %6.1f MiB%n", peakRss / 1024.0);
+      // Machine-readable figures for bench/run.sh all (BENCHMARKS.md): id|label|value|unit|target.
+      System.out.printf("FIGURE|sync.added.p50|sync: added by ccs, new session, p50|%.2f|ms|<= 1%n", pct(added, 50));
+      System.out.printf("FIGURE|sync.resumed.added.p50|sync: added by ccs, existing session, p50|%.2f|ms|<= 1%n",
+          pct(resumedAdded, 50));
+      System.out.printf("FIGURE|sync.c%d.share|sync: c=%d throughput, share of spawning directly|%.0f|%%|>= 50%n",
+          clients, clients, 100 * httpRate / directRate);
+      System.out.printf("FIGURE|rss.idle|server RSS idle|%.1f|MiB|<= 64%n", idleRss / 1024.0);
+      System.out.printf("FIGURE|rss.peak|server RSS peak (VmHWM)|%.1f|MiB|<= 128%n", peakRss / 1024.0);
     } finally {
       server.destroy();
       baselineServer.destroy();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
 #   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access|import|faces] [extra args for the benchmark]
+#   bash bench/run.sh all    runs those that report figures and writes BENCHMARKS.md and bench/results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -8,6 +9,15 @@ if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
 fi
 which=${1:-sync}
 shift || true
+if [ "$which" = all ]; then
+  mkdir -p bench/results
+  for b in sync faces access import; do
+    echo "== $b" >&2
+    bash "$0" "$b" | tee "bench/results/$b.txt"
+  done
+  exec java bench/Report.java bench/results/sync.txt bench/results/faces.txt bench/results/access.txt \
+    bench/results/import.txt
+fi
 case "$which" in
   # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
   sync) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/SyncBench.java "$@" ;;
