@@ -69,6 +69,8 @@ public class QueueBench {
     double nominal = tasks * delayMs / 1000.0 / concurrency;
     System.out.printf("%d tasks of %d ms: ideal %.3f s (nominal %.3f s), queue %.3f s: ratio %.3f "
         + "(%.3f against the nominal)%n", tasks, delayMs, ideal, nominal, elapsed, elapsed / ideal, elapsed / nominal);
+    System.out.printf("FIGURE|queue.ratio|queue: %d tasks of %d ms at concurrency %d, time over the ideal|%.3f|x|<= 1.05%n",
+        tasks, delayMs, concurrency, elapsed / ideal);
   }
 
   /** Seconds for {@code n} runs of the fake on {@code threads} threads, spawned directly. */

@@ -11,12 +11,12 @@ which=${1:-sync}
 shift || true
 if [ "$which" = all ]; then
   mkdir -p bench/results
-  for b in sync faces access import; do
+  for b in sync stream queue faces access import; do
     echo "== $b" >&2
     bash "$0" "$b" | tee "bench/results/$b.txt"
   done
-  exec java bench/Report.java bench/results/sync.txt bench/results/faces.txt bench/results/access.txt \
-    bench/results/import.txt
+  exec java bench/Report.java bench/results/sync.txt bench/results/stream.txt bench/results/queue.txt \
+    bench/results/faces.txt bench/results/access.txt bench/results/import.txt
 fi
 case "$which" in
   # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
