@@ -55,21 +55,29 @@ public final class SessionsCommand {
   }
 
   void printPage(JsonNode body) {
+    if (!printSessions(body.path("sessions"))) {
+      return;
+    }
+    if (body.path("has_more").asBoolean()) {
+      cli.out().println("(more: --cursor " + body.path("next_cursor").asText() + ")");
+    }
+  }
+
+  /** The sessions as a numbered table (the menu's numbers refer to it); false when there are none. */
+  public boolean printSessions(JsonNode sessions) {
     Table table = Table.of("#", "ID", "STATUS", "TURNS", "COST", "UPDATED", "PROJECT");
     int n = 0;
-    for (JsonNode s : body.path("sessions")) {
+    for (JsonNode s : sessions) {
       table.row(++n, s.path("id").asText(), s.path("status").asText(), s.path("messages_count").asInt(),
           Table.usd(s.path("total_cost_usd")), s.path("updated_at").asText().replaceFirst("\\.\\d+Z$", "Z"),
           s.path("project_path").asText());
     }
     if (table.isEmpty()) {
       cli.out().println("no sessions");
-      return;
+      return false;
     }
     table.print(cli.out());
-    if (body.path("has_more").asBoolean()) {
-      cli.out().println("(more: --cursor " + body.path("next_cursor").asText() + ")");
-    }
+    return true;
   }
 
   public int show(String id) {

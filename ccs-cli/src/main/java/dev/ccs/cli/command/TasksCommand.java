@@ -63,7 +63,8 @@ public final class TasksCommand {
     return cli.answered(reply, () -> printTasks(reply.body().path("tasks")));
   }
 
-  void printTasks(JsonNode tasks) {
+  /** The tasks as a numbered table (the menu's numbers refer to it). */
+  public void printTasks(JsonNode tasks) {
     Table table = Table.of("#", "ID", "STATUS", "PRIORITY", "COST", "CREATED", "PROMPT");
     int n = 0;
     for (JsonNode t : tasks) {

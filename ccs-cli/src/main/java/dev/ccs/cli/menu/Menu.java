@@ -101,17 +101,7 @@ public final class Menu {
       page.body().path("sessions").forEach(s -> ids.add(s.path("id").asText()));
       cli.out().println();
       cli.out().println(search == null ? "sessions, most recent first:" : "sessions matching \"" + search + "\":");
-      Table table = Table.of("#", "ID", "STATUS", "TURNS", "COST", "PROJECT");
-      int n = 0;
-      for (JsonNode s : page.body().path("sessions")) {
-        table.row(++n, s.path("id").asText(), s.path("status").asText(), s.path("messages_count").asInt(),
-            Table.usd(s.path("total_cost_usd")), s.path("project_path").asText());
-      }
-      if (table.isEmpty()) {
-        cli.out().println("  no sessions");
-      } else {
-        table.print(cli.out());
-      }
+      command.printSessions(page.body().path("sessions"));
       boolean more = page.body().path("has_more").asBoolean();
       String answer = cli.ask("v N) view  d N) delete  s TEXT) search  a) all" + (more ? "  n) next page" : "")
           + (cursors.isEmpty() ? "" : "  p) previous page") + "  b) back > ");
@@ -189,18 +179,7 @@ public final class Menu {
       cli.out().println();
       cli.out().println(deadLetters ? "dead letters (failed for good):" : status == null ? "tasks, newest first:"
           : "tasks " + status + ":");
-      Table table = Table.of("#", "ID", "STATUS", "PRIORITY", "COST", "PROMPT");
-      int n = 0;
-      for (JsonNode t : page.body().path("tasks")) {
-        String prompt = t.path("prompt").asText().replace('\n', ' ');
-        table.row(++n, t.path("id").asText(), t.path("status").asText(), t.path("priority").asInt(),
-            Table.usd(t.path("cost_usd")), prompt.length() > 40 ? prompt.substring(0, 37) + "..." : prompt);
-      }
-      if (table.isEmpty()) {
-        cli.out().println("  no tasks");
-      } else {
-        table.print(cli.out());
-      }
+      command.printTasks(page.body().path("tasks"));
       String answer = cli.ask("v N) view  p N PRIORITY) priority  c N) cancel  r N) replay  f STATUS) filter  "
           + "a) all  l) dead letters  b) back > ");
       if (answer == null || answer.equals("b") || answer.isEmpty()) {

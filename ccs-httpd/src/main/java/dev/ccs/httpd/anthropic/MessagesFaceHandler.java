@@ -147,9 +147,7 @@ public final class MessagesFaceHandler {
 
         @Override
         public void toolUse(String name, String input) throws IOException {
-          // An SSE comment: the SDK skips it, a person watching the stream sees Claude Code work.
-          out.write((": tool_use " + name + " " + input.replace('\n', ' ') + "\n\n").getBytes(StandardCharsets.UTF_8));
-          out.flush();
+          FaceTurns.toolUseComment(out, name, input);
         }
 
         @Override

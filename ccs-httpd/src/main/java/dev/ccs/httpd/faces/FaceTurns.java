@@ -197,6 +197,16 @@ public final class FaceTurns {
     }
   }
 
+  /**
+   * Claude Code's tool use as an SSE comment: clients and SDKs skip comments, a person watching the
+   * stream sees Claude Code work. The same line for every face.
+   */
+  public static void toolUseComment(java.io.OutputStream out, String name, String input) throws IOException {
+    out.write((": tool_use " + name + " " + input.replace('\n', ' ') + "\n\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    out.flush();
+  }
+
   private void remember(UUID session, String system, List<ChatMessage> messages, String answer) {
     List<ChatMessage> conversation = new ArrayList<>(messages);
     conversation.add(new ChatMessage("assistant", answer));
