@@ -9,18 +9,11 @@ import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.SecurityConfig;
 import dev.ccs.core.json.Json;
 import dev.ccs.testkit.MockAnthropic;
-import dev.ccs.testkit.NpmTools;
 import dev.ccs.testkit.RealClaude;
 import dev.ccs.testkit.RecordedRequest;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,26 +36,12 @@ class AnthropicFaceTest {
 
   @Test
   void theOfficialSdkTalksToClaudeCodeThroughCcs() throws Exception {
-    Path tools = NpmTools.installed("anthropic-client", PACKAGES);
-    Path script = tools.resolve("anthropic-client.mjs");
-    try (InputStream in = getClass().getResourceAsStream("/anthropic-client.mjs")) {
-      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-    }
     try (MockAnthropic mock = MockAnthropic.start()) {
       CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
           .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
       try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
-        Process node = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + server.port(),
-            ApiKeys.legacyKey(SECRET)).directory(tools.toFile()).redirectError(temp.resolve("node.err").toFile()).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(240, TimeUnit.SECONDS)).isTrue();
-        assertThat(node.exitValue()).as("node said:\n%s\n%s", output, Files.readString(temp.resolve("node.err")))
-            .isZero();
-        Map<String, JsonNode> steps = new HashMap<>();
-        for (String line : output.strip().split("\n")) {
-          JsonNode step = Json.parse(line);
-          steps.put(step.path("kind").asText(), step);
-        }
+        Map<String, JsonNode> steps = OfficialClientScript.run("anthropic-client", PACKAGES, "anthropic-client.mjs", temp,
+            "http://127.0.0.1:" + server.port(), ApiKeys.legacyKey(SECRET));
 
         JsonNode first = steps.get("first");
         assertThat(first.path("text").asText()).isEqualTo("first answer");
@@ -95,18 +74,11 @@ class AnthropicFaceTest {
             .noneMatch(t -> t.contains("This conversation began elsewhere"));
         assertThat(last.messageTexts("assistant")).contains("first answer", "second answer");
 
-        assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
-        assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
-        assertError(steps.get("imageBlock"), 400, "invalid_request_error", "image");
-        assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
+        OfficialClientScript.assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
+        OfficialClientScript.assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
+        OfficialClientScript.assertError(steps.get("imageBlock"), 400, "invalid_request_error", "image");
+        OfficialClientScript.assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
       }
     }
-  }
-
-  private static void assertError(JsonNode step, int status, String type, String text) {
-    assertThat(step).as("a step of the script").isNotNull();
-    assertThat(step.path("status").asInt()).as(step.toString()).isEqualTo(status);
-    assertThat(step.path("type").asText()).as(step.toString()).isEqualTo(type);
-    assertThat(step.path("message").asText()).as(step.toString()).containsIgnoringCase(text);
   }
 }

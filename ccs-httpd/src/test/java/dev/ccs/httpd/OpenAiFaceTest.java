@@ -7,20 +7,12 @@ import dev.ccs.core.auth.ApiKeys;
 import dev.ccs.core.config.AuthConfig;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.SecurityConfig;
-import dev.ccs.core.json.Json;
 import dev.ccs.testkit.MockAnthropic;
-import dev.ccs.testkit.NpmTools;
 import dev.ccs.testkit.RealClaude;
 import dev.ccs.testkit.RecordedRequest;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,26 +35,12 @@ class OpenAiFaceTest {
 
   @Test
   void theOfficialClientTalksToClaudeCodeThroughCcs() throws Exception {
-    Path tools = NpmTools.installed("openai-client", PACKAGES);
-    Path script = tools.resolve("openai-client.mjs");
-    try (InputStream in = getClass().getResourceAsStream("/openai-client.mjs")) {
-      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-    }
     try (MockAnthropic mock = MockAnthropic.start()) {
       CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
           .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
       try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
-        Process node = new ProcessBuilder("node", script.toString(), "http://127.0.0.1:" + server.port(),
-            ApiKeys.legacyKey(SECRET)).directory(tools.toFile()).redirectError(temp.resolve("node.err").toFile()).start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(240, TimeUnit.SECONDS)).isTrue();
-        assertThat(node.exitValue()).as("node said:\n%s\n%s", output, Files.readString(temp.resolve("node.err")))
-            .isZero();
-        Map<String, JsonNode> steps = new HashMap<>();
-        for (String line : output.strip().split("\n")) {
-          JsonNode step = Json.parse(line);
-          steps.put(step.path("kind").asText(), step);
-        }
+        Map<String, JsonNode> steps = OfficialClientScript.run("openai-client", PACKAGES, "openai-client.mjs", temp,
+            "http://127.0.0.1:" + server.port(), ApiKeys.legacyKey(SECRET));
 
         JsonNode first = steps.get("first");
         assertThat(first.path("content").asText()).isEqualTo("first answer");
@@ -93,19 +71,12 @@ class OpenAiFaceTest {
         assertThat(last.messageTexts("assistant")).contains("first answer", "second answer");
 
         assertThat(steps.get("models").path("ids").toString()).contains("sonnet", "opus", "haiku");
-        assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
-        assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
-        assertError(steps.get("imagePart"), 400, "invalid_request_error", "image_url");
-        assertError(steps.get("tools"), 400, "invalid_request_error", "tools");
-        assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
+        OfficialClientScript.assertError(steps.get("badModel"), 404, "not_found_error", "gpt-4o");
+        OfficialClientScript.assertError(steps.get("emptyMessages"), 400, "invalid_request_error", "messages");
+        OfficialClientScript.assertError(steps.get("imagePart"), 400, "invalid_request_error", "image_url");
+        OfficialClientScript.assertError(steps.get("tools"), 400, "invalid_request_error", "tools");
+        OfficialClientScript.assertError(steps.get("unauthorized"), 401, "authentication_error", "API key");
       }
     }
-  }
-
-  private static void assertError(JsonNode step, int status, String type, String text) {
-    assertThat(step).as("a step of the script").isNotNull();
-    assertThat(step.path("status").asInt()).as(step.toString()).isEqualTo(status);
-    assertThat(step.path("type").asText()).as(step.toString()).isEqualTo(type);
-    assertThat(step.path("message").asText()).as(step.toString()).containsIgnoringCase(text);
   }
 }
