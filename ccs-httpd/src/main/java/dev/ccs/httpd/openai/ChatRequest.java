@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
  * text are refused; fields that change nothing here are ignored with a debug log, as OpenAI
  * clients send many.
  */
-record ChatRequest(String model, String system, List<ChatMessage> messages, boolean stream, boolean includeUsage,
-    String user) {
+record ChatRequest(String model, String system, List<ChatMessage> messages, boolean stream, boolean includeUsage) {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChatRequest.class);
   private static final Set<String> KNOWN = Set.of("model", "messages", "stream", "stream_options", "user", "metadata",
@@ -45,7 +44,8 @@ record ChatRequest(String model, String system, List<ChatMessage> messages, bool
     }
     for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
-      if (!KNOWN.contains(field) || Set.of("max_tokens", "max_completion_tokens", "temperature", "top_p").contains(field)) {
+      if (!KNOWN.contains(field) || Set.of("max_tokens", "max_completion_tokens", "temperature", "top_p", "user",
+          "metadata").contains(field)) {
         LOG.debug("chat completion field \"{}\" is ignored (the CLI has no such option)", field);
       }
     }
@@ -76,8 +76,7 @@ record ChatRequest(String model, String system, List<ChatMessage> messages, bool
       throw invalid("\"stream\" must be true or false", "stream");
     }
     return new ChatRequest(model.asText(), system.length() == 0 ? null : system.toString(), messages,
-        stream != null && stream.asBoolean(), body.at("/stream_options/include_usage").asBoolean(false),
-        body.path("user").isTextual() ? body.get("user").asText() : null);
+        stream != null && stream.asBoolean(), body.at("/stream_options/include_usage").asBoolean(false));
   }
 
   /** A message's content: a string, or an array of parts of which only text parts are taken. */
