@@ -312,7 +312,10 @@ class ClaudeExecutorTest {
 
     assertThat(outcome.status()).isEqualTo(RunStatus.SUCCEEDED);
     long grandchild = fake.grandchildPid(1).orElseThrow();
-    assertThat(Processes.isRunning(grandchild)).isFalse();
+    // Killed with the run's process group: the signal is sent before the outcome, but on a loaded
+    // sandbox the kernel may show the process for a moment longer (CI saw it once).
+    assertThat(ProcessHandle.of(grandchild).map(h -> Processes.awaitExit(h, Duration.ofSeconds(5))).orElse(true))
+        .as("the grandchild does not survive the run").isTrue();
   }
 
   @Test
