@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|stream|store|queue|heap|balance|stats|access|import|faces] [extra args for the benchmark]
+#   bash bench/run.sh [sync|profile|stream|store|queue|heap|balance|stats|access|import|faces] [extra args]
 #   bash bench/run.sh all    runs those that report figures and writes BENCHMARKS.md and bench/results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ fi
 case "$which" in
   # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
   sync) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/SyncBench.java "$@" ;;
+  # Where a sync request's time goes, from the server's JFR phase events (dev.ccs.Phase).
+  profile) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" bench/ProfileSync.java "$@" ;;
   stream) java bench/StreamBench.java "$@" ;;
   store) java -cp ccs-httpd/target/ccs-httpd.jar bench/StoreBench.java "$@" ;;
   queue) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
@@ -36,5 +38,5 @@ case "$which" in
       mvn -q -B -DskipTests -pl ccs-cli -am package
     fi
     java -cp "ccs-cli/target/ccs-cli.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/ImportBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, stream, store, queue, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $which (sync, profile, stream, store, queue, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
 esac

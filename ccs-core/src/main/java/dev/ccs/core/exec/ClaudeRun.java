@@ -8,6 +8,7 @@ import dev.ccs.core.protocol.EventParser;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.protocol.SystemInit;
 import dev.ccs.core.time.Cancellable;
+import dev.ccs.core.trace.Phase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -60,6 +61,8 @@ public final class ClaudeRun {
   private Cancellable exitWatchTask;
 
   private volatile String cliSessionId;
+  /** The stage the reading thread is in, for {@link Phase} events; only that thread touches it. */
+  private Phase phase;
   private final String runId = java.util.UUID.randomUUID().toString();
   private long startNanos;
 
@@ -120,8 +123,10 @@ public final class ClaudeRun {
     // Live before its process exists, so that an orphan sweep never takes it for a leftover.
     executor.register(this);
     LaunchedProcess launched;
+    Phase launch = Phase.begin("cli.launch");
     try {
       launched = executor.launcher().launch(spec);
+      launch.done();
     } catch (IOException e) {
       return finish(null, RunStatus.START_FAILED, null, executor.startFailureMessage(spec, e), "");
     }
@@ -147,7 +152,6 @@ public final class ClaudeRun {
         terminateTree();
       }
     }
-    safely(() -> listener.onStart(launched.pid()));
     StderrTail stderr = new StderrTail(executor.stderrTailBytes());
     CompletableFuture<Void> stderrDone = new CompletableFuture<>();
     executor.ioThreads().execute(() -> {
@@ -159,11 +163,17 @@ public final class ClaudeRun {
         stderrDone.complete(null);
       }
     });
+    phase = Phase.begin("cli.output");
     writePrompt(launched);
+    // After the prompt: what the listener does at the start overlaps the CLI's work.
+    safely(() -> listener.onStart(launched.pid()));
     watchExit();
 
     readStdout(launched);
     LOG.debug("stdout of pid {} closed", launched.pid());
+    if (resultSeen() == null) {
+      outputEnded();
+    }
     stderrDone.join();
     streamsClosed.complete(null);
     Integer exitCode = exitCode(launched);
@@ -197,6 +207,7 @@ public final class ClaudeRun {
           + lastLine(stderrText).map(line -> ": " + line).orElse("");
     }
     RunOutcome done = finish(finalResult, status, exitCode, message, stderrText);
+    phase.done();
     if (!stopped) {
       if (launched.mayHaveSurvivors()) {
         executor.ioThreads().execute(() -> endSurvivors(launched, false));
@@ -291,6 +302,11 @@ public final class ClaudeRun {
           continue;
         }
         safely(() -> listener.onEvent(event));
+        if (event instanceof ResultMessage && event == resultSeen()) {
+          outputEnded();
+          RunOutcome decided = decided((ResultMessage) event);
+          safely(() -> listener.onResult(decided));
+        }
       }
     } catch (IOException e) {
       LOG.debug("stdout of pid {} closed: {}", launched.pid(), e.toString());
@@ -299,6 +315,25 @@ public final class ClaudeRun {
       LOG.warn("Claude CLI pid {} printed {} line(s) longer than {} bytes; they were cut",
           launched.pid(), reader.truncatedLines(), executor.maxLineBytes());
     }
+  }
+
+  private synchronized ResultMessage resultSeen() {
+    return result;
+  }
+
+  /** The output phase ends at the result line (or at the end of stdout without one). */
+  private void outputEnded() {
+    phase.done();
+    phase = Phase.begin("cli.exit");
+  }
+
+  /** The outcome a result line fixes, before the process has exited. */
+  private RunOutcome decided(ResultMessage resultMessage) {
+    Duration duration = Duration.ofNanos(executor.ticker().read() - startNanos);
+    return resultMessage.failed()
+        ? new RunOutcome(RunStatus.ERROR_RESULT, resultMessage, cliSessionId, null, duration, "",
+            executor.redactor(request).redact(resultMessage.errorMessage()))
+        : new RunOutcome(RunStatus.SUCCEEDED, resultMessage, cliSessionId, null, duration, "", null);
   }
 
   /** Records what the event means for the run; false when the run is being stopped. */

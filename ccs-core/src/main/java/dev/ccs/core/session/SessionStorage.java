@@ -25,6 +25,15 @@ public interface SessionStorage {
    */
   Session recordTurn(Session updated, List<StoredMessage> messages);
 
+  /**
+   * Called while a turn's CLI runs, before {@link #recordTurn}: a store may do now whatever part of
+   * that write does not depend on the turn's outcome, so that less of it follows the run (the file
+   * store creates a new session's log and syncs its directory entry). A failure here is the
+   * store's to log; the record does the work itself then.
+   */
+  default void prepareTurn(UUID sessionId) {
+  }
+
   /** Sessions that a task not yet finished will run in: retention must keep them. */
   Set<UUID> sessionsOfUnfinishedTasks();
 }

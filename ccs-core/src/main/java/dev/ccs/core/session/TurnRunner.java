@@ -16,6 +16,7 @@ import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.time.Ticker;
+import dev.ccs.core.trace.Phase;
 import dev.ccs.core.workspace.ProjectRoots;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -105,9 +106,11 @@ final class TurnRunner {
       }
       turnsInFlight++;
     }
+    Phase phase = Phase.begin("turn");
     try {
       return runInFlight(sessionId, spec);
     } finally {
+      phase.done();
       synchronized (this) {
         if (--turnsInFlight == 0) {
           notifyAll();
@@ -168,48 +171,134 @@ final class TurnRunner {
         // Visible in the history while the turn runs; made durable with the turn's answer.
         storage.messages().append(sessionId, List.of(userMessage), false);
       }
-      outcome = execute(request, sessionId, resume, spec);
-      if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
+      List<StoredMessage> unstored = streamed ? List.of() : List.of(userMessage);
+      Attempt attempt = attempt(request, session, resume, spec, unstored, plan);
+      outcome = attempt.outcome();
+      if (attempt.refusedAtStart(resume)) {
         // The CLI knows better than our record whether its session exists (a crash may have hidden
         // that the first run created it): try once the other way.
         LOG.info("session {}: the CLI says the session {}; retrying with {}", sessionId,
             resume ? "does not exist" : "exists", resume ? "--session-id" : "--resume");
         resume = !resume;
-        outcome = execute(request, sessionId, resume, spec);
+        attempt = attempt(request, session, resume, spec, unstored, plan);
+        outcome = attempt.outcome();
       }
       // A run refused by its provider before the model answered is run once more on another
       // provider (with failover), unless its output is already on a client's screen.
-      RunPolicy.Plan retry = spec.streamId() == null ? policy.elsewhere(plan, outcome) : null;
+      RunPolicy.Plan retry = attempt.recorded() == null && spec.streamId() == null
+          ? policy.elsewhere(plan, outcome) : null;
       if (retry != null) {
         LOG.info("session {}: provider {} refused the run before the model answered; running it on {}", sessionId,
             plan.lease().provider().id(), retry.lease().provider().id());
         plan = retry;
         resume = resume || outcome.cliSessionId() != null;
         outcome = null;
-        outcome = execute(request, sessionId, resume, spec);
-        if (failedBecause(outcome, resume ? "No conversation found" : "is already in use")) {
+        attempt = attempt(request, session, resume, spec, unstored, plan);
+        outcome = attempt.outcome();
+        if (attempt.refusedAtStart(resume)) {
           resume = !resume;
-          outcome = execute(request, sessionId, resume, spec);
+          attempt = attempt(request, session, resume, spec, unstored, plan);
+          outcome = attempt.outcome();
         }
       }
-      return record(session, streamed ? List.of() : List.of(userMessage), outcome, spec.streamId(), resume,
-          plan.lease() == null ? null : plan.lease().provider().id(),
-          plan.lease() == null ? null : plan.lease().boundProviderId());
+      if (attempt.recorded() != null) {
+        return new Turn(attempt.recorded().session(), outcome, attempt.recorded().costUsd());
+      }
+      return record(session, unstored, outcome, spec.streamId(), resume, providerId(plan), boundProviderId(plan));
     } finally {
       // The provider learns from the run's result; a run that never ended teaches it nothing.
       policy.finished(plan, outcome);
     }
   }
 
-  private RunOutcome execute(ClaudeRequest.Builder request, UUID sessionId, boolean resume, Spec spec) {
-    if (resume) {
-      request.resumeSession(sessionId);
-    } else {
-      request.newSession(sessionId);
+  /**
+   * One run of the turn, and the turn's record when a successful result line was recorded while the
+   * CLI was still exiting (null otherwise: the caller records it once it has decided on retries).
+   */
+  private record Attempt(RunOutcome outcome, Turn recorded) {
+
+    /** Whether the CLI refused the run at start (before any API call) over the session's existence. */
+    boolean refusedAtStart(boolean resumed) {
+      return recorded == null && failedBecause(outcome, resumed ? "No conversation found" : "is already in use");
     }
-    ClaudeRun run = executor.newRun(request.build(), spec.listener());
+  }
+
+  private Attempt attempt(ClaudeRequest.Builder request, Session session, boolean resume, Spec spec,
+      List<StoredMessage> unstored, RunPolicy.Plan plan) {
+    if (resume) {
+      request.resumeSession(session.id());
+    } else {
+      request.newSession(session.id());
+    }
+    EarlyRecord listener = new EarlyRecord(spec.listener(), session, unstored, spec.streamId(), resume, plan);
+    ClaudeRun run = executor.newRun(request.build(), listener);
     spec.onRun().accept(run);
-    return run.execute();
+    RunOutcome outcome = run.execute();
+    if (listener.failure != null) {
+      throw listener.failure;
+    }
+    return new Attempt(outcome, listener.turn);
+  }
+
+  private static String providerId(RunPolicy.Plan plan) {
+    return plan.lease() == null ? null : plan.lease().provider().id();
+  }
+
+  private static String boundProviderId(RunPolicy.Plan plan) {
+    return plan.lease() == null ? null : plan.lease().boundProviderId();
+  }
+
+  /**
+   * Passes a run's output on and records a successful turn as soon as its result line has decided
+   * it, while the CLI is still exiting: the durable write overlaps the process's exit instead of
+   * following it. A failed run is recorded after it has ended, as before, since its outcome may
+   * still lead to a retry. Used on the thread that executes the run.
+   */
+  private final class EarlyRecord implements RunListener {
+    private final RunListener listener;
+    private final Session before;
+    private final List<StoredMessage> unstored;
+    private final String streamId;
+    private final boolean resumed;
+    private final RunPolicy.Plan plan;
+    Turn turn;
+    RuntimeException failure;
+
+    EarlyRecord(RunListener listener, Session before, List<StoredMessage> unstored, String streamId, boolean resumed,
+        RunPolicy.Plan plan) {
+      this.listener = listener;
+      this.before = before;
+      this.unstored = unstored;
+      this.streamId = streamId;
+      this.resumed = resumed;
+      this.plan = plan;
+    }
+
+    @Override
+    public void onEvent(dev.ccs.core.protocol.ClaudeEvent event) {
+      listener.onEvent(event);
+    }
+
+    @Override
+    public void onStart(long pid) {
+      listener.onStart(pid);
+      // While the CLI works on the prompt: less of the turn's durable write is left for after it.
+      storage.prepareTurn(before.id());
+    }
+
+    @Override
+    public void onResult(RunOutcome decided) {
+      listener.onResult(decided);
+      if (!decided.succeeded()) {
+        return;
+      }
+      try {
+        turn = record(before, unstored, decided, streamId, resumed, providerId(plan), boundProviderId(plan));
+      } catch (RuntimeException e) {
+        // Thrown to the turn's caller once the run has ended (the run swallows a listener's exception).
+        failure = e;
+      }
+    }
   }
 
   /** Whether the CLI refused the run at start (before any API call) with {@code text}. */
@@ -249,8 +338,10 @@ final class TurnRunner {
     while (stored == null) {
       Session updated = base.afterRun(now, cost, outcome.succeeded(), cliStarted, cliTotal, outcome.cliSessionId(),
           modelUsage, boundProviderId);
+      Phase phase = Phase.begin("store.turn");
       try {
         stored = storage.recordTurn(updated, messages);
+        phase.done();
       } catch (StaleVersionException e) {
         // Changed during the run (a status change): apply the turn to the current state.
         base = storage.sessions().get(before.id()).orElseThrow(() -> new CcsException.NotFound("Session not found"));

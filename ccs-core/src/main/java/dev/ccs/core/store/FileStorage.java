@@ -182,6 +182,12 @@ public final class FileStorage implements Storage {
   }
 
   @Override
+  public void prepareTurn(UUID sessionId) {
+    checkOpen();
+    logs.prepare(sessionId);
+  }
+
+  @Override
   public Session recordTurn(Session updated, List<StoredMessage> turnMessages) {
     synchronized (Locks.of(locks, updated.id())) {
       Session stored = checkedNext(updated);
@@ -231,12 +237,17 @@ public final class FileStorage implements Storage {
   private boolean recover() throws IOException {
     int repairedLines = 0;
     int restored = 0;
-    for (UUID id : logs.ids()) {
+    for (UUID id : List.copyOf(logs.ids())) {
       if (MessageLog.repair(logs.file(id)) > 0) {
         repairedLines++;
       }
       Session snapshot = logs.lastSnapshot(id).orElse(null);
       Optional<Session> current = index.get(id);
+      if (snapshot == null && current.isEmpty() && Files.size(logs.file(id)) == 0) {
+        // Prepared for a new session's first turn, which the crash cut short: nothing to keep.
+        logs.delete(id, false);
+        continue;
+      }
       if (snapshot != null && (current.isEmpty() || current.get().version() < snapshot.version())) {
         writeSession(snapshot, true);
         index.put(snapshot);

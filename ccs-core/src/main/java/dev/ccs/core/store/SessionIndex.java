@@ -47,8 +47,11 @@ final class SessionIndex {
     return text.length();
   }
 
-  private static final Comparator<Key> NEWEST_FIRST =
-      Comparator.comparing(Key::updatedAt).reversed().thenComparing(Key::id);
+  /** Newest first, then by id; written out, since every update compares a few dozen keys. */
+  private static final Comparator<Key> NEWEST_FIRST = (a, b) -> {
+    int byTime = b.updatedAt().compareTo(a.updatedAt());
+    return byTime != 0 ? byTime : a.id().compareTo(b.id());
+  };
 
   private final Map<UUID, Entry> byId = new ConcurrentHashMap<>();
   private final NavigableSet<Key> all = new ConcurrentSkipListSet<>(NEWEST_FIRST);

@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The message logs of all sessions ({@code messages/<uuid>.jsonl}) and their line format: one
@@ -26,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * synced once. Callers hold the session's lock around a change.
  */
 final class SessionLogs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionLogs.class);
 
   private static final String SNAPSHOT = "_session";
   private static final byte[] SNAPSHOT_PREFIX = ("{\"" + SNAPSHOT + "\"").getBytes(StandardCharsets.US_ASCII);
@@ -75,6 +80,27 @@ final class SessionLogs {
   /** A message read back from its line; IllegalArgumentException when it is not a readable message. */
   static StoredMessage message(String line) {
     return SessionJson.messageFromJson(parse(line));
+  }
+
+  /**
+   * Makes sure the log's name is on disk before its first durable append, so that the append
+   * syncs its content only; an empty log whose session never got its snapshot is removed when a
+   * crash is recovered. Errors are left to the append, which does the same work.
+   */
+  void prepare(UUID id) {
+    if (known.contains(id)) {
+      return;
+    }
+    try {
+      Path file = file(id);
+      if (!Files.exists(file)) {
+        Files.newByteChannel(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      }
+      AtomicFiles.forceDirectory(dir);
+      known.add(id);
+    } catch (IOException e) {
+      LOG.debug("could not prepare the log of session {}: {}", id, e.toString());
+    }
   }
 
   void append(UUID id, List<String> lines, boolean durable) {

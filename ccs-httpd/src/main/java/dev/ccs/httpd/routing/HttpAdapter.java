@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.config.HttpConfig;
+import dev.ccs.core.trace.Phase;
 import dev.ccs.httpd.transport.BodyBudget;
 import dev.ccs.httpd.transport.ExchangeExecutor;
 import dev.ccs.httpd.transport.IoWatch;
@@ -118,13 +119,16 @@ public final class HttpAdapter implements HttpHandler {
   }
 
   private void handleCounted(HttpExchange exchange) throws IOException {
+    Phase whole = Phase.begin("http.exchange");
     Exchange x = new Exchange(exchange, watchdog.watch());
     ApiResponse response = null;
     RequestObserver.Answer done = null;
     IOException failure = null;
     String requestId = RequestIds.of(exchange.getRequestHeaders().getFirst(RequestIds.HEADER));
     try {
+      Phase handler = Phase.begin("http.handler");
       response = ErrorShapes.translate(exchange.getRequestURI().getRawPath(), respond(x));
+      handler.done();
       if (x.admission != null) {
         x.admission.headers().forEach(response::header);
       }
@@ -134,7 +138,9 @@ public final class HttpAdapter implements HttpHandler {
       }
       RequestObserver.Answer answer = answer(x, requestId, response);
       observer.answering(answer);
+      Phase sending = Phase.begin("http.send");
       send(x, response);
+      sending.done();
       done = answer.timed(System.nanoTime() - x.startNanos);
     } catch (IOException e) {
       LOG.debug("{} {}: {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
@@ -158,6 +164,7 @@ public final class HttpAdapter implements HttpHandler {
     } finally {
       x.watch.close();
     }
+    whole.done();
     if (done != null) {
       // After the close, which is what puts the last bytes on the wire: logging never delays an answer.
       observer.answered(done);
