@@ -147,6 +147,8 @@ public final class FakeClaudeMain {
         case "grandchild" -> startGrandchild(dir, seq, step.get("seconds").asInt(), true);
         case "orphan" -> startGrandchild(dir, seq, step.get("seconds").asInt(), false);
         case "huge" -> printHugeLine(step.get("chars").asInt());
+        case "stubbornGrandchild" -> startStubbornGrandchild(dir, seq, step.get("seconds").asInt());
+        case "flood" -> flood(step.get("stderr").asBoolean(), step.get("bytes").asLong());
         case "emulate" -> exitCode = emulate(dir, args, stdin);
         default -> throw new IllegalArgumentException("unknown step " + kind);
       }
@@ -180,6 +182,38 @@ public final class FakeClaudeMain {
         .start();
     writeAtomically(dir.resolve("invocations").resolve(String.format("%06d.grandchild", seq)),
         Long.toString(child.pid()).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void startStubbornGrandchild(Path dir, int seq, int seconds) throws IOException {
+    // A signal ignored before exec stays ignored in the program that exec starts.
+    Process child = new ProcessBuilder("sh", "-c", "trap '' TERM; exec sleep " + seconds)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    writeAtomically(dir.resolve("invocations").resolve(String.format("%06d.grandchild", seq)),
+        Long.toString(child.pid()).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static void flood(boolean stderr, long bytes) {
+    java.io.PrintStream out = stderr ? System.err : OUT;
+    byte[] chunk = new byte[64 * 1024];
+    java.util.Arrays.fill(chunk, (byte) 'x');
+    if (stderr) {
+      for (int i = 1023; i < chunk.length; i += 1024) {
+        chunk[i] = '\n';
+      }
+    } else {
+      out.print("{\"type\":\"assistant\",\"message\":{\"id\":\"msg_flood\",\"role\":\"assistant\",\"content\":"
+          + "[{\"type\":\"text\",\"text\":\"");
+    }
+    for (long written = 0; written < bytes; written += chunk.length) {
+      out.write(chunk, 0, (int) Math.min(chunk.length, bytes - written));
+    }
+    if (!stderr) {
+      out.print("\"}]}}\n");
+    }
+    out.flush();
   }
 
   private static void printHugeLine(int chars) throws IOException {

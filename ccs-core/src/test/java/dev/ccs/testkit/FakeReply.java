@@ -99,6 +99,24 @@ public final class FakeReply {
     return this;
   }
 
+  /**
+   * Starts {@code sleep seconds}, detached from the pipes, that ignores SIGTERM: only SIGKILL of
+   * the run's tree ends it.
+   */
+  public FakeReply stubbornGrandchild(int seconds) {
+    steps.addObject().put("kind", "stubbornGrandchild").put("seconds", seconds);
+    return this;
+  }
+
+  /**
+   * Writes {@code bytes} bytes as they are produced, without holding them: on stdout one assistant
+   * line of that length, on stderr lines of text.
+   */
+  public FakeReply flood(boolean stderr, long bytes) {
+    steps.addObject().put("kind", "flood").put("stderr", stderr).put("bytes", bytes);
+    return this;
+  }
+
   /** One assistant line whose text is {@code chars} characters long. */
   public FakeReply hugeLine(int chars) {
     steps.addObject().put("kind", "huge").put("chars", chars);

@@ -2,6 +2,7 @@ package dev.ccs.httpd.routing;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StoreException;
 import dev.ccs.core.exec.RunFailedException;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.json.Json;
@@ -80,6 +81,19 @@ public final class ErrorMapping {
       response.header("Retry-After", "5");
     }
     return response;
+  }
+
+  /**
+   * 503 {@code storage_unavailable} with {@code Retry-After}: the data directory refused a write
+   * (disk full, say). The operating system's reason is given, never the server's file paths.
+   */
+  public static ApiResponse toResponse(StoreException e) {
+    Throwable cause = e.getCause();
+    String reason = cause instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+        : cause != null && cause.getMessage() != null ? cause.getMessage() : "storage error";
+    return ApiResponse.json(503, errorBody("The server could not store this request's result: " + reason
+        + ". Nothing of it was acknowledged; retry once the server's storage is available again.",
+        "storage_unavailable")).header("Retry-After", "30");
   }
 
   /** Whole seconds, rounded up, at least 1 (what {@code Retry-After} can say). */

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.ccs.core.error.CcsException;
+import dev.ccs.core.error.StoreException;
 import dev.ccs.core.config.HttpConfig;
 import dev.ccs.core.trace.Phase;
 import dev.ccs.httpd.transport.BodyBudget;
@@ -187,6 +188,9 @@ public final class HttpAdapter implements HttpHandler {
     } catch (ApiError e) {
       return ErrorMapping.toResponse(e);
     } catch (CcsException e) {
+      return ErrorMapping.toResponse(e);
+    } catch (StoreException e) {
+      LOG.error("{} {}: storage failed", x.http.getRequestMethod(), x.http.getRequestURI().getRawPath(), e);
       return ErrorMapping.toResponse(e);
     } catch (UnreadableBody e) {
       if (e.timedOut) {
