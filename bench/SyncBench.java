@@ -80,10 +80,19 @@ public class SyncBench {
       awaitHealth(client, baselineBase);
       Thread.sleep(1000);
       long idleRss = rss(server.pid(), "VmRSS");
+      // Cold: the first 200 requests after start, against spawns interleaved with them.
+      List<Long> coldAdded = new ArrayList<>();
+      List<Long> coldHttp = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
-        post(client, base);
-        post(client, baselineBase);
+        long t = System.nanoTime();
         spawnDirect();
+        long d = System.nanoTime() - t;
+        t = System.nanoTime();
+        post(client, base);
+        long h = System.nanoTime() - t;
+        coldHttp.add(h);
+        coldAdded.add(h - d);
+        post(client, baselineBase);
       }
       // Interleaved, so that both see the same machine: noise on a 2-core box is large.
       List<Long> direct = new ArrayList<>();
@@ -118,13 +127,19 @@ public class SyncBench {
         baselineAdded.add(b - d);
         resumedAdded.add(r - d);
       }
-      double directRate = concurrent(() -> spawnDirect());
-      double httpRate = concurrent(() -> post(client, base));
-      double baselineRate = concurrent(() -> post(client, baselineBase));
+      double directRate = concurrent(() -> spawnDirect(), null);
+      List<Long> concurrentHttp = java.util.Collections.synchronizedList(new ArrayList<>());
+      double httpRate = concurrent(() -> post(client, base), concurrentHttp);
+      double baselineRate = concurrent(() -> post(client, baselineBase), null);
+      double health1 = health(base, 1);
+      double health32 = health(base, 32);
       Thread.sleep(2000);
       long afterRss = rss(server.pid(), "VmRSS");
       long peakRss = rss(server.pid(), "VmHWM");
 
+      System.out.printf("%nthe first 200 requests after start (cold)%n");
+      System.out.printf("  POST /api/messages         p50 %6.2f ms   p99 %6.2f ms%n", pct(coldHttp, 50), pct(coldHttp, 99));
+      System.out.printf("  added by ccs               p50 %6.2f ms%n", pct(coldAdded, 50));
       System.out.printf("%nsequential, %d requests each (after warm-up)%n", n);
       System.out.printf("  spawn fake directly        p50 %6.2f ms   p90 %6.2f ms%n", pct(direct, 50), pct(direct, 90));
       System.out.printf("  POST /api/messages         p50 %6.2f ms   p90 %6.2f ms%n", pct(http, 50), pct(http, 90));
@@ -140,6 +155,10 @@ public class SyncBench {
       System.out.printf("  spawn fake directly        %7.0f /s%n", directRate);
       System.out.printf("  POST /api/messages         %7.0f /s  (%.0f%% of direct)%n", httpRate, 100 * httpRate / directRate);
       System.out.printf("  minimal JDK server         %7.0f /s  (%.0f%% of direct)%n", baselineRate, 100 * baselineRate / directRate);
+      System.out.printf("  POST /api/messages p99     %7.2f ms%n", pct(concurrentHttp, 99));
+      System.out.printf("%nGET /health on keep-alive connections for %d s%n", seconds);
+      System.out.printf("  1 client                   %7.0f /s%n", health1);
+      System.out.printf("  32 clients                 %7.0f /s%n", health32);
       System.out.printf("%nserver memory (JVM options: %s)%n", jvmOpts);
       System.out.printf("  RSS idle after start       %6.1f MiB%n", idleRss / 1024.0);
       System.out.printf("  RSS after the load         %6.1f MiB%n", afterRss / 1024.0);
@@ -148,6 +167,24 @@ public class SyncBench {
       System.out.printf("FIGURE|sync.added.p50|sync: added by ccs, new session, p50|%.2f|ms|<= 1%n", pct(added, 50));
       System.out.printf("FIGURE|sync.resumed.added.p50|sync: added by ccs, existing session, p50|%.2f|ms|<= 1%n",
           pct(resumedAdded, 50));
+      System.out.printf("FIGURE|sync.cold.added.p50|sync: added by ccs, the first 200 requests after start, p50|%.2f|ms|<= 2%n",
+          pct(coldAdded, 50));
+      System.out.printf("FIGURE|sync.c1.p99|sync: POST /api/messages at c=1, new session, p99|%.2f|ms|%n", pct(http, 99));
+      System.out.printf("FIGURE|sync.resumed.p99|sync: POST /api/messages at c=1, existing session, p99|%.2f|ms|%n",
+          pct(resumed, 99));
+      System.out.printf("FIGURE|sync.c%d.rps|sync: POST /api/messages at c=%d|%.0f|req/s|%n", clients, clients, httpRate);
+      System.out.printf("FIGURE|sync.c%d.p99|sync: POST /api/messages at c=%d, p99|%.1f|ms|< 50%n", clients, clients,
+          pct(concurrentHttp, 99));
+      System.out.printf("FIGURE|floor.java.p50|floor: spawning the fake from Java, p50|%.2f|ms|%n", pct(direct, 50));
+      System.out.printf("FIGURE|floor.java.p99|floor: spawning the fake from Java, p99|%.2f|ms|%n", pct(direct, 99));
+      System.out.printf("FIGURE|floor.java.c%d|floor: spawns from Java at c=%d|%.0f|/s|%n", clients, clients, directRate);
+      Double python = pythonSpawnP50();
+      if (python != null) {
+        System.out.printf("FIGURE|floor.python.p50|floor: spawning the fake from Python (subprocess), p50|%.2f|ms|%n", python);
+      }
+      // The targets are twice what the Node server did on this machine (2 493 and 3 686 req/s).
+      System.out.printf("FIGURE|health.c1|GET /health at c=1|%.0f|req/s|>= 4986%n", health1);
+      System.out.printf("FIGURE|health.c32|GET /health at c=32|%.0f|req/s|>= 7372%n", health32);
       System.out.printf("FIGURE|sync.c%d.share|sync: c=%d throughput, share of spawning directly|%.0f|%%|>= 50%n",
           clients, clients, 100 * httpRate / directRate);
       System.out.printf("FIGURE|rss.idle|server RSS idle|%.1f|MiB|<= 64%n", idleRss / 1024.0);
@@ -164,7 +201,16 @@ public class SyncBench {
     void run() throws Exception;
   }
 
-  static double concurrent(Action action) throws Exception {
+  /** GET /health as fast as {@code threads} keep-alive clients can, for the benchmark's seconds. */
+  static double health(URI base, int threads) throws Exception {
+    return concurrent(threads, () -> CLIENTS.get().computeIfAbsent(base.getPort(), RawClient::new).get("/health"), null);
+  }
+
+  static double concurrent(Action action, List<Long> latencies) throws Exception {
+    return concurrent(clients, action, latencies);
+  }
+
+  static double concurrent(int clients, Action action, List<Long> latencies) throws Exception {
     AtomicLong done = new AtomicLong();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     List<Thread> threads = new ArrayList<>();
@@ -172,7 +218,11 @@ public class SyncBench {
       Thread thread = new Thread(() -> {
         try {
           while (System.nanoTime() < end) {
+            long t = System.nanoTime();
             action.run();
+            if (latencies != null) {
+              latencies.add(System.nanoTime() - t);
+            }
             done.incrementAndGet();
           }
         } catch (Exception e) {
@@ -239,15 +289,23 @@ public class SyncBench {
       this.port = port;
     }
 
+    void get(String path) throws IOException {
+      exchange(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.UTF_8), new byte[0]);
+    }
+
     void post(String path, String body) throws IOException {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8), bytes);
+    }
+
+    private void exchange(byte[] head, byte[] bytes) throws IOException {
       if (socket == null) {
         socket = new java.net.Socket("127.0.0.1", port);
         socket.setTcpNoDelay(true);
         in = new java.io.BufferedInputStream(socket.getInputStream());
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(head);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       String status = line();
@@ -301,6 +359,20 @@ public class SyncBench {
       }
     }
     return -1;
+  }
+
+  /** The same spawn from a non-JVM client (Python's subprocess), p50 in ms; null without python3. */
+  static Double pythonSpawnP50() {
+    String script = "import subprocess,time,sys\nts=[]\nfor i in range(" + n + "):\n t=time.perf_counter()\n"
+        + " subprocess.run([sys.argv[1],'-p','--output-format=json'],input=b'hi',capture_output=True,check=True)\n"
+        + " ts.append(time.perf_counter()-t)\nts.sort()\nprint(ts[len(ts)//2]*1000)\n";
+    try {
+      Process python = new ProcessBuilder("python3", "-c", script, fake.toString()).redirectErrorStream(true).start();
+      String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return python.waitFor() == 0 ? Double.parseDouble(out) : null;
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return null;
+    }
   }
 
   static double pct(List<Long> nanos, int percentile) {
