@@ -59,7 +59,7 @@ class MessagesApiTest {
   }
 
   @Test
-  void healthReportsTheCli() {
+  void healthReportsTheCli() throws Exception {
     start(config());
 
     JsonNode health = server.get("/health").json();
@@ -71,6 +71,11 @@ class MessagesApiTest {
     assertThat(health.at("/claude/available").asBoolean()).isTrue();
     assertThat(health.at("/claude/version").asText()).isEqualTo(FakeClaude.VERSION);
     assertThat(health.at("/claude/path").asText()).isEqualTo(fake.executable().toString());
+    // The server runs in this JVM: its resident set is this process's, as the kernel reports it.
+    long vmRss = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+        .filter(line -> line.startsWith("VmRSS:")).mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
+        .findFirst().orElseThrow() * 1024;
+    assertThat(health.at("/memory/rss").asLong()).isBetween(vmRss / 2, vmRss * 2);
     assertThat(health.at("/memory/heap_used").asLong()).isPositive();
   }
 
