@@ -53,6 +53,9 @@ public class BalanceBench {
       });
       System.out.printf("round %d  bound session: p50 %.2f us p99 %.2f us   new session: p50 %.2f us p99 %.2f us%n",
           round + 1, existing[0] / 1000.0, existing[1] / 1000.0, fresh[0] / 1000.0, fresh[1] / 1000.0);
+      System.out.printf("FIGURE|balance.bound.p50|balancer: pick and report, bound session, p50|%.2f|us|%n",
+          existing[0] / 1000.0);
+      System.out.printf("FIGURE|balance.new.p50|balancer: pick and report, new session, p50|%.2f|us|%n", fresh[0] / 1000.0);
     }
   }
 

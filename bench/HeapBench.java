@@ -68,6 +68,9 @@ public class HeapBench {
     }
     Files.writeString(home.resolve("config.json"), "{\"port\":" + port + ",\"host\":\"127.0.0.1\",\"claudePath\":\""
         + fake + "\",\"logLevel\":\"warn\",\"maxBudgetUsd\":null,\"taskQueue\":{\"defaultTimeout\":600000},"
+        // The rate limiter (100 requests a minute by default) would hold the fill for hours; the
+        // bounds measured here are the HTTP server's and the stores'.
+        + "\"rateLimit\":{\"enabled\":false},"
         + "\"workspacePath\":\"" + home.resolve("ws") + "\",\"dataDir\":\"" + home.resolve("data") + "\"}");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -145,6 +148,9 @@ public class HeapBench {
       System.out.printf("answers: %s%n", new TreeMap<>(counts));
       System.out.printf("largest live heap (after a full collection): %d MiB of %d MiB committed; peak RSS %d MiB; "
           + "OutOfMemoryError: %s; server alive: %s%n", live, max, peakRss / 1024, oom, server.isAlive());
+      System.out.printf("FIGURE|heap.live|every store at its bound: largest live heap after a full collection|%d|MiB|%n", live);
+      System.out.printf("FIGURE|heap.rss|every store at its bound: peak RSS|%d|MiB|<= 128%n", peakRss / 1024);
+      System.out.printf("FIGURE|heap.oom|every store at its bound: OutOfMemoryError (0 = none)|%d||<= 0%n", oom ? 1 : 0);
     } finally {
       server.destroy();
       server.waitFor();

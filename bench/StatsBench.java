@@ -54,6 +54,7 @@ public class StatsBench {
       System.out.printf("statistics: one run counted  p50 %.2f us  p99 %.2f us  (%,d runs, %d models, %d providers)%n",
           times[n / 2] / 1000.0, times[n * 99 / 100] / 1000.0, n, stats.allTime().models().size(),
           stats.allTime().providers().size());
+      System.out.printf("FIGURE|stats.count.p50|statistics: one run counted, p50|%.2f|us|%n", times[n / 2] / 1000.0);
       MetricsHandler metrics = new MetricsHandler(ccs, new HttpMetrics());
       int scrapes = 2_000;
       long[] scrape = new long[scrapes];
@@ -66,6 +67,7 @@ public class StatsBench {
       Arrays.sort(scrape);
       System.out.printf("GET /metrics rendered        p50 %.2f ms  p99 %.2f ms  (%,d bytes)%n", scrape[scrapes / 2] / 1e6,
           scrape[scrapes * 99 / 100] / 1e6, bytes);
+      System.out.printf("FIGURE|stats.metrics.p50|GET /metrics rendered, p50|%.2f|ms|%n", scrape[scrapes / 2] / 1e6);
     }
   }
 

@@ -89,6 +89,12 @@ public class StoreBench {
       }
       System.out.printf("%-10d %12.0f %12.1f %12.1f %14.1f %14.2f %14.1f%n", size, openMillis, p50(get) / 1e3,
           p50(list) / 1e3, p50(byProject) / 1e3, p50(turn) / 1e6, p50(page) / 1e3);
+      String k = size >= 1000 ? size / 1000 + "k" : Integer.toString(size);
+      System.out.printf("FIGURE|store.%s.open|file store with %s sessions: open|%.0f|ms|%n", k, k, openMillis);
+      System.out.printf("FIGURE|store.%s.list|file store with %s sessions: list a page, p50|%.1f|us|%n", k, k,
+          p50(list) / 1e3);
+      System.out.printf("FIGURE|store.%s.turn|file store with %s sessions: record a turn (fsync), p50|%.2f|ms|%n", k, k,
+          p50(turn) / 1e6);
     }
   }
 

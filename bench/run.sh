@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
 #   bash bench/run.sh [sync|profile|stream|store|queue|heap|balance|stats|access|import|faces] [extra args]
-#   bash bench/run.sh all    runs those that report figures and writes BENCHMARKS.md and bench/results.json
+#   bash bench/run.sh all    runs them all twice (RUNS=n to change) and writes BENCHMARKS.md and bench/results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f ccs-httpd/target/ccs-httpd.jar ]; then
@@ -10,13 +10,21 @@ fi
 which=${1:-sync}
 shift || true
 if [ "$which" = all ]; then
-  mkdir -p bench/results
-  for b in sync stream queue faces access import; do
-    echo "== $b" >&2
-    bash "$0" "$b" | tee "bench/results/$b.txt"
+  # Twice, one run after the other: a 2-core machine's noise shows as the difference between them.
+  runs=${RUNS:-2}
+  dirs=()
+  for r in $(seq 1 "$runs"); do
+    dir=bench/results/run-$r
+    mkdir -p "$dir"
+    for b in sync profile stream queue faces access import store balance stats heap; do
+      echo "== run $r: $b" >&2
+      args=()
+      if [ "$b" = heap ]; then args=(--seconds 20); fi
+      bash "$0" "$b" "${args[@]}" | tee "$dir/$b.txt"
+    done
+    dirs+=("$dir")
   done
-  exec java bench/Report.java bench/results/sync.txt bench/results/stream.txt bench/results/queue.txt \
-    bench/results/faces.txt bench/results/access.txt bench/results/import.txt
+  exec java bench/Report.java "${dirs[@]}"
 fi
 case "$which" in
   # The baseline spawns the fake the way the server does (VFORK on Java < 25), so the difference is ccs alone.
