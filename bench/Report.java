@@ -66,9 +66,9 @@ public class Report {
       runs.add(figures);
       phases.add(phase);
     }
-    String machine = String.format(Locale.ROOT, "%d cores, %s, Java %s (%s)", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"));
+    String machine = String.format(Locale.ROOT, "%d cores, %s, Java %s (%s); server JVM flags %s",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        System.getProperty("java.version"), System.getProperty("java.vm.name"), serverFlags(args));
     StringBuilder md = new StringBuilder("# Benchmarks\n\n");
     md.append("Written by `bash bench/run.sh all` on ").append(Instant.now()).append(" (").append(machine)
         .append("), which runs every benchmark ").append(runs.size() == 1 ? "once" : runs.size() + " times, one run after the other")
@@ -141,6 +141,20 @@ public class Report {
     Files.writeString(Path.of("BENCHMARKS.md"), md);
     Files.writeString(Path.of("bench", "results.json"), json);
     System.out.println(md);
+  }
+
+  /** The server's JVM flags, as the sync benchmark reports them. */
+  private static String serverFlags(String[] dirs) throws java.io.IOException {
+    for (String dir : dirs) {
+      Path sync = Path.of(dir, "sync.txt");
+      if (Files.exists(sync)) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("JVM options: ([^)]*)\\)").matcher(Files.readString(sync));
+        if (m.find()) {
+          return "`" + m.group(1) + "`";
+        }
+      }
+    }
+    return "unknown";
   }
 
   /** Outputs in the order bench/run.sh lists the benchmarks, so the table reads the same each time. */

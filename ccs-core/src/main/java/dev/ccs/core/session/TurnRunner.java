@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one turn of a session whose turn lock the caller holds: the CLI in the session's directory
- * (creating the CLI session on the first run, resuming it after), then the turn recorded as one
- * durable write. Counts the turns in flight, so that a stopping server can wait for their records.
+ * (creating the CLI session on the first run, resuming it after), and the turn recorded as one
+ * durable write: as soon as a successful result line decides it, while the CLI exits; after the run
+ * otherwise. Counts the turns in flight, so that a stopping server can wait for their records.
  */
 final class TurnRunner {
 

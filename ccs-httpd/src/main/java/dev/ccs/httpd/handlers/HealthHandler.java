@@ -19,6 +19,9 @@ import java.time.Duration;
  */
 public final class HealthHandler {
 
+  /** Bytes per page of {@code /proc/self/statm} once known; 0 before, -1 when it could not be learnt. */
+  private static volatile long pageSize;
+
   private final Ccs ccs;
 
   public HealthHandler(Ccs ccs) {
@@ -67,9 +70,6 @@ public final class HealthHandler {
     }
     return pages > 0 && size > 0 ? pages * size : statusResidentBytes();
   }
-
-  /** Bytes per page once known; 0 before, -1 when it could not be learnt. */
-  private static volatile long pageSize;
 
   private static long residentPages() {
     try {
