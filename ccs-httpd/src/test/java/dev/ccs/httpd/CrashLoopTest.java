@@ -60,6 +60,8 @@ class CrashLoopTest {
   private final Map<String, String> tasks = new ConcurrentHashMap<>();
   /** Sessions whose creation was acknowledged. */
   private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+  /** What a client saw that it should not have (a wrong answer), to fail the test with. */
+  private final List<Throwable> clientFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Test
   void twentyKillsUnderMixedLoadLoseNothingAcknowledgedAndLeaveNoProcess() throws Exception {
@@ -112,6 +114,7 @@ class CrashLoopTest {
           thread.join(30_000);
           assertThat(thread.isAlive()).as("a client still waiting 30 s after the kill").isFalse();
         }
+        assertThat(clientFailures).as("round %d: what the clients saw", round).isEmpty();
       }
       orphans = fake.runs().stream().filter(r -> r.endLine() < 0).map(ShellClaude.Run::pid)
           .filter(Processes::isRunning).toList();
@@ -142,8 +145,8 @@ class CrashLoopTest {
     void run() throws Exception;
   }
 
-  /** A client that repeats its step until the server is gone. */
-  private static Thread client(Step step) {
+  /** A client that repeats its step until the server is gone; anything else it meets fails the test. */
+  private Thread client(Step step) {
     return new Thread(() -> {
       try {
         while (true) {
@@ -153,8 +156,8 @@ class CrashLoopTest {
         // The server was killed: what had not been answered was not acknowledged.
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+      } catch (Exception | AssertionError e) {
+        clientFailures.add(e);
       }
     });
   }
