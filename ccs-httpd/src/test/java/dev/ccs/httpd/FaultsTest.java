@@ -146,7 +146,9 @@ class FaultsTest {
     long grandchild = fake.grandchildPid(seq).orElseThrow();
     long cli = fake.invocations().get(seq - 1).pid();
     // The answer comes once the tree is gone: SIGTERM, then SIGKILL after the grace period.
-    assertThat(Processes.isRunning(ProcessHandle.of(grandchild).orElse(null))).as("the stubborn grandchild").isFalse();
+    // Gone: no handle once it has been reaped, or a handle that is no longer running.
+    assertThat(ProcessHandle.of(grandchild).map(Processes::isRunning).orElse(false)).as("the stubborn grandchild")
+        .isFalse();
     assertThat(ProcessHandle.of(cli).map(ProcessHandle::isAlive).orElse(false)).as("the CLI").isFalse();
     assertHealthy();
   }
