@@ -191,10 +191,7 @@ public final class FileStorage implements Storage {
   public Session recordTurn(Session updated, List<StoredMessage> turnMessages) {
     synchronized (Locks.of(locks, updated.id())) {
       Session stored = checkedNext(updated);
-      List<String> lines = new ArrayList<>();
-      for (StoredMessage message : turnMessages) {
-        lines.add(SessionLogs.messageLine(message));
-      }
+      List<String> lines = new ArrayList<>(turnMessages.stream().map(SessionLogs::messageLine).toList());
       lines.add(SessionLogs.snapshotLine(stored));
       appendToLog(updated.id(), lines, true);
       writeSession(stored, false);
@@ -238,16 +235,14 @@ public final class FileStorage implements Storage {
     int repairedLines = 0;
     int restored = 0;
     for (UUID id : List.copyOf(logs.ids())) {
+      Optional<Session> current = index.get(id);
+      if (current.isEmpty() && logs.deleteIfEmpty(id)) {
+        continue;
+      }
       if (MessageLog.repair(logs.file(id)) > 0) {
         repairedLines++;
       }
       Session snapshot = logs.lastSnapshot(id).orElse(null);
-      Optional<Session> current = index.get(id);
-      if (snapshot == null && current.isEmpty() && Files.size(logs.file(id)) == 0) {
-        // Prepared for a new session's first turn, which the crash cut short: nothing to keep.
-        logs.delete(id, false);
-        continue;
-      }
       if (snapshot != null && (current.isEmpty() || current.get().version() < snapshot.version())) {
         writeSession(snapshot, true);
         index.put(snapshot);

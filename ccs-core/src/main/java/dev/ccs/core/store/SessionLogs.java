@@ -103,6 +103,18 @@ final class SessionLogs {
     }
   }
 
+  /**
+   * Removes the log if it is empty: one prepared for a new session's first turn that a crash cut
+   * short, of a session never stored. For recovery only.
+   */
+  boolean deleteIfEmpty(UUID id) throws IOException {
+    if (Files.size(file(id)) > 0) {
+      return false;
+    }
+    delete(id, false);
+    return true;
+  }
+
   void append(UUID id, List<String> lines, boolean durable) {
     try {
       MessageLog.append(file(id), lines, durable);
