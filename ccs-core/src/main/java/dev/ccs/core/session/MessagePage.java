@@ -11,6 +11,13 @@ import java.util.List;
  */
 public record MessagePage(List<StoredMessage> messages, boolean hasMore, int total) {
 
+  /**
+   * What a page holds at most, counted in characters of content (it always holds at least one
+   * message): a client asking for 100 messages of a session with large prompts gets fewer, with
+   * {@code has_more}, and asks again. Every store pages by this bound.
+   */
+  public static final long MAX_BYTES = 4L << 20;
+
   public MessagePage {
     messages = List.copyOf(messages);
   }

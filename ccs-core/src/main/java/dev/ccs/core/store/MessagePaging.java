@@ -1,5 +1,6 @@
 package dev.ccs.core.store;
 
+import dev.ccs.core.session.MessagePage;
 import dev.ccs.core.session.MessageQuery;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,11 +17,8 @@ import java.util.List;
  */
 final class MessagePaging<T> {
 
-  /**
-   * What a page holds at most (it always holds at least one message): a client asking for 100
-   * messages of a session with large prompts gets fewer, with {@code has_more}, and asks again.
-   */
-  static final long MAX_PAGE_BYTES = 4L << 20;
+  /** {@link MessagePage#MAX_BYTES}. */
+  static final long MAX_PAGE_BYTES = MessagePage.MAX_BYTES;
 
   /** A page before its messages are read: what to read, in the order asked, and the counts. */
   record Selection<T>(List<T> items, boolean hasMore, int total) {

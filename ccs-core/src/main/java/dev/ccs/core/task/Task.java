@@ -105,6 +105,7 @@ public record Task(
   /** Mutable copy of a task, for the few fields that change. */
   public static final class Builder {
     private final Task t;
+    private long sequence;
     private Instant updatedAt;
     private TaskStatus status;
     private int priority;
@@ -124,6 +125,7 @@ public record Task(
 
     private Builder(Task t) {
       this.t = t;
+      sequence = t.sequence;
       updatedAt = t.updatedAt;
       status = t.status;
       priority = t.priority;
@@ -142,6 +144,8 @@ public record Task(
       version = t.version;
     }
 
+    /** The submission's number; a store that numbers submissions itself (across nodes) sets it. */
+    public Builder sequence(long value) { sequence = value; return this; }
     public Builder updatedAt(Instant value) { updatedAt = value; return this; }
     public Builder status(TaskStatus value) { status = value; return this; }
     public Builder priority(int value) { priority = value; return this; }
@@ -160,7 +164,7 @@ public record Task(
     public Builder version(long value) { version = value; return this; }
 
     public Task build() {
-      return new Task(t.id, t.sequence, t.createdAt, updatedAt, status, t.prompt, t.projectPath, priority, t.sessionId,
+      return new Task(t.id, sequence, t.createdAt, updatedAt, status, t.prompt, t.projectPath, priority, t.sessionId,
           t.options, t.timeout, t.webhookUrl, t.metadata, result, error, errorCode, startedAt, completedAt, durationMs,
           costUsd, usage, attempts, interruptions, notBefore, deadLetter, t.idempotencyKey, t.requestHash, t.batchId,
           t.replayOf, version);

@@ -1,0 +1,84 @@
+package dev.ccs.store.postgres;
+
+import dev.ccs.core.json.Json;
+import dev.ccs.core.webhook.Delivery;
+import dev.ccs.core.webhook.DeliveryJson;
+import dev.ccs.core.webhook.DeliveryStatus;
+import dev.ccs.core.webhook.DeliveryStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Webhook deliveries in {@code ccs_deliveries}; those still to be tried are found by a partial index. */
+final class PgDeliveries implements DeliveryStore {
+
+  private final Db db;
+
+  PgDeliveries(Db db) {
+    this.db = db;
+  }
+
+  @Override
+  public Delivery create(Delivery delivery) {
+    Delivery stored = delivery.withVersion(1);
+    db.inTransaction(true, c -> Db.update(c, "INSERT INTO ccs_deliveries (id, task_id, finished, created_ns, body)"
+        + " VALUES (?, ?, ?, ?, ?)", s -> {
+          s.setObject(1, stored.id());
+          s.setObject(2, stored.taskId());
+          s.setBoolean(3, stored.status() != DeliveryStatus.PENDING);
+          s.setLong(4, Rows.nanos(stored.createdAt()));
+          s.setString(5, Json.write(DeliveryJson.toStored(stored)));
+        }));
+    return stored;
+  }
+
+  @Override
+  public Delivery update(Delivery delivery) {
+    // Its attempts only grow and one dispatcher tries it: the last writer wins (as in the file store).
+    Delivery stored = delivery.withVersion(delivery.version() + 1);
+    db.inTransaction(false, c -> Db.update(c, "UPDATE ccs_deliveries SET finished = ?, body = ? WHERE id = ?", s -> {
+      s.setBoolean(1, stored.status() != DeliveryStatus.PENDING);
+      s.setString(2, Json.write(DeliveryJson.toStored(stored)));
+      s.setObject(3, stored.id());
+    }));
+    return stored;
+  }
+
+  @Override
+  public List<Delivery> ofTask(UUID taskId) {
+    return db.query("SELECT body FROM ccs_deliveries WHERE task_id = ? ORDER BY created_ns, id",
+        s -> s.setObject(1, taskId), PgDeliveries::read);
+  }
+
+  @Override
+  public List<Delivery> pending() {
+    return db.query("SELECT body FROM ccs_deliveries WHERE NOT finished ORDER BY created_ns, id", Db.NONE,
+        PgDeliveries::read);
+  }
+
+  @Override
+  public List<UUID> finishedBefore(Instant cutoff, int limit) {
+    return db.query("SELECT id FROM ccs_deliveries WHERE finished AND created_ns < ? LIMIT ?", s -> {
+      s.setLong(1, Rows.nanos(cutoff));
+      s.setInt(2, limit);
+    }, row -> row.getObject(1, UUID.class));
+  }
+
+  @Override
+  public List<UUID> finishedOfTask(UUID taskId) {
+    return db.query("SELECT id FROM ccs_deliveries WHERE task_id = ? AND finished", s -> s.setObject(1, taskId),
+        row -> row.getObject(1, UUID.class));
+  }
+
+  @Override
+  public boolean delete(UUID id) {
+    return db.inTransaction(false,
+        c -> Db.update(c, "DELETE FROM ccs_deliveries WHERE id = ?", s -> s.setObject(1, id)) > 0);
+  }
+
+  private static Delivery read(ResultSet row) throws SQLException {
+    return DeliveryJson.fromStored(Rows.parse(row.getString(1)));
+  }
+}

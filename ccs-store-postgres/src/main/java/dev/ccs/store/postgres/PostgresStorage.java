@@ -1,0 +1,138 @@
+package dev.ccs.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ccs.core.auth.ApiKeyStore;
+import dev.ccs.core.balance.ProviderStateStore;
+import dev.ccs.core.session.MessageStore;
+import dev.ccs.core.session.Session;
+import dev.ccs.core.session.SessionStore;
+import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.stats.StatisticsStore;
+import dev.ccs.core.store.Storage;
+import dev.ccs.core.task.TaskStore;
+import dev.ccs.core.webhook.DeliveryStore;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * Every store of ccs-core in one PostgreSQL database, for one node or several sharing it. A record
+ * is its JSON (the file store's codec) beside the columns its lists order and filter by; a turn is
+ * one transaction (the session's versioned update and its messages' batched insert: one commit,
+ * one WAL flush). The schema is brought up to date when the storage opens ({@link Migrations}).
+ */
+public final class PostgresStorage implements Storage {
+
+  private final HikariDataSource pool;
+  private final Db db;
+  private final String nodeId;
+  private final PgSessions sessions;
+  private final PgMessages messages;
+  private final PgTasks tasks;
+  private final PgDeliveries deliveries;
+  private final PgDocuments documents;
+  private final StatisticsStore statistics;
+
+  private PostgresStorage(HikariDataSource pool, String nodeId) {
+    this.pool = pool;
+    this.db = new Db(pool);
+    this.nodeId = nodeId;
+    this.sessions = new PgSessions(db);
+    this.messages = new PgMessages(db);
+    this.tasks = new PgTasks(db);
+    this.deliveries = new PgDeliveries(db);
+    this.documents = new PgDocuments(db);
+    this.statistics = documents.statistics(nodeId);
+  }
+
+  /**
+   * Connects, migrates the schema to the latest version, and returns the storage.
+   *
+   * @param settings where the database is and how many connections this node may hold
+   * @throws dev.ccs.core.error.StoreException when the database cannot be reached or migrated
+   */
+  public static PostgresStorage open(PostgresSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(settings.url());
+    if (settings.user() != null) {
+      config.setUsername(settings.user());
+    }
+    if (settings.password() != null) {
+      config.setPassword(settings.password());
+    }
+    config.setMaximumPoolSize(settings.poolSize());
+    config.setMinimumIdle(Math.min(2, settings.poolSize()));
+    config.setPoolName("ccs-postgres");
+    config.setConnectionTimeout(settings.connectTimeout().toMillis());
+    // A node that starts while the database is away still starts (and reports it on /health).
+    config.setInitializationFailTimeout(-1);
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      Migrations.migrate(new Db(pool), Migrations.latest());
+      return new PostgresStorage(pool, settings.nodeId());
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  /** This node's name in the database (its leases and statistics). */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public MessageStore messages() {
+    return messages;
+  }
+
+  @Override
+  public Session recordTurn(Session updated, List<StoredMessage> turnMessages) {
+    Objects.requireNonNull(updated, "updated");
+    return db.inTransaction(true, connection -> {
+      Session stored = PgSessions.update(connection, updated);
+      PgMessages.insert(connection, updated.id(), turnMessages);
+      return stored;
+    });
+  }
+
+  @Override
+  public TaskStore tasks() {
+    return tasks;
+  }
+
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
+  }
+
+  @Override
+  public ProviderStateStore providerStates() {
+    return documents.providerStates();
+  }
+
+  @Override
+  public StatisticsStore statistics() {
+    return statistics;
+  }
+
+  @Override
+  public ApiKeyStore apiKeys() {
+    return documents.apiKeys();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
