@@ -21,6 +21,7 @@ import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.stats.Statistics;
 import dev.ccs.core.store.FileStorage;
+import dev.ccs.core.store.StorageProvider;
 import dev.ccs.core.store.Storage;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.task.TaskQueue;
@@ -85,7 +86,7 @@ public final class Ccs implements AutoCloseable {
     clock = b.clock;
     scheduler = b.scheduler;
     // First: the data directory is this instance's (a second server is refused here).
-    storage = b.storage != null ? b.storage : FileStorage.open(config.dataDir(), clock);
+    storage = b.storage != null ? b.storage : StorageProvider.open(config, clock);
     try {
       Map<String, String> environment = RunEnvironment.of(config, b.environment);
     executor = ClaudeExecutor.builder(config.claudePath())
@@ -145,8 +146,11 @@ public final class Ccs implements AutoCloseable {
     }
     // Deliveries left pending by the previous server first, so that the ones the start adds are not resumed twice.
     webhooks.resumePending();
-    // Runs a crash kept from the last statistics snapshot are counted from the histories, before any new one.
-    statistics.catchUp(storage);
+    // Runs a crash kept from the last statistics snapshot are counted from the histories, before any new one
+    // (not on a shared store: the histories hold every node's runs, and each node counts its own).
+    if (storage.tasks().sharedLine().isEmpty()) {
+      statistics.catchUp(storage);
+    }
     statistics.saveEvery(scheduler, jobs);
     tasks.start();
     new Retention(() -> this.config.sessionRetentionDays(), clock, scheduler, jobs, sessions, tasks,
@@ -434,7 +438,10 @@ public final class Ccs implements AutoCloseable {
       return this;
     }
 
-    /** Where sessions and messages are kept; default a {@link FileStorage} on {@code dataDir}. */
+    /**
+     * Where sessions and messages are kept; default the one {@code store} names ({@link FileStorage}
+     * on {@code dataDir}, or a {@link StorageProvider}'s).
+     */
     public Builder storage(Storage value) {
       storage = Objects.requireNonNull(value);
       return this;

@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param limits sizes of prompts, metadata and CLI arguments
  * @param shutdown how a SIGTERM stops the server
  * @param openai the compatible faces' model aliases
+ * @param store where records are kept: the data directory, or a database several nodes share
  */
 public record CcsConfig(
     int port,
@@ -61,7 +62,8 @@ public record CcsConfig(
     LoadBalanceConfig loadBalance,
     LogConfig logging,
     ShutdownConfig shutdown,
-    OpenAiConfig openai) {
+    OpenAiConfig openai,
+    StoreConfig store) {
 
   public static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
 
@@ -108,6 +110,7 @@ public record CcsConfig(
     Objects.requireNonNull(logging, "logging");
     Objects.requireNonNull(shutdown, "shutdown");
     Objects.requireNonNull(openai, "openai");
+    Objects.requireNonNull(store, "store");
   }
 
   /** The defaults, with every path under {@code home} (normally {@code ~/.claude-code-server}). */
@@ -119,7 +122,7 @@ public record CcsConfig(
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
         SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
         LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT, ShutdownConfig.DEFAULT,
-        OpenAiConfig.DEFAULT);
+        OpenAiConfig.DEFAULT, StoreConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -165,6 +168,7 @@ public record CcsConfig(
     private LogConfig logging;
     private ShutdownConfig shutdown;
     private OpenAiConfig openai;
+    private StoreConfig store;
 
     private Builder(CcsConfig c) {
       port = c.port;
@@ -196,6 +200,7 @@ public record CcsConfig(
       logging = c.logging;
       shutdown = c.shutdown;
       openai = c.openai;
+      store = c.store;
     }
 
     public Builder port(int value) { port = value; return this; }
@@ -230,12 +235,13 @@ public record CcsConfig(
     public Builder logging(LogConfig value) { logging = value; return this; }
     public Builder shutdown(ShutdownConfig value) { shutdown = value; return this; }
     public Builder openai(OpenAiConfig value) { openai = value; return this; }
+    public Builder store(StoreConfig value) { store = value; return this; }
 
     public CcsConfig build() {
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, limits, providers, loadBalance, logging, shutdown, openai);
+          execution, http, streaming, limits, providers, loadBalance, logging, shutdown, openai, store);
     }
   }
 }

@@ -200,7 +200,21 @@ public final class ConfigLoader {
     root.putObject("shutdown").put("graceMs", c.shutdown().grace().toMillis());
     ObjectNode models = root.putObject("openai").putObject("models");
     c.openai().models().forEach(models::put);
+    store(root, c.store());
     return root;
+  }
+
+  private static void store(ObjectNode root, StoreConfig store) {
+    ObjectNode node = root.putObject("store");
+    node.put("type", store.type());
+    node.put("url", store.url());
+    node.put("user", store.user());
+    node.put("password", store.password());
+    node.put("poolSize", store.poolSize());
+    node.put("nodeId", store.nodeId());
+    node.put("leaseMs", store.lease().toMillis());
+    node.put("globalConcurrency", store.globalConcurrency());
+    node.put("advertiseUrl", store.advertiseUrl());
   }
 
   private static void allowedProjectRoots(ObjectNode root, CcsConfig c) {

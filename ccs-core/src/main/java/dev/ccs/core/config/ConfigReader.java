@@ -60,7 +60,7 @@ final class ConfigReader {
         s.build(() -> new LogConfig(s.oneOf("logFormat", d.logging().format(), LogConfig.FORMATS),
             s.integer("logMaxBytes", (int) d.logging().maxBytes(), 64 * 1024, Integer.MAX_VALUE),
             s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging()),
-        shutdown(s, d), openai(s, d)), d);
+        shutdown(s, d), openai(s, d), store(s, d)), d);
   }
 
   private static OpenAiConfig openai(ConfigSection s, CcsConfig d) {
@@ -68,6 +68,16 @@ final class ConfigReader {
     return so.build(() -> new OpenAiConfig(so.has("models") ? so.stringMap("models") : d.openai().models()), d.openai());
   }
 
+
+  private static StoreConfig store(ConfigSection s, CcsConfig d) {
+    ConfigSection st = s.section("store");
+    StoreConfig def = d.store();
+    return st.build(() -> new StoreConfig(st.oneOf("type", def.type(), StoreConfig.TYPES), st.string("url", def.url()),
+        st.string("user", def.user()), st.string("password", def.password()),
+        st.integer("poolSize", def.poolSize(), 1, 1000), st.string("nodeId", def.nodeId()),
+        st.millis("leaseMs", def.lease()), st.optionalInteger("globalConcurrency", 1, 100_000),
+        st.string("advertiseUrl", def.advertiseUrl())), def);
+  }
 
   private static ShutdownConfig shutdown(ConfigSection s, CcsConfig d) {
     ConfigSection sd = s.section("shutdown");

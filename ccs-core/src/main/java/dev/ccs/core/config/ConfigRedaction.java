@@ -36,6 +36,12 @@ public final class ConfigRedaction {
       hide((ObjectNode) provider, "apiKey");
       hideSecretEnv(provider.path("env"));
     }
+    ObjectNode store = (ObjectNode) root.path("store");
+    hide(store, "password");
+    if (store.hasNonNull("url")) {
+      // A JDBC URL may carry the password as a parameter.
+      store.put("url", store.get("url").asText().replaceAll("(?i)(password=)[^&]*", "$1" + HIDDEN));
+    }
     return root;
   }
 

@@ -34,6 +34,17 @@ public interface SessionStorage {
   default void prepareTurn(UUID sessionId) {
   }
 
+  /**
+   * Holds the session for one turn across every node sharing this storage, waiting while another
+   * node runs one of its turns; the caller holds the session's in-process turn lock already. A
+   * storage that one node owns holds nothing ({@link TurnHold#NONE}).
+   *
+   * @throws InterruptedException while waiting
+   */
+  default TurnHold holdTurn(UUID sessionId) throws InterruptedException {
+    return TurnHold.NONE;
+  }
+
   /** Sessions that a task not yet finished will run in: retention must keep them. */
   Set<UUID> sessionsOfUnfinishedTasks();
 }

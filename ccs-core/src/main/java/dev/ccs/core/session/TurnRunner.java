@@ -108,8 +108,12 @@ final class TurnRunner {
       turnsInFlight++;
     }
     Phase phase = Phase.begin("turn");
-    try {
+    // Across nodes too (a shared store): the session is read, run and recorded by one node at a time.
+    try (TurnHold held = storage.holdTurn(sessionId)) {
       return runInFlight(sessionId, spec);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CcsException.Unavailable("interrupted while another node ran a turn of session " + sessionId);
     } finally {
       phase.done();
       synchronized (this) {

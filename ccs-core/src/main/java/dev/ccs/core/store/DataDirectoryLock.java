@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * of corrupting it, and the operating system releases the lock when the owner dies, even by
  * {@code kill -9}.
  */
-final class DataDirectoryLock implements AutoCloseable {
+public final class DataDirectoryLock implements AutoCloseable {
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -27,8 +27,18 @@ final class DataDirectoryLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  static DataDirectoryLock acquire(Path dataDir) {
+  /**
+   * Takes the data directory (creating it when missing) for this process.
+   *
+   * @throws StoreException when another process holds it, or it cannot be created
+   */
+  public static DataDirectoryLock acquire(Path dataDir) {
     Path file = dataDir.resolve(".lock");
+    try {
+      java.nio.file.Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create " + dataDir + ": " + e.getMessage(), e);
+    }
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

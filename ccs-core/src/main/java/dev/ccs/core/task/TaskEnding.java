@@ -100,6 +100,21 @@ final class TaskEnding {
     return stored;
   }
 
+  /**
+   * A task another node ended (a shared line): whoever awaits it here, and its stream here, hear
+   * of its end; nothing is written (that node did it, and told its webhooks).
+   */
+  void endedElsewhere(Task task) {
+    if (!task.status().terminal()) {
+      return;
+    }
+    streams.finishIfOpen(task);
+    CompletableFuture<Task> completion = completions.remove(task.id());
+    if (completion != null) {
+      completion.complete(task);
+    }
+  }
+
   /** A run the API refused for a passing reason: the task waits {@code wait}, then runs again. */
   void retryLater(Task task, BigDecimal cost, String error, String code, Duration wait) {
     Instant now = clock.instant();

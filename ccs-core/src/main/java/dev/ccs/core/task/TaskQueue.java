@@ -66,6 +66,11 @@ public final class TaskQueue {
   private final TaskSlots slots;
   private final TaskEnding ending;
   private final TaskRunner runner;
+  /** The line several nodes share (a database), or null: this node's line is in memory. */
+  private final SharedLine line;
+  private final Scheduler scheduler;
+  private final Executor jobs;
+  private final Duration pollEvery;
 
   /**
    * @param workers runs each dispatched task
@@ -85,8 +90,13 @@ public final class TaskQueue {
     this.idempotencyKeys = new IdempotencyKeys(this.config.maxIdempotencyKeys(), clock);
     this.retention = new TaskRetention(config.limits().maxStoredTasks(), store, webhooks, clock, jobs);
     this.streams = new TaskStreams(streams, clock);
+    this.line = store.sharedLine().orElse(null);
+    this.scheduler = scheduler;
+    this.jobs = jobs;
+    // A third of the lease: a dead node's tasks are taken over soon after its leases expire.
+    this.pollEvery = Duration.ofMillis(Math.max(250, config.store().lease().toMillis() / 3));
     // Slots start runs with the runner, made next: nothing is dispatched before start().
-    this.slots = new TaskSlots(this.config.concurrency(), this.config.maxPending(), clock, scheduler,
+    this.slots = new TaskSlots(this.config.concurrency(), this.config.maxPending(), line, clock, scheduler,
         slot -> workers.execute(() -> run(slot)));
     this.ending = new TaskEnding(store, clock, webhooks, this.streams, retention, this.config, this::enqueue);
     this.runner = new TaskRunner(this.config, store, sessions, webhooks, this.streams, ending, slots, clock);
@@ -104,6 +114,10 @@ public final class TaskQueue {
    * after the previous server's leftover processes have been ended.
    */
   public void start() {
+    if (line != null) {
+      startShared();
+      return;
+    }
     synchronized (idempotencyKeys) {
       for (TaskStore.KeyedTask keyed : store.withIdempotencyKeySince(clock.instant().minus(IdempotencyKeys.WINDOW))) {
         idempotencyKeys.remember(keyed.idempotencyKey(), keyed.taskId(), keyed.createdAt());
@@ -138,6 +152,85 @@ public final class TaskQueue {
           failed);
     }
     slots.start();
+  }
+
+  /**
+   * The start of a node sharing its line: the line is the database's, so only what this node held
+   * when it stopped (it crashed) is handled here, requeued or failed per {@code onInterrupted}; what
+   * other nodes run is theirs. Then the node claims work, hears of other nodes' submissions and
+   * ends, and polls now and then for tasks whose node died.
+   */
+  private void startShared() {
+    int requeued = 0;
+    int failed = 0;
+    for (UUID id : line.heldBefore()) {
+      Task task = store.get(id).orElse(null);
+      if (task == null) {
+        continue;
+      }
+      if (task.status() == TaskStatus.PROCESSING) {
+        if (ending.interrupted(task).status() == TaskStatus.PENDING) {
+          requeued++;
+        } else {
+          failed++;
+        }
+      } else if (task.status() == TaskStatus.PENDING) {
+        line.giveBack(id);
+      }
+    }
+    if (requeued + failed > 0) {
+      LOG.info("{} task(s) of this node ({}) were running when it stopped: {} requeued, {} failed", requeued + failed,
+          line.nodeId(), requeued, failed);
+    }
+    line.listen(() -> jobs.execute(slots::wake), this::endedElsewhere, this::lost);
+    slots.start();
+    scheduler.schedule(pollEvery, this::poll);
+  }
+
+  /** The safety net of a shared line: tasks of dead nodes, and any wake-up that was missed. */
+  private void poll() {
+    if (!slots.starting()) {
+      return;
+    }
+    jobs.execute(() -> {
+      try {
+        for (UUID id : line.takeOverExpired(100)) {
+          store.get(id).filter(task -> task.status() == TaskStatus.PROCESSING).ifPresent(task -> {
+            LOG.info("task {} was running on a node whose lease expired: {}", id,
+                ending.interrupted(task).status() == TaskStatus.PENDING ? "requeued" : "failed");
+          });
+        }
+        slots.wake();
+      } catch (RuntimeException e) {
+        LOG.warn("polling the shared queue failed: {}", e.getMessage());
+      } finally {
+        scheduler.schedule(pollEvery, this::poll);
+      }
+    });
+  }
+
+  /** Another node ended a task (a cancel there, or its run): this node's waiters and streams hear of it. */
+  private void endedElsewhere(UUID id) {
+    TaskSlots.Running slot = slots.runningSlot(id);
+    if (slot != null) {
+      // Cancelled on another node while it runs here: end its run.
+      slot.cancelRequested = true;
+      ClaudeRun run = slot.run;
+      if (run != null) {
+        run.cancel();
+      }
+    }
+    store.get(id).ifPresent(ending::endedElsewhere);
+  }
+
+  /** This node could not keep its lease on a task it runs: another node takes it over, so the run ends here. */
+  private void lost(UUID id) {
+    TaskSlots.Running slot = slots.runningSlot(id);
+    ClaudeRun run = slot == null ? null : slot.run;
+    if (run != null && !run.outcome().isDone()) {
+      LOG.warn("task {}: this node lost its lease (the database was out of reach); its run is ended", id);
+      run.cancel();
+    }
   }
 
   /**

@@ -25,6 +25,9 @@ import java.util.function.UnaryOperator;
  * and the {@code concurrency} slots. Dispatch is event-driven: a submission, a freed slot, a due
  * retry or a priority change starts what can start, at once, in O(log n). One monitor guards it
  * all; nothing slow (storage, processes) is done while holding it.
+ *
+ * <p>With a {@link SharedLine} (several nodes on one database) the waiting tasks are the
+ * database's: a free slot claims the next one from it, and nothing of the line is kept here.
  */
 final class TaskSlots {
 
@@ -55,8 +58,14 @@ final class TaskSlots {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskSlots.class);
+
   private volatile int concurrency;
   private final int maxPending;
+  /** The database's line when several nodes share it, else null (the line is {@code pending}). */
+  private final SharedLine line;
+  /** Slots set aside for claims in flight from {@link #line}. */
+  private int claiming;
   private final Clock clock;
   private final Scheduler scheduler;
   private final Consumer<Running> starter;
@@ -80,8 +89,15 @@ final class TaskSlots {
    * @param starter runs a dispatched task (off the caller's thread); it ends with {@link #ended}
    */
   TaskSlots(int concurrency, int maxPending, Clock clock, Scheduler scheduler, Consumer<Running> starter) {
+    this(concurrency, maxPending, null, clock, scheduler, starter);
+  }
+
+  /** @param line the line several nodes share, or null for this node's own line in memory */
+  TaskSlots(int concurrency, int maxPending, SharedLine line, Clock clock, Scheduler scheduler,
+      Consumer<Running> starter) {
     this.concurrency = concurrency;
     this.maxPending = maxPending;
+    this.line = line;
     this.clock = clock;
     this.scheduler = scheduler;
     this.starter = starter;
@@ -110,8 +126,10 @@ final class TaskSlots {
    * @throws CcsException.Overloaded when {@code taskQueue.maxPending} would be exceeded
    */
   void reserve(int count) {
+    // The shared line's count is read outside the monitor (a query); arrivals on this node add to it.
+    int shared = line == null ? 0 : line.waiting();
     synchronized (lock) {
-      int waiting = pending.size() + delayed.size() + arriving;
+      int waiting = shared + pending.size() + delayed.size() + arriving;
       if (waiting + count > maxPending) {
         throw new CcsException.Overloaded("queue_full", "The task queue has " + waiting + " task(s) waiting "
             + "(taskQueue.maxPending is " + maxPending + "); try again later", QUEUE_FULL_RETRY);
@@ -134,8 +152,13 @@ final class TaskSlots {
     synchronized (lock) {
       if (task.notBefore() != null && task.notBefore().isAfter(clock.instant())) {
         Duration wait = Duration.between(clock.instant(), task.notBefore());
+        if (line != null) {
+          // The task waits in the database; this node looks again when it is due (others poll).
+          scheduler.schedule(wait, this::wake);
+          return;
+        }
         delayed.put(task.id(), scheduler.schedule(wait, () -> due(task.id(), reload)));
-      } else {
+      } else if (line == null) {
         pending.add(Waiting.of(task));
       }
     }
@@ -156,7 +179,16 @@ final class TaskSlots {
     dispatch();
   }
 
+  /** Claims what can start now (a task arrived on another node, a poll, a retry came due). */
+  void wake() {
+    dispatch();
+  }
+
   private void dispatch() {
+    if (line != null) {
+      dispatchShared();
+      return;
+    }
     List<Running> toStart = new ArrayList<>();
     synchronized (lock) {
       while (started && !closed && slotsInUse < concurrency && !pending.isEmpty()) {
@@ -168,6 +200,63 @@ final class TaskSlots {
       }
     }
     toStart.forEach(starter);
+  }
+
+  /**
+   * Claims tasks from the shared line for the free slots: the slots are set aside first (under the
+   * monitor), the claims made outside it, and what was not claimed is given back to the count.
+   */
+  private void dispatchShared() {
+    int wanted;
+    synchronized (lock) {
+      if (!started || closed) {
+        return;
+      }
+      wanted = concurrency - slotsInUse - claiming;
+      if (wanted <= 0) {
+        return;
+      }
+      claiming += wanted;
+    }
+    int claimed = 0;
+    try {
+      while (claimed < wanted) {
+        java.util.Optional<UUID> next = line.claim();
+        if (next.isEmpty()) {
+          break;
+        }
+        claimed++;
+        Running slot = new Running(next.get());
+        boolean start;
+        synchronized (lock) {
+          claiming--;
+          start = !closed;
+          if (start) {
+            running.put(slot.id, slot);
+            slotsInUse++;
+          }
+        }
+        if (start) {
+          starter.accept(slot);
+        } else {
+          line.giveBack(slot.id);
+        }
+      }
+    } catch (RuntimeException e) {
+      // The database is away: nothing is claimed until it answers (the queue's poll tries again).
+      LOG.warn("cannot claim tasks from the shared queue: {}", e.getMessage());
+    } finally {
+      synchronized (lock) {
+        claiming -= wanted - claimed;
+      }
+    }
+  }
+
+  /** The task's slot while this node works on it, else null. */
+  Running runningSlot(UUID id) {
+    synchronized (lock) {
+      return running.get(id);
+    }
   }
 
   /** Takes the slot again (a second run of the same turn); it may briefly exceed the limit. */
@@ -218,7 +307,9 @@ final class TaskSlots {
         slot.cancelRequested = true;
         return slot;
       }
-      return new Running(task.id());
+      // A shared line's task not run here waits in the database, or runs on another node: the
+      // cancel's versioned write decides (and that node hears of it).
+      return line != null ? null : new Running(task.id());
     }
   }
 
@@ -233,14 +324,14 @@ final class TaskSlots {
     synchronized (lock) {
       Task task = current.get();
       boolean waiting = task.status() == TaskStatus.PENDING
-          && (pending.remove(Waiting.of(task)) || delayed.containsKey(task.id()));
+          && (line != null || pending.remove(Waiting.of(task)) || delayed.containsKey(task.id()));
       if (!waiting) {
         // 400 as the Node server answered it (its clients look for that status).
         throw new CcsException.InvalidRequest("task_not_pending", "Cannot modify priority for task with status: "
             + (task.status() == TaskStatus.PENDING ? TaskStatus.PROCESSING : task.status()).wireName());
       }
       updated = change.apply(task);
-      if (!delayed.containsKey(task.id())) {
+      if (line == null && !delayed.containsKey(task.id())) {
         pending.add(Waiting.of(updated));
       }
     }

@@ -101,4 +101,12 @@ public interface TaskStore {
 
   /** How many tasks are finished; cheap. */
   int finishedCount();
+
+  /**
+   * The line of waiting tasks when several nodes share this store; empty for a store one node owns
+   * (its queue keeps the line in memory).
+   */
+  default Optional<SharedLine> sharedLine() {
+    return Optional.empty();
+  }
 }

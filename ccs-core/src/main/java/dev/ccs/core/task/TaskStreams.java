@@ -63,6 +63,13 @@ final class TaskStreams {
         forgetter(task.id(), stream));
   }
 
+  /** As {@link #finish}, for a stream this node has (a task another node ended); none is made for it. */
+  void finishIfOpen(Task task) {
+    if (events.containsKey(task.id())) {
+      finish(task);
+    }
+  }
+
   /** Drops a task's stream when the registry forgets it (capturing the id, not the task and its prompt). */
   private Runnable forgetter(UUID id, RunStream stream) {
     return () -> events.remove(id, stream);

@@ -4,6 +4,7 @@ import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.json.Json;
 import dev.ccs.core.money.Usd;
+import dev.ccs.core.task.SharedLine;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskCursor;
 import dev.ccs.core.task.TaskJson;
@@ -38,9 +39,23 @@ final class PgTasks implements TaskStore {
   private static final String OLDEST_FIRST = " ORDER BY created_ns, sequence, id DESC";
 
   private final Db db;
+  private final String nodeId;
+  private final PgCluster line;
 
-  PgTasks(Db db) {
+  PgTasks(Db db, String nodeId, PgCluster line) {
     this.db = db;
+    this.nodeId = nodeId;
+    this.line = line;
+  }
+
+  @Override
+  public Optional<SharedLine> sharedLine() {
+    return Optional.of(line);
+  }
+
+  /** Wakes the nodes listening: a task waits (delivered when the transaction commits). */
+  static void notifyArrived(Connection connection) throws SQLException {
+    Db.query(connection, "SELECT pg_notify('ccs_tasks', 'a')", Db.NONE, row -> null);
   }
 
   @Override
@@ -70,6 +85,7 @@ final class PgTasks implements TaskStore {
       if (inserted == 0) {
         throw new StaleVersionException("task " + task.id() + " already exists");
       }
+      notifyArrived(connection);
       return stored;
     });
   }
@@ -81,14 +97,32 @@ final class PgTasks implements TaskStore {
 
   @Override
   public Task update(Task task, boolean durable) {
-    return db.inTransaction(durable, connection -> update(connection, task));
+    return db.inTransaction(durable, connection -> {
+      Task stored = update(connection, task);
+      if (stored.status().terminal()) {
+        // Other nodes awaiting it (a batch, a cancel, a stream of its events) hear it ended.
+        Db.query(connection, "SELECT pg_notify('ccs_tasks', ?)", s -> s.setString(1, "e:" + stored.id() + ":" + nodeId),
+            row -> null);
+      } else if (stored.status() == TaskStatus.PENDING) {
+        notifyArrived(connection);
+      }
+      return stored;
+    });
   }
 
-  /** The versioned update, inside the caller's transaction. */
+  /**
+   * The versioned update, inside the caller's transaction. The lease of the node that claimed the
+   * task stays while it waits to start and while it runs; a task that waits again (a retry, a
+   * requeue) or ends has none.
+   */
   static Task update(Connection connection, Task task) throws SQLException {
     Task stored = task.toBuilder().version(task.version() + 1).build();
+    String keepLease = "(?::text = 'PROCESSING' OR (?::text = 'PENDING' AND status = 'PENDING'))";
     int updated = Db.update(connection, "UPDATE ccs_tasks SET version = ?, status = ?, priority = ?,"
-        + " completed_ns = ?, not_before_ns = ?, cost_usd = ?, dead_letter = ?, body = ? WHERE id = ? AND version = ?",
+        + " completed_ns = ?, not_before_ns = ?, cost_usd = ?, dead_letter = ?, body = ?,"
+        + " lease_owner = CASE WHEN " + keepLease + " THEN lease_owner END,"
+        + " lease_expires = CASE WHEN " + keepLease + " THEN lease_expires END"
+        + " WHERE id = ? AND version = ?",
         s -> {
           s.setLong(1, stored.version());
           bindState(s, 2, stored);
@@ -98,8 +132,11 @@ final class PgTasks implements TaskStore {
           s.setBigDecimal(6, stored.costUsd());
           s.setBoolean(7, stored.deadLetter());
           s.setString(8, Json.write(TaskJson.toStored(stored)));
-          s.setObject(9, stored.id());
-          s.setLong(10, task.version());
+          for (int i = 9; i <= 12; i++) {
+            s.setString(i, stored.status().name());
+          }
+          s.setObject(13, stored.id());
+          s.setLong(14, task.version());
         });
     if (updated == 0) {
       List<Long> current = Db.query(connection, "SELECT version FROM ccs_tasks WHERE id = ?",

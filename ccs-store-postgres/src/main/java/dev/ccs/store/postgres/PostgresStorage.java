@@ -8,12 +8,15 @@ import dev.ccs.core.session.MessageStore;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionStore;
 import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.session.TurnHold;
 import dev.ccs.core.stats.StatisticsStore;
 import dev.ccs.core.store.Storage;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -33,14 +36,19 @@ public final class PostgresStorage implements Storage {
   private final PgDeliveries deliveries;
   private final PgDocuments documents;
   private final StatisticsStore statistics;
+  private final AutoCloseable held;
 
-  private PostgresStorage(HikariDataSource pool, String nodeId) {
+  private final PgCluster cluster;
+
+  private PostgresStorage(HikariDataSource pool, PostgresSettings settings, Clock clock, AutoCloseable held) {
     this.pool = pool;
+    this.held = held;
     this.db = new Db(pool);
-    this.nodeId = nodeId;
+    this.nodeId = settings.nodeId();
+    this.cluster = new PgCluster(db, settings, settings.lease(), settings.globalConcurrency(), clock);
     this.sessions = new PgSessions(db);
     this.messages = new PgMessages(db);
-    this.tasks = new PgTasks(db);
+    this.tasks = new PgTasks(db, nodeId, cluster);
     this.deliveries = new PgDeliveries(db);
     this.documents = new PgDocuments(db);
     this.statistics = documents.statistics(nodeId);
@@ -53,6 +61,14 @@ public final class PostgresStorage implements Storage {
    * @throws dev.ccs.core.error.StoreException when the database cannot be reached or migrated
    */
   public static PostgresStorage open(PostgresSettings settings) {
+    return open(settings, Clock.systemUTC(), null);
+  }
+
+  /**
+   * As {@link #open(PostgresSettings)}, on {@code clock} (what retry times are compared with), and
+   * holding {@code held} (the node's data directory lock) until {@link #close}.
+   */
+  public static PostgresStorage open(PostgresSettings settings, Clock clock, AutoCloseable held) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(settings.url());
     if (settings.user() != null) {
@@ -70,7 +86,7 @@ public final class PostgresStorage implements Storage {
     HikariDataSource pool = new HikariDataSource(config);
     try {
       Migrations.migrate(new Db(pool), Migrations.latest());
-      return new PostgresStorage(pool, settings.nodeId());
+      return new PostgresStorage(pool, settings, clock, held);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -132,7 +148,20 @@ public final class PostgresStorage implements Storage {
   }
 
   @Override
+  public TurnHold holdTurn(UUID sessionId) throws InterruptedException {
+    return cluster.holdTurn(sessionId);
+  }
+
+  @Override
   public void close() {
+    cluster.close();
     pool.close();
+    if (held != null) {
+      try {
+        held.close();
+      } catch (Exception e) {
+        // the lock goes with the process anyway
+      }
+    }
   }
 }
