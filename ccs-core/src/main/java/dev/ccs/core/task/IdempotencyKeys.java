@@ -23,7 +23,7 @@ import java.util.UUID;
 final class IdempotencyKeys {
 
   /** How long a key refers to its task. */
-  static final Duration WINDOW = Duration.ofHours(24);
+  static final Duration WINDOW = TaskStore.IDEMPOTENCY_WINDOW;
 
   private record Entry(UUID taskId, Instant createdAt) {
   }

@@ -201,6 +201,7 @@ public final class TaskQueue {
           });
         }
         slots.wake();
+        webhooks.adoptOrphaned();
       } catch (RuntimeException e) {
         LOG.warn("polling the shared queue failed: {}", e.getMessage());
       } finally {
@@ -275,7 +276,19 @@ public final class TaskQueue {
         }
         return new Submitted(task.get(), false);
       }
-      Task created = create(request, new Task.IdempotencyRef(idempotencyKey, hash), null);
+      Task created;
+      try {
+        created = create(request, new Task.IdempotencyRef(idempotencyKey, hash), null);
+      } catch (IdempotencyKeyTaken taken) {
+        // Another node took the key first (a shared store arbitrates keys): that task answers.
+        Task holder = get(taken.taskId());
+        if (!hash.equals(holder.requestHash())) {
+          throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
+              + "\" was already used for a different request (task " + holder.id() + ")");
+        }
+        idempotencyKeys.remember(idempotencyKey, holder.id(), holder.createdAt());
+        return new Submitted(holder, false);
+      }
       idempotencyKeys.remember(idempotencyKey, created.id(), created.createdAt());
       return new Submitted(created, true);
     }
@@ -353,7 +366,15 @@ public final class TaskQueue {
     Task task = Task.pending(request, UUID.randomUUID(), sequence.incrementAndGet(), clock.instant(),
         new Task.SessionRef(session.id(), session.projectPath()), key, replayOf);
     // On disk before anyone hears of it.
-    Task stored = store.create(task);
+    Task stored;
+    try {
+      stored = store.create(task);
+    } catch (IdempotencyKeyTaken taken) {
+      if (request.sessionId() == null) {
+        sessions.delete(session.id()); // made for this task, which is not created
+      }
+      throw taken;
+    }
     ending.expect(stored.id());
     streams.publishStatus(stored);
     enqueue(stored);

@@ -1,5 +1,6 @@
 package dev.ccs.core.task;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +10,15 @@ import java.util.UUID;
 /** Where tasks are kept. Thread-safe; every write is on disk before it returns. */
 public interface TaskStore {
 
-  /** Stores a new task (version 1). */
+  /** How long an idempotency key names its task: a retry with it within this time gets that task. */
+  Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
+
+  /**
+   * Stores a new task (version 1).
+   *
+   * @throws IdempotencyKeyTaken from a store shared by several nodes, which arbitrates keys itself,
+   *     when a task created within {@link #IDEMPOTENCY_WINDOW} holds the task's key
+   */
   Task create(Task task);
 
   Optional<Task> get(UUID id);

@@ -15,8 +15,19 @@ public interface DeliveryStore {
   /** The deliveries of a task, oldest first. */
   List<Delivery> ofTask(UUID taskId);
 
-  /** Deliveries not finished yet. */
+  /**
+   * Deliveries not finished yet that this node is to try: at a start, those it left and (a store
+   * shared by several nodes) those of nodes that died; each is then this node's alone.
+   */
   List<Delivery> pending();
+
+  /**
+   * Deliveries not finished that nodes which died left, taken over by this node (each by one node
+   * only); always empty for a store one node owns.
+   */
+  default List<Delivery> adoptOrphaned() {
+    return List.of();
+  }
 
   /** Ids of finished deliveries created before {@code cutoff}. */
   List<UUID> finishedBefore(Instant cutoff, int limit);

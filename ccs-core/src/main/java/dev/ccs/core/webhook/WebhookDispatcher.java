@@ -115,7 +115,19 @@ public final class WebhookDispatcher {
 
   /** Resumes deliveries left pending by a previous run. */
   public void resumePending() {
-    for (Delivery delivery : store.pending()) {
+    resume(store.pending());
+  }
+
+  /**
+   * Takes over the deliveries that nodes which died left pending (a store shared by several nodes;
+   * none otherwise), each by one node.
+   */
+  public void adoptOrphaned() {
+    resume(store.adoptOrphaned());
+  }
+
+  private void resume(List<Delivery> deliveries) {
+    for (Delivery delivery : deliveries) {
       Duration wait = delivery.nextAttemptAt() == null ? Duration.ZERO
           : Duration.between(clock.instant(), delivery.nextAttemptAt());
       schedule(delivery, wait.isNegative() ? Duration.ZERO : wait);

@@ -15,21 +15,27 @@ import java.util.UUID;
 final class PgDeliveries implements DeliveryStore {
 
   private final Db db;
+  private final String nodeId;
+  private final double deadAfterSeconds;
 
-  PgDeliveries(Db db) {
+  /** @param lease a node whose heartbeat is two leases old is dead: its deliveries are taken over */
+  PgDeliveries(Db db, String nodeId, java.time.Duration lease) {
     this.db = db;
+    this.nodeId = nodeId;
+    this.deadAfterSeconds = lease.toMillis() * 2 / 1000.0;
   }
 
   @Override
   public Delivery create(Delivery delivery) {
     Delivery stored = delivery.withVersion(1);
-    db.inTransaction(true, c -> Db.update(c, "INSERT INTO ccs_deliveries (id, task_id, finished, created_ns, body)"
-        + " VALUES (?, ?, ?, ?, ?)", s -> {
+    db.inTransaction(true, c -> Db.update(c, "INSERT INTO ccs_deliveries (id, task_id, finished, created_ns, body,"
+        + " owner) VALUES (?, ?, ?, ?, ?, ?)", s -> {
           s.setObject(1, stored.id());
           s.setObject(2, stored.taskId());
           s.setBoolean(3, stored.status() != DeliveryStatus.PENDING);
           s.setLong(4, Rows.nanos(stored.createdAt()));
           s.setString(5, Json.write(DeliveryJson.toStored(stored)));
+          s.setString(6, nodeId);
         }));
     return stored;
   }
@@ -54,8 +60,27 @@ final class PgDeliveries implements DeliveryStore {
 
   @Override
   public List<Delivery> pending() {
-    return db.query("SELECT body FROM ccs_deliveries WHERE NOT finished ORDER BY created_ns, id", Db.NONE,
-        PgDeliveries::read);
+    return take("owner = ? OR owner IS NULL OR ", true);
+  }
+
+  @Override
+  public List<Delivery> adoptOrphaned() {
+    return take("", false);
+  }
+
+  /** Makes this node the owner of the pending deliveries of {@code also} and of dead nodes; returns them. */
+  private List<Delivery> take(String also, boolean mine) {
+    return db.inTransaction(true, c -> Db.query(c, "UPDATE ccs_deliveries SET owner = ? WHERE NOT finished AND ("
+        + also + "owner IN (SELECT id FROM ccs_nodes WHERE id <> ?"
+        + " AND heartbeat_at < clock_timestamp() - make_interval(secs => ?))) RETURNING body", s -> {
+          int i = 1;
+          s.setString(i++, nodeId);
+          if (mine) {
+            s.setString(i++, nodeId);
+          }
+          s.setString(i++, nodeId);
+          s.setDouble(i, deadAfterSeconds);
+        }, PgDeliveries::read)).stream().sorted(java.util.Comparator.comparing(Delivery::createdAt)).toList();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.json.Json;
 import dev.ccs.core.money.Usd;
+import dev.ccs.core.task.IdempotencyKeyTaken;
 import dev.ccs.core.task.SharedLine;
 import dev.ccs.core.task.Task;
 import dev.ccs.core.task.TaskCursor;
@@ -61,6 +62,9 @@ final class PgTasks implements TaskStore {
   @Override
   public Task create(Task task) {
     return db.inTransaction(true, connection -> {
+      if (task.idempotencyKey() != null) {
+        refuseTakenKey(connection, task);
+      }
       long sequence = Db.query(connection, "SELECT nextval('ccs_task_sequence')", Db.NONE, row -> row.getLong(1))
           .get(0);
       Task stored = task.toBuilder().version(1).sequence(sequence).build();
@@ -88,6 +92,23 @@ final class PgTasks implements TaskStore {
       notifyArrived(connection);
       return stored;
     });
+  }
+
+  /**
+   * The key's arbitration across nodes: submissions with one key are serialised by a transaction
+   * lock on the key's hash, and the second finds the first's task.
+   */
+  private static void refuseTakenKey(Connection connection, Task task) throws SQLException {
+    Db.query(connection, "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+        s -> s.setString(1, task.idempotencyKey()), row -> null);
+    List<UUID> holder = Db.query(connection, "SELECT id FROM ccs_tasks WHERE idempotency_key = ? AND created_ns >= ?"
+        + " ORDER BY created_ns DESC LIMIT 1", s -> {
+          s.setString(1, task.idempotencyKey());
+          s.setLong(2, Rows.nanos(task.createdAt().minus(IDEMPOTENCY_WINDOW)));
+        }, PgTasks::id);
+    if (!holder.isEmpty()) {
+      throw new IdempotencyKeyTaken(holder.get(0));
+    }
   }
 
   @Override

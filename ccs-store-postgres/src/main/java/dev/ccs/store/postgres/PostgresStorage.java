@@ -49,7 +49,7 @@ public final class PostgresStorage implements Storage {
     this.sessions = new PgSessions(db);
     this.messages = new PgMessages(db);
     this.tasks = new PgTasks(db, nodeId, cluster);
-    this.deliveries = new PgDeliveries(db);
+    this.deliveries = new PgDeliveries(db, nodeId, settings.lease());
     this.documents = new PgDocuments(db);
     this.statistics = documents.statistics(nodeId);
   }

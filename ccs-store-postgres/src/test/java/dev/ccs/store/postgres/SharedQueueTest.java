@@ -35,7 +35,12 @@ class SharedQueueTest {
   Path temp;
 
   private Ccs node(String url, String id, Path claude, int concurrency, Integer globalCap) {
-    CcsConfig config = CcsConfig.defaults(temp.resolve(id)).toBuilder().claudePath(claude.toString())
+    return node(url, id, claude, concurrency, globalCap, dev.ccs.core.config.WebhookConfig.DEFAULT);
+  }
+
+  private Ccs node(String url, String id, Path claude, int concurrency, Integer globalCap,
+      dev.ccs.core.config.WebhookConfig webhook) {
+    CcsConfig config = CcsConfig.defaults(temp.resolve(id)).toBuilder().claudePath(claude.toString()).webhook(webhook)
         .workspacePath(temp.resolve("workspace"))
         .taskQueue(new TaskQueueConfig(concurrency, Duration.ofMinutes(5), 0, Duration.ofSeconds(1), true))
         .store(new StoreConfig("postgres", url, null, null, 8, id, Duration.ofSeconds(3), globalCap, null)).build();
@@ -149,5 +154,63 @@ class SharedQueueTest {
     }
     assertThat(fake.runs()).hasSize(20);
     assertThat(fake.maxRunningAtOnce()).isEqualTo(2);
+  }
+
+  @Test
+  void anIdempotencyKeyNamesOneTaskWhicheverNodesItReaches() throws Exception {
+    String url = PgServer.newDatabase();
+    ShellClaude fake = ShellClaude.create(temp.resolve("fake"), 0, 0);
+    try (Ccs a = node(url, "node-a", fake.executable(), 1, null);
+         Ccs b = node(url, "node-b", fake.executable(), 1, null)) {
+      for (int round = 0; round < 20; round++) {
+        String key = "key-" + round;
+        NewTask request = NewTask.of("same " + round, 5);
+        java.util.concurrent.CompletableFuture<dev.ccs.core.task.TaskQueue.Submitted> onA =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> a.tasks().submit(request, key));
+        java.util.concurrent.CompletableFuture<dev.ccs.core.task.TaskQueue.Submitted> onB =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> b.tasks().submit(request, key));
+        var first = onA.get(20, TimeUnit.SECONDS);
+        var second = onB.get(20, TimeUnit.SECONDS);
+        assertThat(first.task().id()).isEqualTo(second.task().id());
+        assertThat(first.created() ^ second.created()).as("one of the two created it").isTrue();
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.tasks().submit(NewTask.of("another", 5), "key-0"))
+          .isInstanceOf(dev.ccs.core.error.CcsException.Conflict.class).hasMessageContaining("key-0");
+      assertThat(a.tasks().status().total()).isEqualTo(20);
+      // No session was left behind by the refused submissions.
+      assertThat(a.storage().sessions().size()).isEqualTo(20);
+    }
+  }
+
+  @Test
+  void aDeadNodesPendingWebhooksAreDeliveredByAnotherNode() throws Exception {
+    String url = PgServer.newDatabase();
+    ShellClaude fake = ShellClaude.create(temp.resolve("fake"), 0, 0);
+    var webhook = new dev.ccs.core.config.WebhookConfig(false, null, Duration.ofSeconds(2), 10, null, true);
+    try (dev.ccs.testkit.WebhookReceiver receiver = dev.ccs.testkit.WebhookReceiver.start()) {
+      // Down for a while: node a's attempts fail, and node a goes before one succeeds.
+      receiver.answer(503, 503, 503, 503, 503, 503);
+      Task task;
+      try (Ccs a = node(url, "node-a", fake.executable(), 1, null, webhook)) {
+        task = a.tasks().submit(NewTask.builder("hi").webhookUrl(receiver.url("/hook")).build(), null).task();
+        assertThat(a.tasks().completion(task.id()).get(20, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+        receiver.take();
+      }
+      int before = receiver.received().size();
+      try (Ccs b = node(url, "node-b", fake.executable(), 1, null, webhook)) {
+        // Node a's heartbeat is two leases (6 s) old soon; node b's poll then takes its deliveries over.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (b.webhooks().deliveriesOf(task.id()).stream()
+            .anyMatch(d -> d.status() == dev.ccs.core.webhook.DeliveryStatus.PENDING) && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertThat(b.webhooks().deliveriesOf(task.id())).isNotEmpty()
+            .allMatch(d -> d.status() == dev.ccs.core.webhook.DeliveryStatus.DELIVERED);
+      }
+      assertThat(receiver.received().size()).isGreaterThan(before);
+      // Each event reached the receiver with a 2xx once.
+      assertThat(receiver.received().stream().map(r -> r.header("x-ccs-event")).collect(Collectors.toSet()))
+          .contains("task.completed");
+    }
   }
 }

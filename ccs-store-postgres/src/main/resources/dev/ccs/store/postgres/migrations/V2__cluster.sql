@@ -16,9 +16,16 @@ CREATE INDEX ccs_tasks_claim ON ccs_tasks (batch DESC, priority DESC, sequence) 
 -- Expired leases, found by whichever node looks.
 CREATE INDEX ccs_tasks_leases ON ccs_tasks (lease_expires) WHERE status = 'PROCESSING';
 
+-- Idempotency keys are arbitrated here (a retry may reach another node): found by key.
+CREATE INDEX ccs_tasks_idempotency ON ccs_tasks (idempotency_key, created_ns) WHERE idempotency_key IS NOT NULL;
+
 -- One turn at a time per session across nodes: the node running a turn holds the session's row.
 CREATE TABLE ccs_session_leases (
   session_id  uuid        PRIMARY KEY,
   owner       text        NOT NULL,
   expires     timestamptz NOT NULL
 );
+
+-- A webhook delivery is tried by the node that made it, or by the one that took it over when that
+-- node died (its heartbeat older than two leases): delivered by one node, not by each.
+ALTER TABLE ccs_deliveries ADD COLUMN owner text;
