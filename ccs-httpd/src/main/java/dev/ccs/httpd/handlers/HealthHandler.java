@@ -5,6 +5,7 @@ import dev.ccs.core.Ccs;
 import dev.ccs.core.config.Version;
 import dev.ccs.core.exec.CliStatus;
 import dev.ccs.core.json.Json;
+import dev.ccs.core.task.SharedLine;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;
@@ -14,8 +15,10 @@ import java.time.Duration;
 
 /**
  * {@code GET /health}: the Node server's {@code {status, uptime, timestamp, memory}} plus the ccs
- * version and whether the CLI can be run. The status is {@code ok}, or {@code degraded} (still 200:
- * the server itself is up) when the CLI is unavailable, with the reason and what to do.
+ * version, whether the CLI can be run, and (on a store several nodes share) this node's id and
+ * whether it reaches the database. The status is {@code ok}, or {@code degraded} (still 200: the
+ * server itself is up) when the CLI is unavailable or the database out of reach (the node then
+ * claims no tasks), with the reason.
  */
 public final class HealthHandler {
 
@@ -30,11 +33,22 @@ public final class HealthHandler {
 
   public ApiResponse health(ApiRequest request) {
     CliStatus cli = ccs.cliStatus();
+    SharedLine line = ccs.storage().tasks().sharedLine().orElse(null);
+    boolean databaseReachable = line == null || line.reachable();
     ObjectNode body = Json.object();
-    body.put("status", cli.available() ? "ok" : "degraded");
+    body.put("status", cli.available() && databaseReachable ? "ok" : "degraded");
     body.put("uptime", Duration.between(ccs.startedAt(), ccs.clock().instant()).toMillis() / 1000.0);
     body.put("timestamp", ccs.clock().instant().toString());
     body.put("version", Version.current());
+    body.put("store", ccs.config().store().type());
+    if (line != null) {
+      ObjectNode node = body.putObject("node");
+      node.put("id", line.nodeId());
+      node.put("database", databaseReachable ? "reachable" : "unreachable");
+      if (!databaseReachable) {
+        node.put("error", "the database does not answer: this node claims no tasks until it does");
+      }
+    }
     ObjectNode claude = body.putObject("claude");
     claude.put("available", cli.available());
     claude.put("path", cli.resolvedPath() != null ? cli.resolvedPath() : cli.configuredPath());
