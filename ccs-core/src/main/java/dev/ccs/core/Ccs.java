@@ -20,6 +20,7 @@ import dev.ccs.core.session.Projects;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.stats.Statistics;
+import dev.ccs.core.store.Cluster;
 import dev.ccs.core.store.FileStorage;
 import dev.ccs.core.store.StorageProvider;
 import dev.ccs.core.store.Storage;
@@ -101,7 +102,8 @@ public final class Ccs implements AutoCloseable {
         .build();
     cli = new CliMonitor(config.claudePath(), environment, clock);
     projectRoots = new ProjectRoots(config.projectRoots());
-    streams = new StreamRegistry(clock, scheduler, config.streaming());
+    streams = new StreamRegistry(clock, scheduler, config.streaming(),
+        storage.cluster().map(c -> "_" + Cluster.streamTag(c.nodeId())).orElse(""));
     limits = new InputLimits(config.limits());
     runSlots = new RunSlots(config.execution().maxConcurrentRuns(), config.execution().maxWaitingRuns(),
         config.execution().runWaitTimeout(), scheduler);

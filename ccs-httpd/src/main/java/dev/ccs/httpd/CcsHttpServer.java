@@ -140,7 +140,29 @@ public final class CcsHttpServer implements AutoCloseable {
     server.setExecutor(executor);
     server.start();
     LOG.info("listening on http://{}:{}", host, server.getAddress().getPort());
+    advertise(ccs, address, server.getAddress().getPort());
     return new CcsHttpServer(server, adapter, executor, watchdog, audit, gate, reloader, address, host);
+  }
+
+  /** Tells the other nodes sharing the store where this one is reached ({@code store.advertiseUrl}, or the bound address). */
+  private static void advertise(Ccs ccs, InetAddress address, int port) {
+    ccs.storage().cluster().ifPresent(cluster -> {
+      String url = ccs.config().store().advertiseUrl();
+      if (url == null) {
+        String host = address.getHostAddress();
+        if (address.isAnyLocalAddress()) {
+          try {
+            host = InetAddress.getLocalHost().getHostName();
+          } catch (UnknownHostException e) {
+            LOG.warn("bound to every address and the host has no name: set store.advertiseUrl for the other nodes");
+            return;
+          }
+        }
+        url = "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+      }
+      cluster.advertise(url);
+      LOG.info("node {} of a shared store, reached at {}", cluster.nodeId(), url);
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.ccs.core.session.SessionStorage;
 import dev.ccs.core.stats.StatisticsStore;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,6 +31,11 @@ public interface Storage extends SessionStorage, AutoCloseable {
 
   /** The named API keys (their hashes). */
   ApiKeyStore apiKeys();
+
+  /** The nodes sharing this storage; empty when one node owns it. */
+  default Optional<Cluster> cluster() {
+    return Optional.empty();
+  }
 
   @Override
   default Set<UUID> sessionsOfUnfinishedTasks() {

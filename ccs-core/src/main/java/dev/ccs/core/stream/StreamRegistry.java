@@ -56,16 +56,26 @@ public final class StreamRegistry {
   private final Set<Retired> retired = new LinkedHashSet<>();
   private long retainedBytes;
   private final AtomicInteger clients = new AtomicInteger();
+  private final String idSuffix;
 
   public StreamRegistry(Clock clock, Scheduler scheduler, StreamingConfig config) {
+    this(clock, scheduler, config, "");
+  }
+
+  /**
+   * @param idSuffix what every stream id ends with: a node's tag when several nodes share a store,
+   *     so that any of them finds the node that has a stream; empty otherwise
+   */
+  public StreamRegistry(Clock clock, Scheduler scheduler, StreamingConfig config, String idSuffix) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.config = config;
+    this.idSuffix = idSuffix;
   }
 
   /** A new stream of {@code sessionId}, with {@code cancel} to stop its turn. */
   public RunStream open(UUID sessionId, Runnable cancel) {
-    String id = "stream_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    String id = "stream_" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE) + idSuffix;
     RunStream stream = detached(id, sessionId);
     stream.onCancel(cancel);
     streams.put(id, stream);

@@ -14,6 +14,7 @@ import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.SseWriter;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +30,16 @@ public final class StreamsHandler {
 
   private final Ccs ccs;
   private final StreamingConfig config;
+  private final NodeForwarder nodes;
 
   public StreamsHandler(Ccs ccs) {
     this.ccs = ccs;
     this.config = ccs.config().streaming();
+    this.nodes = new NodeForwarder(ccs);
+  }
+
+  NodeForwarder nodes() {
+    return nodes;
   }
 
   /** Starts a streamed turn and answers with its events. */
@@ -75,8 +82,16 @@ public final class StreamsHandler {
     if (streamId == null || streamId.isEmpty()) {
       throw new CcsException.InvalidRequest("stream_id is required");
     }
-    RunStream stream = ccs.streams().get(streamId)
-        .orElseThrow(() -> new CcsException.NotFound("stream_not_found", "Stream not found"));
+    RunStream stream = ccs.streams().get(streamId).orElse(null);
+    if (stream == null) {
+      // Another node's stream (several nodes on one database): its id's tag names that node.
+      Optional<ApiResponse> there = nodes.forward(request, ccs.storage().cluster()
+          .flatMap(c -> c.nodeOfStreamTag(streamId.substring(streamId.lastIndexOf('_') + 1))));
+      if (there.isPresent()) {
+        return there.get();
+      }
+      throw new CcsException.NotFound("stream_not_found", "Stream not found");
+    }
     if (!stream.sessionId().equals(id)) {
       throw new CcsException.InvalidRequest("Stream does not belong to this session");
     }
@@ -110,8 +125,15 @@ public final class StreamsHandler {
   public ApiResponse cancel(ApiRequest request) {
     UUID id = Queries.sessionId(request);
     ccs.sessions().get(id);
-    RunStream stream = ccs.streams().latest(id).filter(s -> s.status() == StreamStatus.STREAMING)
-        .orElseThrow(() -> new CcsException.NotFound("no_active_stream", "The session has no running stream"));
+    RunStream stream = ccs.streams().latest(id).filter(s -> s.status() == StreamStatus.STREAMING).orElse(null);
+    if (stream == null) {
+      // The session's turn may run on another node.
+      Optional<ApiResponse> there = nodes.forward(request, ccs.storage().cluster().flatMap(c -> c.sessionTurnOwner(id)));
+      if (there.isPresent()) {
+        return there.get();
+      }
+      throw new CcsException.NotFound("no_active_stream", "The session has no running stream");
+    }
     boolean cancelled = stream.cancel();
     return ApiResponse.json(200, WireFormat.success().put("cancelled", cancelled).put("stream_id", stream.id()));
   }

@@ -201,6 +201,15 @@ public final class TasksHandler {
   /** {@code GET /api/tasks/{id}/events}: status changes, CLI output and the end, as SSE with replay. */
   public ApiResponse events(ApiRequest request) {
     UUID id = taskId(request);
+    Task task = queue().get(id);
+    if (!task.status().terminal()) {
+      // Its output is where it runs (several nodes on one database): that node answers.
+      java.util.Optional<ApiResponse> there = streams.nodes().forward(request,
+          ccs.storage().cluster().flatMap(c -> c.taskOwner(id)));
+      if (there.isPresent()) {
+        return there.get();
+      }
+    }
     return streams.replay(queue().events(id), request);
   }
 

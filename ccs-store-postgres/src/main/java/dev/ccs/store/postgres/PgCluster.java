@@ -1,6 +1,7 @@
 package dev.ccs.store.postgres;
 
 import dev.ccs.core.session.TurnHold;
+import dev.ccs.core.store.Cluster;
 import dev.ccs.core.task.SharedLine;
 import java.sql.Array;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code store.leaseMs}. Lease times are the database's clock. A node that cannot renew in time
  * gives up what it holds ({@code lost}), so that no task runs on two nodes for long.
  */
-final class PgCluster implements SharedLine {
+final class PgCluster implements SharedLine, Cluster {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgCluster.class);
   /** The advisory lock that serialises claims while a global cap is set. */
@@ -160,6 +161,45 @@ final class PgCluster implements SharedLine {
   @Override
   public boolean reachable() {
     return reachable;
+  }
+
+  // ---------------------------------------------------------------- the nodes
+
+  /** A node is live while its heartbeat is younger than two leases. */
+  private static final String LIVE = "heartbeat_at > clock_timestamp() - make_interval(secs => ?)";
+
+  @Override
+  public void advertise(String baseUrl) {
+    db.update("UPDATE ccs_nodes SET url = ? WHERE id = ?", s -> {
+      s.setString(1, baseUrl);
+      s.setString(2, nodeId);
+    });
+  }
+
+  @Override
+  public Optional<String> urlOf(String node) {
+    return db.queryOne("SELECT url FROM ccs_nodes WHERE id = ? AND url IS NOT NULL AND " + LIVE, s -> {
+      s.setString(1, node);
+      s.setDouble(2, 2 * leaseSeconds());
+    }, row -> row.getString(1));
+  }
+
+  @Override
+  public Optional<String> nodeOfStreamTag(String tag) {
+    return db.query("SELECT id FROM ccs_nodes WHERE " + LIVE, s -> s.setDouble(1, 2 * leaseSeconds()),
+        row -> row.getString(1)).stream().filter(id -> Cluster.streamTag(id).equals(tag)).findFirst();
+  }
+
+  @Override
+  public Optional<String> taskOwner(UUID taskId) {
+    return db.queryOne("SELECT lease_owner FROM ccs_tasks WHERE id = ? AND status IN ('PENDING', 'PROCESSING')"
+        + " AND lease_expires > clock_timestamp()", s -> s.setObject(1, taskId), row -> row.getString(1));
+  }
+
+  @Override
+  public Optional<String> sessionTurnOwner(UUID sessionId) {
+    return db.queryOne("SELECT owner FROM ccs_session_leases WHERE session_id = ? AND expires > clock_timestamp()",
+        s -> s.setObject(1, sessionId), row -> row.getString(1));
   }
 
   // ---------------------------------------------------------------- sessions

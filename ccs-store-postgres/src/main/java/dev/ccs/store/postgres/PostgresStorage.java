@@ -10,12 +10,14 @@ import dev.ccs.core.session.SessionStore;
 import dev.ccs.core.session.StoredMessage;
 import dev.ccs.core.session.TurnHold;
 import dev.ccs.core.stats.StatisticsStore;
+import dev.ccs.core.store.Cluster;
 import dev.ccs.core.store.Storage;
 import dev.ccs.core.task.TaskStore;
 import dev.ccs.core.webhook.DeliveryStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -145,6 +147,11 @@ public final class PostgresStorage implements Storage {
   @Override
   public ApiKeyStore apiKeys() {
     return documents.apiKeys();
+  }
+
+  @Override
+  public Optional<Cluster> cluster() {
+    return Optional.of(cluster);
   }
 
   @Override

@@ -4,6 +4,8 @@
 -- The nodes: each renews its heartbeat; one that stops is seen as gone once its leases expire.
 CREATE TABLE ccs_nodes (
   id            text        PRIMARY KEY,
+  -- where the others forward a request for what this node serves (a stream, a running task's events)
+  url           text,
   started_at    timestamptz NOT NULL,
   heartbeat_at  timestamptz NOT NULL
 );
