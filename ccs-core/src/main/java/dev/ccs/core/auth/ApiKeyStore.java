@@ -16,6 +16,13 @@ public interface ApiKeyStore {
    */
   void save(List<ApiKey> keys, boolean durable);
 
+  /**
+   * Calls {@code changed} when the keys were changed elsewhere (another node sharing the store
+   * created or revoked one); a store one node owns never does.
+   */
+  default void onChange(Runnable changed) {
+  }
+
   /** A store that keeps the keys in memory only. */
   static ApiKeyStore inMemory() {
     return new ApiKeyStore() {

@@ -59,6 +59,15 @@ public final class ApiKeys implements AutoCloseable {
     this.scheduler = scheduler;
     store.load().forEach(key -> byHash.put(key.hash(), key));
     reconfigure(config);
+    store.onChange(this::reload);
+  }
+
+  /** Reads the keys again (another node created or revoked one): a revoked key is refused from now on. */
+  synchronized void reload() {
+    Map<String, ApiKey> loaded = new java.util.HashMap<>();
+    store.load().forEach(key -> loaded.put(key.hash(), key));
+    byHash.keySet().retainAll(loaded.keySet());
+    byHash.putAll(loaded);
   }
 
   /** Takes the derived key of a new {@code security.auth.secretKey} (hot reload). */

@@ -312,6 +312,10 @@ final class PgCluster implements SharedLine, Cluster {
     reachable = false;
   }
 
+  PgListener listener() {
+    return listener;
+  }
+
   void close() {
     heartbeat.shutdownNow();
     listener.close();

@@ -3,8 +3,6 @@ package dev.ccs.store.postgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ccs.core.auth.ApiKey;
-import dev.ccs.core.auth.ApiKeyStore;
 import dev.ccs.core.balance.ProviderState;
 import dev.ccs.core.balance.ProviderStateStore;
 import dev.ccs.core.json.Json;
@@ -16,7 +14,7 @@ import java.util.function.Function;
 
 /**
  * Small documents kept whole in {@code ccs_documents}, one row each, replaced in one statement: the
- * balancer's provider states, the named API keys (hashes only), and each node's statistics.
+ * balancer's provider states and each node's statistics.
  */
 final class PgDocuments {
 
@@ -62,20 +60,6 @@ final class PgDocuments {
       @Override
       public void save(List<ProviderState> states, boolean durable) {
         saveList("provider_states", "providers", states, ProviderState::toJson, durable);
-      }
-    };
-  }
-
-  ApiKeyStore apiKeys() {
-    return new ApiKeyStore() {
-      @Override
-      public List<ApiKey> load() {
-        return list("api_keys", "keys", ApiKey::fromJson);
-      }
-
-      @Override
-      public void save(List<ApiKey> keys, boolean durable) {
-        saveList("api_keys", "keys", keys, ApiKey::toJson, durable);
       }
     };
   }

@@ -26,12 +26,15 @@ final class PgListener {
   private final Runnable sessionFreed;
   private volatile Runnable arrived = () -> { };
   private volatile BiConsumer<UUID, String> ended = (id, node) -> { };
+  private final java.util.Map<String, Runnable> changes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final String nodeId;
   private volatile boolean closed;
   private volatile Connection connection;
   private final Thread thread;
 
   PgListener(PostgresSettings settings, Runnable sessionFreed) {
     this.settings = settings;
+    this.nodeId = settings.nodeId();
     this.sessionFreed = sessionFreed;
     this.thread = new Thread(this::loop, "ccs-pg-listen");
     thread.setDaemon(true);
@@ -39,6 +42,16 @@ final class PgListener {
 
   void start() {
     thread.start();
+  }
+
+  /** Calls {@code changed} when another node changes {@code topic} ({@link #notifyChange}). */
+  void onChange(String topic, Runnable changed) {
+    changes.put(topic, changed);
+  }
+
+  /** Tells the other nodes that {@code topic} changed (delivered when the transaction commits). */
+  static void notifyChange(java.sql.Connection connection, String topic, String nodeId) throws SQLException {
+    Db.query(connection, "SELECT pg_notify('ccs_changes', ?)", s -> s.setString(1, topic + ":" + nodeId), row -> null);
   }
 
   void onTasks(Runnable arrivedTask, BiConsumer<UUID, String> endedTask) {
@@ -54,6 +67,7 @@ final class PgListener {
         try (Statement statement = c.createStatement()) {
           statement.execute("LISTEN ccs_tasks");
           statement.execute("LISTEN ccs_sessions");
+          statement.execute("LISTEN ccs_changes");
         }
         // Anything submitted while this node was not listening is claimed by the next dispatch.
         arrived.run();
@@ -86,6 +100,14 @@ final class PgListener {
     try {
       if ("ccs_sessions".equals(notification.getName())) {
         sessionFreed.run();
+        return;
+      }
+      if ("ccs_changes".equals(notification.getName())) {
+        String[] parts = notification.getParameter().split(":", 2);
+        Runnable changed = changes.get(parts[0]);
+        if (changed != null && !(parts.length > 1 && parts[1].equals(nodeId))) {
+          changed.run();
+        }
         return;
       }
       String payload = notification.getParameter();

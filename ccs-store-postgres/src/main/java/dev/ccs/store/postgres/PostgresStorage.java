@@ -38,6 +38,7 @@ public final class PostgresStorage implements Storage {
   private final PgDeliveries deliveries;
   private final PgDocuments documents;
   private final StatisticsStore statistics;
+  private final PgApiKeys apiKeys;
   private final AutoCloseable held;
 
   private final PgCluster cluster;
@@ -54,6 +55,7 @@ public final class PostgresStorage implements Storage {
     this.deliveries = new PgDeliveries(db, nodeId, settings.lease());
     this.documents = new PgDocuments(db);
     this.statistics = documents.statistics(nodeId);
+    this.apiKeys = new PgApiKeys(db, nodeId, cluster.listener());
   }
 
   /**
@@ -146,7 +148,7 @@ public final class PostgresStorage implements Storage {
 
   @Override
   public ApiKeyStore apiKeys() {
-    return documents.apiKeys();
+    return apiKeys;
   }
 
   @Override

@@ -53,7 +53,7 @@ class MigrationsTest {
         node.join();
       }
       assertThat(version(db)).isEqualTo(Migrations.latest()).isEqualTo(2);
-      assertThat(tables(db)).containsExactly("ccs_deliveries", "ccs_documents", "ccs_messages", "ccs_nodes",
+      assertThat(tables(db)).containsExactly("ccs_api_keys", "ccs_deliveries", "ccs_documents", "ccs_messages", "ccs_nodes",
           "ccs_schema_version", "ccs_session_leases", "ccs_sessions", "ccs_tasks");
       assertThat(db.query("SELECT version FROM ccs_schema_version ORDER BY version", Db.NONE, row -> row.getInt(1)))
           .containsExactly(1, 2);

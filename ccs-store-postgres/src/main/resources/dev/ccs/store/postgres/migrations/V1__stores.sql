@@ -63,7 +63,13 @@ CREATE TABLE ccs_deliveries (
 CREATE INDEX ccs_deliveries_task ON ccs_deliveries (task_id, created_ns);
 CREATE INDEX ccs_deliveries_pending ON ccs_deliveries (created_ns) WHERE NOT finished;
 
--- Small documents kept whole: provider states, the API keys, statistics snapshots.
+-- The named API keys: their SHA-256 hashes, never the keys.
+CREATE TABLE ccs_api_keys (
+  hash  text PRIMARY KEY,
+  body  text NOT NULL
+);
+
+-- Small documents kept whole: provider states, statistics snapshots.
 CREATE TABLE ccs_documents (
   name        text   PRIMARY KEY,
   version     bigint NOT NULL,
