@@ -83,6 +83,21 @@ public final class LoadBalancer {
     this.bindings = new Bindings(config.bindingTtl(), clock);
     this.saver = new CoalescingJob("provider-state-save", saves, this::save);
     this.enabled = enabledIds();
+    store.onChange(this::adoptShared);
+  }
+
+  /** Another node disabled, enabled or reset a provider, or its breaker changed there: this node follows. */
+  private synchronized void adoptShared() {
+    for (ProviderState shared : store.load()) {
+      ProviderHealth health = providers.get(shared.id());
+      if (health != null) {
+        health.adopt(shared);
+        if (Boolean.FALSE.equals(shared.enabledOverride())) {
+          bindings.dropIdle(shared.id());
+        }
+      }
+    }
+    enabled = enabledIds();
   }
 
   private SmoothWeighted<String> picker(LoadBalanceConfig config) {

@@ -54,6 +54,12 @@ final class ProviderHealth {
     lastUsedAt = saved.lastUsedAt();
   }
 
+  /** Takes what nodes share of a provider (another node's operator action or breaker), keeping this node's counters. */
+  void adopt(ProviderState shared) {
+    enabledOverride = shared.enabledOverride();
+    breaker.restore(shared.breaker());
+  }
+
   ProviderState state() {
     return new ProviderState(config.id(), enabledOverride, breaker.snapshot(), totalRequests, totalFailures,
         lastError, lastErrorAt, lastUsedAt);

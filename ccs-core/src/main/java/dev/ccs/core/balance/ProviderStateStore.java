@@ -16,6 +16,14 @@ public interface ProviderStateStore {
    */
   void save(List<ProviderState> states, boolean durable);
 
+  /**
+   * Calls {@code changed} when another node sharing the store changed what all nodes share of the
+   * providers (an operator's enable, disable or reset; a breaker that opened or closed); a store
+   * one node owns never does. {@link #load} then has the change.
+   */
+  default void onChange(Runnable changed) {
+  }
+
   /** A store that keeps the states in memory only (no data directory). */
   static ProviderStateStore inMemory() {
     return new ProviderStateStore() {

@@ -50,16 +50,51 @@ final class PgDocuments {
     save(name, root, durable);
   }
 
-  ProviderStateStore providerStates() {
+  /**
+   * The providers' states: each node's own (its counters, what it saw), and what the nodes share
+   * (an operator's enable or disable, breakers): a durable save (an operator's action, a breaker that
+   * opened or closed) also replaces the shared document and tells the other nodes, which adopt it.
+   */
+  ProviderStateStore providerStates(String nodeId, PgListener listener) {
+    String own = "provider_states/" + nodeId;
+    String shared = "provider_states";
     return new ProviderStateStore() {
       @Override
       public List<ProviderState> load() {
-        return list("provider_states", "providers", ProviderState::fromJson);
+        java.util.Map<String, ProviderState> common = new java.util.HashMap<>();
+        list(shared, "providers", ProviderState::fromJson).forEach(state -> common.put(state.id(), state));
+        List<ProviderState> states = new ArrayList<>();
+        for (ProviderState mine : list(own, "providers", ProviderState::fromJson)) {
+          ProviderState theirs = common.remove(mine.id());
+          states.add(theirs == null ? mine : new ProviderState(mine.id(), theirs.enabledOverride(), theirs.breaker(),
+              mine.totalRequests(), mine.totalFailures(), mine.lastError(), mine.lastErrorAt(), mine.lastUsedAt()));
+        }
+        states.addAll(common.values());
+        return states;
       }
 
       @Override
       public void save(List<ProviderState> states, boolean durable) {
-        saveList("provider_states", "providers", states, ProviderState::toJson, durable);
+        saveList(own, "providers", states, ProviderState::toJson, durable);
+        if (durable) {
+          ObjectNode root = Json.object();
+          ArrayNode array = root.putArray("providers");
+          states.forEach(state -> array.add(state.toJson()));
+          db.inTransaction(true, c -> {
+            Db.update(c, "INSERT INTO ccs_documents (name, version, body) VALUES (?, 1, ?) ON CONFLICT (name)"
+                + " DO UPDATE SET version = ccs_documents.version + 1, body = EXCLUDED.body", s -> {
+                  s.setString(1, shared);
+                  s.setString(2, Json.write(root));
+                });
+            PgListener.notifyChange(c, "providers", nodeId);
+            return null;
+          });
+        }
+      }
+
+      @Override
+      public void onChange(Runnable changed) {
+        listener.onChange("providers", changed);
       }
     };
   }

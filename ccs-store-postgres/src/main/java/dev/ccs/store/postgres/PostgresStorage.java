@@ -39,6 +39,7 @@ public final class PostgresStorage implements Storage {
   private final PgDocuments documents;
   private final StatisticsStore statistics;
   private final PgApiKeys apiKeys;
+  private final ProviderStateStore providerStates;
   private final AutoCloseable held;
 
   private final PgCluster cluster;
@@ -56,6 +57,7 @@ public final class PostgresStorage implements Storage {
     this.documents = new PgDocuments(db);
     this.statistics = documents.statistics(nodeId);
     this.apiKeys = new PgApiKeys(db, nodeId, cluster.listener());
+    this.providerStates = documents.providerStates(nodeId, cluster.listener());
   }
 
   /**
@@ -138,7 +140,7 @@ public final class PostgresStorage implements Storage {
 
   @Override
   public ProviderStateStore providerStates() {
-    return documents.providerStates();
+    return providerStates;
   }
 
   @Override
