@@ -52,6 +52,19 @@ public final class DayStats {
     perModel.forEach((model, c) -> models.computeIfAbsent(model, m -> new Tally()).addCounts(c));
   }
 
+  /** Adds another node's counts of the same day (a copy of this day owned by the caller). */
+  void addAll(DayStats other) {
+    total.addAll(other.total);
+    merge(models, other.models);
+    merge(providers, other.providers);
+    merge(projects, other.projects);
+    merge(keys, other.keys);
+  }
+
+  private static void merge(Map<String, Tally> into, Map<String, Tally> from) {
+    from.forEach((name, tally) -> into.computeIfAbsent(name, n -> new Tally()).addAll(tally));
+  }
+
   /** The day, or null for the all-time counts. */
   public LocalDate date() {
     return date;

@@ -232,28 +232,72 @@ public final class Statistics implements TurnObserver {
   }
 
   /** All time, since statistics began (not cut by retention); a copy. */
-  public synchronized DayStats allTime() {
-    return allTime.copy();
+  public DayStats allTime() {
+    List<ObjectNode> others = store.others();
+    DayStats result;
+    synchronized (this) {
+      result = allTime.copy();
+    }
+    for (ObjectNode other : others) {
+      if (other.has("all_time")) {
+        result.addAll(DayStats.fromJson(other.get("all_time")));
+      }
+    }
+    return result;
+  }
+
+  /** Every day of the other nodes' snapshots (as of their last save), by date; empty for one node. */
+  private TreeMap<LocalDate, DayStats> otherDays() {
+    TreeMap<LocalDate, DayStats> merged = new TreeMap<>();
+    for (ObjectNode other : store.others()) {
+      for (JsonNode day : other.path("days")) {
+        DayStats stats = DayStats.fromJson(day);
+        DayStats into = merged.putIfAbsent(stats.date(), stats);
+        if (into != null) {
+          into.addAll(stats);
+        }
+      }
+    }
+    return merged;
   }
 
   /** Days with runs, newest first, at most {@code limit}; copies. */
-  public synchronized List<DayStats> daily(int limit) {
+  public List<DayStats> daily(int limit) {
+    TreeMap<LocalDate, DayStats> merged = otherDays();
+    synchronized (this) {
+      for (DayStats day : days.values()) {
+        DayStats mine = day.copy();
+        DayStats theirs = merged.put(day.date(), mine);
+        if (theirs != null) {
+          mine.addAll(theirs);
+        }
+      }
+    }
     List<DayStats> result = new ArrayList<>();
-    for (DayStats day : days.descendingMap().values()) {
+    for (DayStats day : merged.descendingMap().values()) {
       if (result.size() == limit) {
         break;
       }
-      result.add(day.copy());
+      result.add(day);
     }
     return result;
   }
 
   /** Every day from {@code start} to {@code end} inclusive, oldest first, days without runs included; copies. */
-  public synchronized List<DayStats> range(LocalDate start, LocalDate end) {
+  public List<DayStats> range(LocalDate start, LocalDate end) {
+    Map<LocalDate, DayStats> others = otherDays();
     List<DayStats> result = new ArrayList<>();
-    for (LocalDate day = start; !day.isAfter(end); day = day.plusDays(1)) {
-      DayStats stats = days.get(day);
-      result.add(stats == null ? new DayStats(day) : stats.copy());
+    synchronized (this) {
+      for (LocalDate day = start; !day.isAfter(end); day = day.plusDays(1)) {
+        DayStats stats = days.get(day);
+        result.add(stats == null ? new DayStats(day) : stats.copy());
+      }
+    }
+    for (DayStats day : result) {
+      DayStats theirs = others.get(day.date());
+      if (theirs != null) {
+        day.addAll(theirs);
+      }
     }
     return result;
   }

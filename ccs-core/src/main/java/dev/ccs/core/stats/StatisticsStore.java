@@ -1,6 +1,7 @@
 package dev.ccs.core.stats;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
 
 /** Where {@link Statistics} keeps its snapshot (the data directory, by default). */
@@ -11,6 +12,14 @@ public interface StatisticsStore {
 
   /** Replaces the snapshot; on disk before this returns. */
   void save(ObjectNode snapshot);
+
+  /**
+   * The last snapshots of the other nodes sharing the store (each node counts its own runs), so
+   * that the statistics answered are the cluster's; none for a store one node owns.
+   */
+  default List<ObjectNode> others() {
+    return List.of();
+  }
 
   /** A store that keeps the snapshot in memory only. */
   static StatisticsStore inMemory() {

@@ -64,6 +64,22 @@ public final class Tally {
     costUsd = costUsd.add(counts.costUsd());
   }
 
+  /** Adds another tally (another node's counts of other runs). */
+  void addAll(Tally other) {
+    requests += other.requests;
+    successful += other.successful;
+    other.failedByCode.forEach((code, count) -> failedByCode.merge(code, count, Long::sum));
+    inputTokens += other.inputTokens;
+    outputTokens += other.outputTokens;
+    cacheReadTokens += other.cacheReadTokens;
+    cacheWriteTokens += other.cacheWriteTokens;
+    costUsd = costUsd.add(other.costUsd);
+    durationMs += other.durationMs;
+    apiDurationMs += other.apiDurationMs;
+    turns += other.turns;
+    durations.addAll(other.durations);
+  }
+
   private void count(RunSample run) {
     requests++;
     if (run.succeeded()) {

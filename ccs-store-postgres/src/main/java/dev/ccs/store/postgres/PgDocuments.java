@@ -99,7 +99,7 @@ final class PgDocuments {
     };
   }
 
-  /** A node's statistics: each node keeps its own snapshot (its counters are its own until merged). */
+  /** A node's statistics: each node counts its own runs; the others' last snapshots are added to what is answered. */
   StatisticsStore statistics(String nodeId) {
     String name = "statistics/" + nodeId;
     return new StatisticsStore() {
@@ -111,6 +111,13 @@ final class PgDocuments {
       @Override
       public void save(ObjectNode snapshot) {
         PgDocuments.this.save(name, snapshot, true);
+      }
+
+      @Override
+      public List<ObjectNode> others() {
+        return db.query("SELECT body FROM ccs_documents WHERE starts_with(name, 'statistics/') AND name <> ?",
+            s -> s.setString(1, name), row -> Rows.parse(row.getString(1))).stream()
+            .filter(JsonNode::isObject).map(ObjectNode.class::cast).toList();
       }
     };
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What nodes share beside the queue: named API keys made or revoked on one node hold on the others
- * at once, and an operator's disable of a provider on one node keeps every node's runs off it.
+ * at once, an operator's disable of a provider on one node keeps every node's runs off it, and the
+ * statistics any node answers count every node's runs.
  */
 @Timeout(60)
 class SharedAccessTest {
@@ -27,7 +28,13 @@ class SharedAccessTest {
   Path temp;
 
   private Ccs node(String url, String id) {
-    CcsConfig config = CcsConfig.defaults(temp.resolve(id)).toBuilder().claudePath("/bin/true")
+    return node(url, id, Path.of("/bin/true"));
+  }
+
+  private Ccs node(String url, String id, Path claude) {
+    // One workspace for all nodes: a session made on one node runs on any (the README's deployment).
+    CcsConfig config = CcsConfig.defaults(temp.resolve(id)).toBuilder().claudePath(claude.toString())
+        .workspacePath(temp.resolve("workspace"))
         .providers(java.util.List.of(
             new dev.ccs.core.config.ProviderConfig("p1", "P1", "key-1", "http://127.0.0.1:9/p1", 1, true, Map.of()),
             new dev.ccs.core.config.ProviderConfig("p2", "P2", "key-2", "http://127.0.0.1:9/p2", 1, true, Map.of())))
@@ -85,6 +92,34 @@ class SharedAccessTest {
     // A node that starts later finds it as the others left it.
     try (Ccs c = node(url, "node-c")) {
       assertThat(enabled(c, "p1")).isTrue();
+    }
+  }
+
+  @Test
+  void theStatisticsOfAnyNodeCountEveryNodesRuns() throws Exception {
+    String url = PgServer.newDatabase();
+    dev.ccs.testkit.ShellClaude fake = dev.ccs.testkit.ShellClaude.create(temp.resolve("fake"), 0, 0);
+    try (Ccs a = node(url, "node-a", fake.executable()); Ccs b = node(url, "node-b", fake.executable())) {
+      java.util.List<dev.ccs.core.task.Task> tasks = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        tasks.add((i % 2 == 0 ? a : b).tasks().submit(dev.ccs.core.task.NewTask.of("t" + i, 5), null).task());
+      }
+      for (dev.ccs.core.task.Task task : tasks) {
+        dev.ccs.core.task.Task done = a.tasks().completion(task.id()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.status()).as("%s %s", done.errorCode(), done.error()).isEqualTo(dev.ccs.core.task.TaskStatus.COMPLETED);
+      }
+      // A run is counted just after its task's end is stored: both nodes' counts, saved, come to 10.
+      await(() -> {
+        a.statistics().flush();
+        b.statistics().flush();
+        return a.statistics().allTime().total().requests() == 10;
+      });
+      for (Ccs node : java.util.List.of(a, b)) {
+        assertThat(node.statistics().allTime().total().requests()).isEqualTo(10);
+        assertThat(node.statistics().daily(7).get(0).total().requests()).isEqualTo(10);
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(node.statistics().range(today, today).get(0).total().requests()).isEqualTo(10);
+      }
     }
   }
 }
