@@ -3,12 +3,13 @@ package dev.ccs.core;
 import dev.ccs.core.auth.ApiKeys;
 import dev.ccs.core.balance.LoadBalancer;
 import dev.ccs.core.balance.ProviderSettings;
+import dev.ccs.core.cluster.Cluster;
+import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.exec.ClaudeExecutor;
 import dev.ccs.core.exec.CliMonitor;
 import dev.ccs.core.exec.CliStatus;
-import dev.ccs.core.concurrent.Threads;
 import dev.ccs.core.limit.InputLimits;
 import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.message.MessageRequest;
@@ -20,10 +21,9 @@ import dev.ccs.core.session.Projects;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
 import dev.ccs.core.stats.Statistics;
-import dev.ccs.core.store.Cluster;
 import dev.ccs.core.store.FileStorage;
-import dev.ccs.core.store.StorageProvider;
 import dev.ccs.core.store.Storage;
+import dev.ccs.core.store.StorageProvider;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.task.TaskQueue;
 import dev.ccs.core.time.Scheduler;
@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -230,6 +231,11 @@ public final class Ccs implements AutoCloseable {
   }
 
   /** Usage statistics: runs, tokens and cost per day, model, provider, project and key. */
+  /** The nodes sharing this engine's storage (several nodes on one database); empty for a storage it owns. */
+  public Optional<Cluster> cluster() {
+    return storage.cluster();
+  }
+
   public Statistics statistics() {
     return statistics;
   }

@@ -146,7 +146,7 @@ public final class CcsHttpServer implements AutoCloseable {
 
   /** Tells the other nodes sharing the store where this one is reached ({@code store.advertiseUrl}, or the bound address). */
   private static void advertise(Ccs ccs, InetAddress address, int port) {
-    ccs.storage().cluster().ifPresent(cluster -> {
+    ccs.cluster().ifPresent(cluster -> {
       String url = ccs.config().store().advertiseUrl();
       if (url == null) {
         String host = address.getHostAddress();

@@ -73,7 +73,7 @@ class ClusterForwardingTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"wait:1500\"}")).build())) {
       assertThat(started.status()).isEqualTo(200);
       String streamId = started.header("X-Stream-Id");
-      assertThat(streamId).endsWith("_" + dev.ccs.core.store.Cluster.streamTag("node-a"));
+      assertThat(streamId).endsWith("_" + dev.ccs.core.cluster.Cluster.streamTag("node-a"));
       started.next();
 
       try (SseClient resumed = sse(b, "/api/sessions/" + id + "/stream/resume?stream_id=" + streamId)) {

@@ -2,6 +2,7 @@ package dev.ccs.core.store;
 
 import dev.ccs.core.auth.ApiKeyStore;
 import dev.ccs.core.balance.ProviderStateStore;
+import dev.ccs.core.cluster.Cluster;
 import dev.ccs.core.session.SessionStorage;
 import dev.ccs.core.stats.StatisticsStore;
 import dev.ccs.core.task.TaskStore;

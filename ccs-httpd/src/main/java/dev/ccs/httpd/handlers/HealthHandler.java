@@ -2,10 +2,10 @@ package dev.ccs.httpd.handlers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.Ccs;
+import dev.ccs.core.cluster.Cluster;
 import dev.ccs.core.config.Version;
 import dev.ccs.core.exec.CliStatus;
 import dev.ccs.core.json.Json;
-import dev.ccs.core.task.SharedLine;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;
@@ -33,17 +33,17 @@ public final class HealthHandler {
 
   public ApiResponse health(ApiRequest request) {
     CliStatus cli = ccs.cliStatus();
-    SharedLine line = ccs.storage().tasks().sharedLine().orElse(null);
-    boolean databaseReachable = line == null || line.reachable();
+    Cluster cluster = ccs.cluster().orElse(null);
+    boolean databaseReachable = cluster == null || cluster.reachable();
     ObjectNode body = Json.object();
     body.put("status", cli.available() && databaseReachable ? "ok" : "degraded");
     body.put("uptime", Duration.between(ccs.startedAt(), ccs.clock().instant()).toMillis() / 1000.0);
     body.put("timestamp", ccs.clock().instant().toString());
     body.put("version", Version.current());
     body.put("store", ccs.config().store().type());
-    if (line != null) {
+    if (cluster != null) {
       ObjectNode node = body.putObject("node");
-      node.put("id", line.nodeId());
+      node.put("id", cluster.nodeId());
       node.put("database", databaseReachable ? "reachable" : "unreachable");
       if (!databaseReachable) {
         node.put("error", "the database does not answer: this node claims no tasks until it does");

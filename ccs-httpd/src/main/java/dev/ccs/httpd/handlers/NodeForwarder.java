@@ -1,8 +1,8 @@
 package dev.ccs.httpd.handlers;
 
 import dev.ccs.core.Ccs;
+import dev.ccs.core.cluster.Cluster;
 import dev.ccs.core.error.CcsException;
-import dev.ccs.core.store.Cluster;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;
@@ -48,7 +48,7 @@ final class NodeForwarder {
    * @throws CcsException.Unavailable when that node does not answer (503, try again)
    */
   Optional<ApiResponse> forward(ApiRequest request, Optional<String> node) {
-    Cluster cluster = ccs.storage().cluster().orElse(null);
+    Cluster cluster = ccs.cluster().orElse(null);
     if (cluster == null || node.isEmpty() || node.get().equals(cluster.nodeId())
         || request.header(FORWARDED_BY) != null) {
       return Optional.empty();

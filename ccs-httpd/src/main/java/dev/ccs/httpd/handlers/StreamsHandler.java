@@ -85,7 +85,7 @@ public final class StreamsHandler {
     RunStream stream = ccs.streams().get(streamId).orElse(null);
     if (stream == null) {
       // Another node's stream (several nodes on one database): its id's tag names that node.
-      Optional<ApiResponse> there = nodes.forward(request, ccs.storage().cluster()
+      Optional<ApiResponse> there = nodes.forward(request, ccs.cluster()
           .flatMap(c -> c.nodeOfStreamTag(streamId.substring(streamId.lastIndexOf('_') + 1))));
       if (there.isPresent()) {
         return there.get();
@@ -128,7 +128,7 @@ public final class StreamsHandler {
     RunStream stream = ccs.streams().latest(id).filter(s -> s.status() == StreamStatus.STREAMING).orElse(null);
     if (stream == null) {
       // The session's turn may run on another node.
-      Optional<ApiResponse> there = nodes.forward(request, ccs.storage().cluster().flatMap(c -> c.sessionTurnOwner(id)));
+      Optional<ApiResponse> there = nodes.forward(request, ccs.cluster().flatMap(c -> c.sessionTurnOwner(id)));
       if (there.isPresent()) {
         return there.get();
       }

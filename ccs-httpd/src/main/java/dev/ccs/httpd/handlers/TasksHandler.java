@@ -205,7 +205,7 @@ public final class TasksHandler {
     if (!task.status().terminal()) {
       // Its output is where it runs (several nodes on one database): that node answers.
       java.util.Optional<ApiResponse> there = streams.nodes().forward(request,
-          ccs.storage().cluster().flatMap(c -> c.taskOwner(id)));
+          ccs.cluster().flatMap(c -> c.taskOwner(id)));
       if (there.isPresent()) {
         return there.get();
       }

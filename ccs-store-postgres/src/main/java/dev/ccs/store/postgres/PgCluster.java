@@ -1,7 +1,7 @@
 package dev.ccs.store.postgres;
 
+import dev.ccs.core.cluster.Cluster;
 import dev.ccs.core.session.TurnHold;
-import dev.ccs.core.store.Cluster;
 import dev.ccs.core.task.SharedLine;
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.ccs.core.store;
+package dev.ccs.core.cluster;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -6,12 +6,15 @@ import java.util.UUID;
 /**
  * The nodes sharing a storage, as one node sees them: where each live one is reached, and which
  * runs what, so that a request for a stream or a task's events that another node serves is
- * forwarded to it. Only storages several nodes share have one ({@link Storage#cluster}).
+ * forwarded to it. Only storages several nodes share have one ({@code Storage.cluster()}).
  */
 public interface Cluster {
 
   /** This node's id. */
   String nodeId();
+
+  /** Whether this node reached the database lately; one that does not claims no tasks. */
+  boolean reachable();
 
   /** Tells the other nodes where this one is reached (its HTTP base URL), once it listens. */
   void advertise(String baseUrl);
