@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|profile|stream|store|queue|heap|balance|stats|access|import|faces] [extra args]
+#   bash bench/run.sh [sync|profile|stream|store|queue|cluster|heap|balance|stats|access|import|faces] [extra args]
 #   bash bench/run.sh all    runs them all twice (RUNS=n to change) and writes BENCHMARKS.md and bench/results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ if [ "$which" = all ]; then
   for r in $(seq 1 "$runs"); do
     dir=bench/results/run-$r
     mkdir -p "$dir"
-    for b in sync profile stream queue faces access import store balance stats heap; do
+    for b in sync profile stream queue cluster faces access import store balance stats heap; do
       echo "== run $r: $b" >&2
       args=()
       if [ "$b" = heap ]; then args=(--seconds 20); fi
@@ -35,6 +35,16 @@ case "$which" in
   store) java -cp ccs-httpd/target/ccs-httpd.jar bench/StoreBench.java "$@" ;;
   queue) java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
       -cp ccs-httpd/target/ccs-httpd.jar bench/QueueBench.java "$@" ;;
+  # PostgreSQL from the tests' PgServer (embedded-postgres binaries, a test dependency of ccs-store-postgres).
+  cluster)
+    if ! ls ccs-store-postgres/target/ccs-store-postgres-*-tests.jar >/dev/null 2>&1; then
+      mvn -q -B -DskipTests -pl ccs-store-postgres -am install
+    fi
+    mvn -q -B dependency:build-classpath -pl ccs-store-postgres -Dmdep.includeScope=test \
+        -Dmdep.outputFile=target/bench-cluster.cp >/dev/null
+    java -Djdk.lang.Process.launchMechanism="${LAUNCH:-VFORK}" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        -cp "ccs-httpd/target/ccs-httpd.jar:$(ls ccs-store-postgres/target/ccs-store-postgres-*-tests.jar | head -n 1):$(cat ccs-store-postgres/target/bench-cluster.cp)" \
+        bench/ClusterBench.java "$@" ;;
   heap) java bench/HeapBench.java "$@" ;;
   balance) java -cp ccs-httpd/target/ccs-httpd.jar bench/BalanceBench.java "$@" ;;
   stats) java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp ccs-httpd/target/ccs-httpd.jar bench/StatsBench.java "$@" ;;
@@ -46,5 +56,5 @@ case "$which" in
       mvn -q -B -DskipTests -pl ccs-cli -am package
     fi
     java -cp "ccs-cli/target/ccs-cli.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/ImportBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, profile, stream, store, queue, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
+  *) echo "unknown benchmark: $which (sync, profile, stream, store, queue, cluster, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@ import dev.ccs.core.limit.RunSlots;
 import dev.ccs.core.message.MessageRequest;
 import dev.ccs.core.message.MessageResult;
 import dev.ccs.core.process.ProcessLauncher;
+import dev.ccs.core.process.ProcessTags;
 import dev.ccs.core.run.RunEnvironment;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.session.Projects;
@@ -136,7 +137,7 @@ public final class Ccs implements AutoCloseable {
         runSlots, clock, b.ticker, workers, jobs, statistics);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
-    webhooks = new WebhookDispatcher(config.webhook(), webhookSecret(config), storage.deliveries(), clock, scheduler,
+    webhooks = new WebhookDispatcher(config.webhook(), WebhookDispatcher.signingSecret(config.webhook()), storage.deliveries(), clock, scheduler,
         senders);
     tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, limits, clock, b.ticker, scheduler,
         workers, jobs);
@@ -174,13 +175,7 @@ public final class Ccs implements AutoCloseable {
    * that the next engine on it can find and end what a dead one left running.
    */
   public static String ownerTag(CcsConfig config) {
-    try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(config.dataDir().toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return "ccs-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ProcessTags.ownerTag(config.dataDir());
   }
 
   /** The config in force (after the last {@link #reconfigure}). */
@@ -201,7 +196,7 @@ public final class Ccs implements AutoCloseable {
     policy.reconfigure(next);
     sessions.reconfigure(next);
     tasks.reconfigure(next.taskQueue());
-    webhooks.reconfigure(next.webhook(), webhookSecret(next));
+    webhooks.reconfigure(next.webhook(), WebhookDispatcher.signingSecret(next.webhook()));
     balancer.reconfigure(next.providers(), next.loadBalance());
     statistics.reconfigure(next.statistics());
     apiKeys.reconfigure(next.security().auth());
@@ -230,22 +225,22 @@ public final class Ccs implements AutoCloseable {
     return balancer;
   }
 
-  /** Usage statistics: runs, tokens and cost per day, model, provider, project and key. */
   /** The nodes sharing this engine's storage (several nodes on one database); empty for a storage it owns. */
   public Optional<Cluster> cluster() {
     return storage.cluster();
   }
 
+  /** Usage statistics: runs, tokens and cost per day, model, provider, project and key. */
   public Statistics statistics() {
     return statistics;
   }
 
-  /** Each provider's CLI settings (passed to its runs with {@code --settings}). */
   /** The API keys that open the HTTP API (the Node server's derived key and named keys). */
   public ApiKeys apiKeys() {
     return apiKeys;
   }
 
+  /** Each provider's CLI settings (passed to its runs with {@code --settings}). */
   public ProviderSettings providerSettings() {
     return providerSettings;
   }
@@ -272,18 +267,6 @@ public final class Ccs implements AutoCloseable {
   /** Webhook deliveries. */
   public WebhookDispatcher webhooks() {
     return webhooks;
-  }
-
-  /**
-   * The webhook signing secret, {@code webhook.secret} (a new config file gets a random one). Without
-   * it deliveries go out unsigned: a secret the operator never saw would be of no use to receivers.
-   */
-  static String webhookSecret(CcsConfig config) {
-    if (config.webhook().secret() != null && !config.webhook().secret().isBlank()) {
-      return config.webhook().secret();
-    }
-    LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
-    return null;
   }
 
   /** The size limits every request is checked against. */

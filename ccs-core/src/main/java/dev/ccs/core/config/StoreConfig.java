@@ -46,12 +46,20 @@ public record StoreConfig(String type, String url, String user, String password,
             + "postgres");
       }
     } else {
-      // Every key is honoured or refused: these only mean something for a database.
-      for (String key : List.of("url", "user", "password", "nodeId", "globalConcurrency", "advertiseUrl")) {
-        if (value(key) != null) {
+      // Every key is honoured or refused: these only mean something for a database. (The parameters,
+      // not the fields: a compact constructor assigns the fields after its body.)
+      java.util.Map<String, Object> databaseOnly = new java.util.LinkedHashMap<>();
+      databaseOnly.put("url", url);
+      databaseOnly.put("user", user);
+      databaseOnly.put("password", password);
+      databaseOnly.put("nodeId", nodeId);
+      databaseOnly.put("globalConcurrency", globalConcurrency);
+      databaseOnly.put("advertiseUrl", advertiseUrl);
+      databaseOnly.forEach((key, value) -> {
+        if (value != null) {
           throw new IllegalArgumentException("\"store." + key + "\" applies to \"store.type\": \"postgres\" only");
         }
-      }
+      });
     }
     String problem = SecretReference.problem(password);
     if (problem != null) {
@@ -60,17 +68,6 @@ public record StoreConfig(String type, String url, String user, String password,
     if (advertiseUrl != null && !advertiseUrl.matches("https?://[^/\\s]+/?")) {
       throw new IllegalArgumentException("\"store.advertiseUrl\" must be http(s)://host:port");
     }
-  }
-
-  private Object value(String key) {
-    return switch (key) {
-      case "url" -> url;
-      case "user" -> user;
-      case "password" -> password;
-      case "nodeId" -> nodeId;
-      case "globalConcurrency" -> globalConcurrency;
-      default -> advertiseUrl;
-    };
   }
 
   public boolean shared() {

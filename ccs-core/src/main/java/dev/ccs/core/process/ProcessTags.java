@@ -22,6 +22,17 @@ public final class ProcessTags {
   private ProcessTags() {
   }
 
+  /** The owner tag of the engine on {@code dataDir}: the same across its restarts, different per directory. */
+  public static String ownerTag(java.nio.file.Path dataDir) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(dataDir.toAbsolutePath().normalize().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "ccs-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static boolean available() {
     return AVAILABLE;
   }

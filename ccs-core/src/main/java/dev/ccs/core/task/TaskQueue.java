@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class TaskQueue {
 
   private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
-  private static final int MAX_WEBHOOK_URL_CHARS = 2048;
 
   /** A submission: the task, and whether it is new (false: an earlier one with the same key). */
   public record Submitted(Task task, boolean created) {
@@ -58,7 +57,7 @@ public final class TaskQueue {
   private final WebhookDispatcher webhooks;
   private final Clock clock;
   private final Ticker ticker;
-  private final InputLimits limits;
+  private final SubmissionChecks checks;
   private final AtomicLong sequence = new AtomicLong();
   private final IdempotencyKeys idempotencyKeys;
   private final TaskRetention retention;
@@ -66,11 +65,8 @@ public final class TaskQueue {
   private final TaskSlots slots;
   private final TaskEnding ending;
   private final TaskRunner runner;
-  /** The line several nodes share (a database), or null: this node's line is in memory. */
-  private final SharedLine line;
-  private final Scheduler scheduler;
-  private final Executor jobs;
-  private final Duration pollEvery;
+  /** This node's part in a line several nodes share (a database), or null: its line is in memory. */
+  private final SharedLineNode shared;
 
   /**
    * @param workers runs each dispatched task
@@ -86,20 +82,19 @@ public final class TaskQueue {
     this.webhooks = webhooks;
     this.clock = clock;
     this.ticker = ticker;
-    this.limits = limits;
+    this.checks = new SubmissionChecks(limits, webhooks);
     this.idempotencyKeys = new IdempotencyKeys(this.config.maxIdempotencyKeys(), clock);
     this.retention = new TaskRetention(config.limits().maxStoredTasks(), store, webhooks, clock, jobs);
     this.streams = new TaskStreams(streams, clock);
-    this.line = store.sharedLine().orElse(null);
-    this.scheduler = scheduler;
-    this.jobs = jobs;
-    // A third of the lease: a dead node's tasks are taken over soon after its leases expire.
-    this.pollEvery = Duration.ofMillis(Math.max(250, config.store().lease().toMillis() / 3));
+    SharedLine line = store.sharedLine().orElse(null);
     // Slots start runs with the runner, made next: nothing is dispatched before start().
     this.slots = new TaskSlots(this.config.concurrency(), this.config.maxPending(), line, clock, scheduler,
         slot -> workers.execute(() -> run(slot)));
     this.ending = new TaskEnding(store, clock, webhooks, this.streams, retention, this.config, this::enqueue);
     this.runner = new TaskRunner(this.config, store, sessions, webhooks, this.streams, ending, slots, clock);
+    // A third of the lease: a dead node's tasks are taken over soon after its leases expire.
+    this.shared = line == null ? null : new SharedLineNode(line, store, slots, ending, webhooks, scheduler, jobs,
+        Duration.ofMillis(Math.max(250, config.store().lease().toMillis() / 3)));
   }
 
   private void run(TaskSlots.Running slot) {
@@ -114,8 +109,8 @@ public final class TaskQueue {
    * after the previous server's leftover processes have been ended.
    */
   public void start() {
-    if (line != null) {
-      startShared();
+    if (shared != null) {
+      shared.start();
       return;
     }
     synchronized (idempotencyKeys) {
@@ -155,86 +150,6 @@ public final class TaskQueue {
   }
 
   /**
-   * The start of a node sharing its line: the line is the database's, so only what this node held
-   * when it stopped (it crashed) is handled here, requeued or failed per {@code onInterrupted}; what
-   * other nodes run is theirs. Then the node claims work, hears of other nodes' submissions and
-   * ends, and polls now and then for tasks whose node died.
-   */
-  private void startShared() {
-    int requeued = 0;
-    int failed = 0;
-    for (UUID id : line.heldBefore()) {
-      Task task = store.get(id).orElse(null);
-      if (task == null) {
-        continue;
-      }
-      if (task.status() == TaskStatus.PROCESSING) {
-        if (ending.interrupted(task).status() == TaskStatus.PENDING) {
-          requeued++;
-        } else {
-          failed++;
-        }
-      } else if (task.status() == TaskStatus.PENDING) {
-        line.giveBack(id);
-      }
-    }
-    if (requeued + failed > 0) {
-      LOG.info("{} task(s) of this node ({}) were running when it stopped: {} requeued, {} failed", requeued + failed,
-          line.nodeId(), requeued, failed);
-    }
-    line.listen(() -> jobs.execute(slots::wake), this::endedElsewhere, this::lost);
-    slots.start();
-    scheduler.schedule(pollEvery, this::poll);
-  }
-
-  /** The safety net of a shared line: tasks of dead nodes, and any wake-up that was missed. */
-  private void poll() {
-    if (!slots.starting()) {
-      return;
-    }
-    jobs.execute(() -> {
-      try {
-        for (UUID id : line.takeOverExpired(100)) {
-          store.get(id).filter(task -> task.status() == TaskStatus.PROCESSING).ifPresent(task -> {
-            LOG.info("task {} was running on a node whose lease expired: {}", id,
-                ending.interrupted(task).status() == TaskStatus.PENDING ? "requeued" : "failed");
-          });
-        }
-        slots.wake();
-        webhooks.adoptOrphaned();
-      } catch (RuntimeException e) {
-        LOG.warn("polling the shared queue failed: {}", e.getMessage());
-      } finally {
-        scheduler.schedule(pollEvery, this::poll);
-      }
-    });
-  }
-
-  /** Another node ended a task (a cancel there, or its run): this node's waiters and streams hear of it. */
-  private void endedElsewhere(UUID id) {
-    TaskSlots.Running slot = slots.runningSlot(id);
-    if (slot != null) {
-      // Cancelled on another node while it runs here: end its run.
-      slot.cancelRequested = true;
-      ClaudeRun run = slot.run;
-      if (run != null) {
-        run.cancel();
-      }
-    }
-    store.get(id).ifPresent(ending::endedElsewhere);
-  }
-
-  /** This node could not keep its lease on a task it runs: another node takes it over, so the run ends here. */
-  private void lost(UUID id) {
-    TaskSlots.Running slot = slots.runningSlot(id);
-    ClaudeRun run = slot == null ? null : slot.run;
-    if (run != null && !run.outcome().isDone()) {
-      LOG.warn("task {}: this node lost its lease (the database was out of reach); its run is ended", id);
-      run.cancel();
-    }
-  }
-
-  /**
    * Takes new queue settings (config reload): concurrency, default timeout, retries and backoff
    * apply from now on; {@code maxPending}, {@code maxIdempotencyKeys} and {@code onInterrupted} at
    * the next start.
@@ -261,20 +176,15 @@ public final class TaskQueue {
    * @throws CcsException.Overloaded when {@code taskQueue.maxPending} tasks wait already
    */
   public Submitted submit(NewTask request, String idempotencyKey) {
-    check(request);
+    checks.check(request);
     String hash = IdempotencyKeys.requestHash(request);
     if (idempotencyKey == null) {
       return new Submitted(create(request, new Task.IdempotencyRef(null, hash), null), true);
     }
     synchronized (idempotencyKeys) {
-      Optional<UUID> earlier = idempotencyKeys.find(idempotencyKey);
-      Optional<Task> task = earlier.flatMap(store::get);
-      if (task.isPresent()) {
-        if (!hash.equals(task.get().requestHash())) {
-          throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
-              + "\" was already used for a different request (task " + earlier.get() + ")");
-        }
-        return new Submitted(task.get(), false);
+      Optional<Task> earlier = idempotencyKeys.find(idempotencyKey).flatMap(store::get);
+      if (earlier.isPresent()) {
+        return repeated(earlier.get(), hash, idempotencyKey);
       }
       Task created;
       try {
@@ -282,16 +192,21 @@ public final class TaskQueue {
       } catch (IdempotencyKeyTaken taken) {
         // Another node took the key first (a shared store arbitrates keys): that task answers.
         Task holder = get(taken.taskId());
-        if (!hash.equals(holder.requestHash())) {
-          throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
-              + "\" was already used for a different request (task " + holder.id() + ")");
-        }
         idempotencyKeys.remember(idempotencyKey, holder.id(), holder.createdAt());
-        return new Submitted(holder, false);
+        return repeated(holder, hash, idempotencyKey);
       }
       idempotencyKeys.remember(idempotencyKey, created.id(), created.createdAt());
       return new Submitted(created, true);
     }
+  }
+
+  /** A submission whose key names an earlier task: that task, when the request is the same. */
+  private static Submitted repeated(Task earlier, String hash, String idempotencyKey) {
+    if (!hash.equals(earlier.requestHash())) {
+      throw new CcsException.Conflict("idempotency_key_reused", "Idempotency-Key \"" + idempotencyKey
+          + "\" was already used for a different request (task " + earlier.id() + ")");
+    }
+    return new Submitted(earlier, false);
   }
 
   /**
@@ -301,7 +216,7 @@ public final class TaskQueue {
    * @throws CcsException.Overloaded when the queue has no room for all of them
    */
   public List<Task> submitAll(List<NewTask> requests) {
-    requests.forEach(this::check);
+    requests.forEach(checks::check);
     slots.reserve(requests.size());
     List<Task> created = new ArrayList<>();
     try {
@@ -331,23 +246,6 @@ public final class TaskQueue {
   public Duration batchDeadline(int count) {
     int rounds = (count + config.concurrency() - 1) / config.concurrency();
     return config.defaultTimeout().multipliedBy(rounds + 1L);
-  }
-
-  /** A request's fields against the limits; nothing is stored before this passes. */
-  private void check(NewTask request) {
-    limits.checkPrompt(request.prompt());
-    limits.checkOptions(request.options());
-    limits.checkMetadata(request.metadata());
-    if (request.webhookUrl() != null) {
-      if (request.webhookUrl().length() > MAX_WEBHOOK_URL_CHARS) {
-        throw new CcsException.InvalidRequest("\"webhook_url\" is longer than " + MAX_WEBHOOK_URL_CHARS
-            + " characters");
-      }
-      String problem = webhooks.problemWith(request.webhookUrl());
-      if (problem != null) {
-        throw new CcsException.InvalidRequest("\"webhook_url\" is refused: " + problem);
-      }
-    }
   }
 
   private Task create(NewTask request, Task.IdempotencyRef key, UUID replayOf) {

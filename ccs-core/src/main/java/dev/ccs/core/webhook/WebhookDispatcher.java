@@ -113,6 +113,18 @@ public final class WebhookDispatcher {
     }
   }
 
+  /**
+   * The signing secret, {@code webhook.secret} (a new config file gets a random one). Without it
+   * deliveries go out unsigned: a secret the operator never saw would be of no use to receivers.
+   */
+  public static String signingSecret(WebhookConfig config) {
+    if (config.secret() != null && !config.secret().isBlank()) {
+      return config.secret();
+    }
+    LOG.warn("webhooks are sent unsigned: set webhook.secret in the config");
+    return null;
+  }
+
   /** Resumes deliveries left pending by a previous run. */
   public void resumePending() {
     resume(store.pending());

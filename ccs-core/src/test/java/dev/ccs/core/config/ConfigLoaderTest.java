@@ -142,6 +142,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theStoreSectionIsReadRedactedAndRefusedWhereItMeansNothing() throws Exception {
+    Path file = write("""
+        { "store": { "type": "postgres", "url": "jdbc:postgresql://db:5432/ccs?password=pw1", "user": "ccs",
+                     "password": "${env:CCS_DB_PASSWORD}", "poolSize": 4, "nodeId": "ccs-1", "leaseMs": 9000,
+                     "globalConcurrency": 12, "advertiseUrl": "http://10.0.0.5:5546" } }
+        """);
+    StoreConfig store = ConfigLoader.load(file, Map.of()).config().store();
+    assertThat(store).isEqualTo(new StoreConfig("postgres", "jdbc:postgresql://db:5432/ccs?password=pw1", "ccs",
+        "${env:CCS_DB_PASSWORD}", 4, "ccs-1", Duration.ofSeconds(9), 12, "http://10.0.0.5:5546"));
+    assertThat(store.shared()).isTrue();
+    assertThat(store.nodeIdOr(5546)).isEqualTo("ccs-1");
+    var shown = ConfigRedaction.redacted(ConfigLoader.load(file, Map.of()).config()).path("store");
+    assertThat(shown.path("url").asText()).isEqualTo("jdbc:postgresql://db:5432/ccs?password=" + ConfigRedaction.HIDDEN);
+    assertThat(shown.path("password").asText()).isEqualTo("${env:CCS_DB_PASSWORD}"); // a reference, not a secret
+    Files.writeString(file, "{ \"store\": { \"type\": \"postgres\", \"url\": \"jdbc:postgresql://db/ccs\","
+        + " \"password\": \"plain-secret\" } }");
+    assertThat(ConfigRedaction.redacted(ConfigLoader.load(file, Map.of()).config()).path("store").path("password")
+        .asText()).isEqualTo(ConfigRedaction.HIDDEN);
+    assertThat(ConfigLoader.load(file, Map.of()).config().store().toString()).doesNotContain("plain-secret");
+
+    for (String[] bad : new String[][] {
+        {"{ \"store\": { \"type\": \"mysql\" } }", "\"store.type\" is \"mysql\"; allowed: one of [file, postgres]"},
+        {"{ \"store\": { \"type\": \"postgres\" } }", "\"store.url\" must be a jdbc:postgresql: URL"},
+        {"{ \"store\": { \"url\": \"jdbc:postgresql://db/ccs\" } }", "\"store.url\" applies to \"store.type\": \"postgres\" only"},
+        {"{ \"store\": { \"globalConcurrency\": 4 } }", "\"store.globalConcurrency\" applies to"},
+        {"{ \"store\": { \"leaseMs\": 10 } }", "store.leaseMs"},
+        {"{ \"store\": { \"type\": \"postgres\", \"url\": \"jdbc:postgresql://db/ccs\", \"advertiseUrl\": \"ftp://x\" } }",
+            "\"store.advertiseUrl\" must be http(s)://host:port"},
+        {"{ \"store\": { \"poolSize\": 0 } }", "\"store.poolSize\" is 0"}}) {
+      Files.writeString(file, bad[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).as(bad[0]).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(bad[1]);
+    }
+  }
+
+  @Test
   void malformedJsonNamesTheLine() throws Exception {
     Path file = write("{\n  \"port\": 1,\n  oops\n}");
 
