@@ -1,5 +1,6 @@
 package dev.ccs.core.session;
 
+import dev.ccs.core.money.Usd;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -14,4 +15,12 @@ import java.time.Instant;
  */
 public record ProjectSummary(String projectPath, String relativePath, int sessionCount, BigDecimal totalCostUsd,
     long messagesCount, Instant lastActivity, Instant createdAt) {
+
+  /** Two parts of one project added up. */
+  static ProjectSummary combine(ProjectSummary a, ProjectSummary b) {
+    return new ProjectSummary(a.projectPath(), a.relativePath(), a.sessionCount() + b.sessionCount(),
+        Usd.add(a.totalCostUsd(), b.totalCostUsd()), a.messagesCount() + b.messagesCount(),
+        a.lastActivity().isAfter(b.lastActivity()) ? a.lastActivity() : b.lastActivity(),
+        a.createdAt().isBefore(b.createdAt()) ? a.createdAt() : b.createdAt());
+  }
 }

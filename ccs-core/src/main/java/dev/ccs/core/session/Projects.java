@@ -101,23 +101,13 @@ public final class Projects {
 
   private Map<String, ProjectSummary> summaries() {
     Map<String, ProjectSummary> projects = new LinkedHashMap<>();
-    for (Session session : storage.sessions().all()) {
-      projects.merge(session.projectPath(), summary(session), Projects::combine);
+    for (ProjectSummary totals : storage.sessions().projectTotals()) {
+      Path path = Path.of(totals.projectPath());
+      String relative = path.startsWith(workspace) ? workspace.relativize(path).toString() : totals.projectPath();
+      projects.put(totals.projectPath(), new ProjectSummary(totals.projectPath(), relative.isEmpty() ? "." : relative,
+          totals.sessionCount(), totals.totalCostUsd(), totals.messagesCount(), totals.lastActivity(),
+          totals.createdAt()));
     }
     return projects;
-  }
-
-  private ProjectSummary summary(Session session) {
-    Path path = Path.of(session.projectPath());
-    String relative = path.startsWith(workspace) ? workspace.relativize(path).toString() : session.projectPath();
-    return new ProjectSummary(session.projectPath(), relative.isEmpty() ? "." : relative, 1, session.totalCostUsd(),
-        session.messagesCount(), session.updatedAt(), session.createdAt());
-  }
-
-  private static ProjectSummary combine(ProjectSummary a, ProjectSummary b) {
-    return new ProjectSummary(a.projectPath(), a.relativePath(), a.sessionCount() + b.sessionCount(),
-        Usd.add(a.totalCostUsd(), b.totalCostUsd()), a.messagesCount() + b.messagesCount(),
-        a.lastActivity().isAfter(b.lastActivity()) ? a.lastActivity() : b.lastActivity(),
-        a.createdAt().isBefore(b.createdAt()) ? a.createdAt() : b.createdAt());
   }
 }

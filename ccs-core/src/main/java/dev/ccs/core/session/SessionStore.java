@@ -61,6 +61,20 @@ public interface SessionStore {
   /** Every session (for aggregates such as per-project statistics). */
   List<Session> all();
 
+  /**
+   * The sessions of each working directory added up ({@code relativePath} is the path itself here;
+   * the caller makes it relative). A store that does not keep its sessions in memory adds them up
+   * where they are, rather than reading them all.
+   */
+  default List<ProjectSummary> projectTotals() {
+    java.util.Map<String, ProjectSummary> projects = new java.util.LinkedHashMap<>();
+    for (Session s : all()) {
+      projects.merge(s.projectPath(), new ProjectSummary(s.projectPath(), s.projectPath(), 1, s.totalCostUsd(),
+          s.messagesCount(), s.updatedAt(), s.createdAt()), ProjectSummary::combine);
+    }
+    return List.copyOf(projects.values());
+  }
+
   /** Sessions last updated before {@code cutoff}, oldest first. */
   List<Session> updatedBefore(Instant cutoff, int limit);
 

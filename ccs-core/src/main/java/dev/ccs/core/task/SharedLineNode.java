@@ -106,7 +106,9 @@ final class SharedLineNode {
         run.cancel();
       }
     }
-    store.get(id).ifPresent(ending::endedElsewhere);
+    if (ending.heardOfHere(id)) {
+      store.get(id).ifPresent(ending::endedElsewhere);
+    }
   }
 
   /** This node could not keep its lease on a task it runs: another node takes it over, so the run ends here. */

@@ -100,6 +100,11 @@ final class TaskEnding {
     return stored;
   }
 
+  /** Whether anyone here awaits the task's end or follows its stream (else another node's end is not read). */
+  boolean heardOfHere(UUID id) {
+    return completions.containsKey(id) || streams.isOpen(id);
+  }
+
   /**
    * A task another node ended (a shared line): whoever awaits it here, and its stream here, hear
    * of its end; nothing is written (that node did it, and told its webhooks).

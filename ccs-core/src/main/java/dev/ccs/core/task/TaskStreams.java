@@ -63,6 +63,10 @@ final class TaskStreams {
         forgetter(task.id(), stream));
   }
 
+  boolean isOpen(UUID id) {
+    return events.containsKey(id);
+  }
+
   /** As {@link #finish}, for a stream this node has (a task another node ended); none is made for it. */
   void finishIfOpen(Task task) {
     if (events.containsKey(task.id())) {

@@ -356,6 +356,26 @@ abstract class StorageContractTest {
   }
 
   @Test
+  void projectsAreAddedUpPerWorkingDirectory() {
+    Session a1 = storage.sessions().create(newSession("/w/a", t0));
+    storage.recordTurn(a1.afterRun(t0.plusSeconds(7), new BigDecimal("0.25"), true, true, null, null, null, null),
+        List.of(message(a1.id(), "user", "q", t0)));
+    storage.sessions().create(newSession("/w/a", t0.plusSeconds(3)));
+    storage.sessions().create(newSession("/w/b", t0.plusSeconds(1)));
+
+    java.util.Map<String, dev.ccs.core.session.ProjectSummary> totals = new java.util.HashMap<>();
+    storage.sessions().projectTotals().forEach(p -> totals.put(p.projectPath(), p));
+    assertThat(totals).containsOnlyKeys("/w/a", "/w/b");
+    dev.ccs.core.session.ProjectSummary a = totals.get("/w/a");
+    assertThat(a.sessionCount()).isEqualTo(2);
+    assertThat(a.totalCostUsd()).isEqualByComparingTo("0.25");
+    assertThat(a.messagesCount()).isEqualTo(1);
+    assertThat(a.lastActivity()).isEqualTo(t0.plusSeconds(7));
+    assertThat(a.createdAt()).isEqualTo(t0);
+    assertThat(totals.get("/w/b").sessionCount()).isEqualTo(1);
+  }
+
+  @Test
   void aSessionListIsWalkedPageByPageWithItsCursor() {
     Instant t = Instant.parse("2026-11-01T10:00:00Z");
     List<UUID> created = new ArrayList<>();

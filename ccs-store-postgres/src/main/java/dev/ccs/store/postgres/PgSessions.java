@@ -3,6 +3,8 @@ package dev.ccs.store.postgres;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.json.Json;
+import dev.ccs.core.money.Usd;
+import dev.ccs.core.session.ProjectSummary;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionFilter;
 import dev.ccs.core.session.SessionJson;
@@ -135,6 +137,16 @@ final class PgSessions implements SessionStore {
   @Override
   public List<Session> all() {
     return db.query("SELECT body FROM ccs_sessions ORDER BY updated_ns DESC, id", Db.NONE, PgSessions::read);
+  }
+
+  /** Added up in the database: one row per project comes back, not every session. */
+  @Override
+  public List<ProjectSummary> projectTotals() {
+    return db.query("SELECT project_path, count(*), coalesce(sum((body::jsonb ->> 'total_cost_usd')::numeric), 0),"
+        + " coalesce(sum((body::jsonb ->> 'messages_count')::bigint), 0), max(updated_ns),"
+        + " min((body::jsonb ->> 'created_at')::timestamptz) FROM ccs_sessions GROUP BY project_path", Db.NONE,
+        row -> new ProjectSummary(row.getString(1), row.getString(1), row.getInt(2), Usd.normalize(row.getBigDecimal(3)),
+            row.getLong(4), Rows.instant(row.getLong(5)), row.getTimestamp(6).toInstant()));
   }
 
   @Override

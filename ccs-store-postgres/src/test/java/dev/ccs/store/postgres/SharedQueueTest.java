@@ -213,4 +213,39 @@ class SharedQueueTest {
           .contains("task.completed");
     }
   }
+
+  @Test
+  void aNodeThatCannotReachTheDatabaseSaysSoClaimsNothingAndCarriesOnWhenItIsBack() throws Exception {
+    String url = PgServer.newDatabase();
+    String database = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+    ShellClaude fake = ShellClaude.create(temp.resolve("fake"), 0, 0);
+    try (Ccs a = node(url, "node-a", fake.executable(), 1, null);
+         java.sql.Connection admin = java.sql.DriverManager.getConnection(PgServer.shared().url("postgres"))) {
+      assertThat(a.cluster().orElseThrow().reachable()).isTrue();
+      Task before = a.tasks().submit(NewTask.of("before", 5), null).task();
+      assertThat(a.tasks().completion(before.id()).get(20, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+
+      // The database goes away for this node: no new connection, the open ones ended.
+      admin.createStatement().execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+      admin.createStatement().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+          + database + "'");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (a.cluster().orElseThrow().reachable() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(a.cluster().orElseThrow().reachable()).as("reported unreachable after a heartbeat").isFalse();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> a.tasks().submit(NewTask.of("during", 5), null))
+          .isInstanceOf(dev.ccs.core.error.StoreException.class);
+      int runs = fake.runs().size();
+
+      admin.createStatement().execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+      while (!a.cluster().orElseThrow().reachable() && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(20)) {
+        Thread.sleep(50);
+      }
+      assertThat(a.cluster().orElseThrow().reachable()).as("reachable again").isTrue();
+      assertThat(fake.runs()).as("nothing ran while the database was away").hasSize(runs);
+      Task after = a.tasks().submit(NewTask.of("after", 5), null).task();
+      assertThat(a.tasks().completion(after.id()).get(20, TimeUnit.SECONDS).status()).isEqualTo(TaskStatus.COMPLETED);
+    }
+  }
 }
