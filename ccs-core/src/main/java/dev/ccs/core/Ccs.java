@@ -137,8 +137,8 @@ public final class Ccs implements AutoCloseable {
         runSlots, clock, b.ticker, workers, jobs, statistics);
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
-    webhooks = new WebhookDispatcher(config.webhook(), WebhookDispatcher.signingSecret(config.webhook()), storage.deliveries(), clock, scheduler,
-        senders);
+    webhooks = new WebhookDispatcher(config.webhook(), WebhookDispatcher.signingSecret(config.webhook()),
+        storage.deliveries(), clock, scheduler, senders);
     tasks = new TaskQueue(config, storage.tasks(), sessions, webhooks, streams, limits, clock, b.ticker, scheduler,
         workers, jobs);
     startedAt = clock.instant();

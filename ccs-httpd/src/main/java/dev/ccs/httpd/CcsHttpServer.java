@@ -144,7 +144,10 @@ public final class CcsHttpServer implements AutoCloseable {
     return new CcsHttpServer(server, adapter, executor, watchdog, audit, gate, reloader, address, host);
   }
 
-  /** Tells the other nodes sharing the store where this one is reached ({@code store.advertiseUrl}, or the bound address). */
+  /**
+   * Tells the other nodes sharing the store where this one is reached ({@code store.advertiseUrl},
+   * or the bound address).
+   */
   private static void advertise(Ccs ccs, InetAddress address, int port) {
     ccs.cluster().ifPresent(cluster -> {
       String url = ccs.config().store().advertiseUrl();

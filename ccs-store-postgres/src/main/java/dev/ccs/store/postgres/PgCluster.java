@@ -216,7 +216,10 @@ final class PgCluster implements SharedLine, Cluster {
 
   // ---------------------------------------------------------------- sessions
 
-  /** Holds the session's lease row, waiting (woken by the holder's release, or every 250 ms) while another node has it. */
+  /**
+   * Holds the session's lease row, waiting while another node has it (woken by the holder's
+   * release, or every 250 ms).
+   */
   TurnHold holdTurn(UUID sessionId) throws InterruptedException {
     while (true) {
       boolean held = db.inTransaction(true, connection -> !Db.query(connection,

@@ -26,7 +26,8 @@ import java.util.UUID;
  */
 final class PgSessions implements SessionStore {
 
-  private static final String COLUMNS = "id, version, status, project_path, updated_ns, search_text, metadata_bytes, body";
+  private static final String COLUMNS =
+      "id, version, status, project_path, updated_ns, search_text, metadata_bytes, body";
 
   private final Db db;
 
@@ -127,7 +128,8 @@ final class PgSessions implements SessionStore {
   public List<Session> search(String text, int limit) {
     // strpos, not LIKE: the text needs no escaping. A search reads sessions newest first until it
     // has its page (a trigram index would need the pg_trgm extension, not everywhere installed).
-    return db.query("SELECT body FROM ccs_sessions WHERE strpos(search_text, ?) > 0 ORDER BY updated_ns DESC, id LIMIT ?",
+    return db.query("SELECT body FROM ccs_sessions WHERE strpos(search_text, ?) > 0"
+        + " ORDER BY updated_ns DESC, id LIMIT ?",
         s -> {
           s.setString(1, text.toLowerCase(Locale.ROOT));
           s.setInt(2, limit);
