@@ -52,7 +52,8 @@ final class Db {
   }
 
   /**
-   * Runs {@code work} in one transaction, committed when it returns.
+   * Runs {@code work} in one transaction, committed when it returns (the pool resets the
+   * connection's autocommit when it takes it back).
    *
    * @param durable false lets the commit return before its WAL record is flushed
    *     ({@code synchronous_commit = off}): a change a machine crash may lose, never one a process
@@ -71,10 +72,13 @@ final class Db {
         connection.commit();
         return result;
       } catch (SQLException | RuntimeException | Error e) {
-        connection.rollback();
+        try {
+          connection.rollback();
+        } catch (SQLException broken) {
+          // The connection is gone (the pool drops it): the transaction ended with it. The first failure says why.
+          e.addSuppressed(broken);
+        }
         throw e;
-      } finally {
-        connection.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw failure(e);
