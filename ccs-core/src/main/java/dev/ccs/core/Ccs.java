@@ -29,6 +29,7 @@ import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.task.TaskQueue;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.time.Ticker;
+import dev.ccs.core.warm.WarmPool;
 import dev.ccs.core.webhook.WebhookDispatcher;
 import dev.ccs.core.workspace.ProjectRoots;
 import java.time.Clock;
@@ -134,7 +135,8 @@ public final class Ccs implements AutoCloseable {
     statistics = new Statistics(config.statistics(), storage.statistics(), clock);
     apiKeys = new ApiKeys(config.security().auth(), storage.apiKeys(), clock, scheduler);
     sessions = new SessionManager(config, storage, executor, policy, projectRoots, streams, limits,
-        runSlots, clock, b.ticker, workers, jobs, statistics);
+        runSlots, clock, b.ticker, workers, jobs, statistics, new WarmPool(executor, config.warmSessions(), scheduler,
+        b.ticker));
     projects = new Projects(storage, sessions, projectRoots.defaultRoot());
     senders = Threads.perTaskExecutor("ccs-webhook", 64);
     webhooks = new WebhookDispatcher(config.webhook(), WebhookDispatcher.signingSecret(config.webhook()),
@@ -338,7 +340,7 @@ public final class Ccs implements AutoCloseable {
     // No new task starts; running ones are recorded as interrupted (requeued) when their runs end.
     tasks.close();
     // Cancel what runs, let each turn record what its run did, then close the store.
-    Thread stopper = new Thread(executor::close, "ccs-stop-runs");
+    Thread stopper = new Thread(() -> { sessions.warm().close(); executor.close(); }, "ccs-stop-runs");
     stopper.start();
     if (!sessions.shutdown(config.execution().killGracePeriod().plusSeconds(10))) {
       LOG.warn("turns still running at shutdown; their results are not recorded");

@@ -101,6 +101,24 @@ public final class FakeClaude {
     return setting("delayMillis", Long.toString(millis));
   }
 
+  /** Memory each warm process ({@code --input-format stream-json}) holds beside its JVM's own. */
+  public FakeClaude warmRssMb(int megabytes) {
+    return setting("warmRssMb", Integer.toString(megabytes));
+  }
+
+  /**
+   * The turns warm processes answered, in order: pid, session id and prompt of each (a turn is
+   * logged when it ends).
+   */
+  public List<String[]> warmTurns() {
+    Path log = dir.resolve("warm-turns.log");
+    try {
+      return Files.exists(log) ? Files.readAllLines(log).stream().map(line -> line.split(" ", 3)).toList() : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private FakeClaude setting(String name, String value) {
     try {
       Files.writeString(dir.resolve("settings").resolve(name), value);

@@ -47,6 +47,11 @@ public final class FakeClaudeMain {
       return;
     }
     Path dir = Path.of(System.getenv("FAKE_CLAUDE_DIR"));
+    if (java.util.Arrays.asList(args).contains("--input-format=stream-json")) {
+      // A warm process: its prompts come one by one as stdin lines, for as long as stdin is open.
+      record(dir, args, "");
+      System.exit(FakeClaudeInteractive.serve(dir, flags(args), OUT));
+    }
     byte[] stdin = System.in.readAllBytes();
     int seq = record(dir, args, new String(stdin, StandardCharsets.UTF_8));
     // When it ends (normally or by SIGTERM), so tests can check that runs never overlapped.
@@ -282,6 +287,14 @@ public final class FakeClaudeMain {
     } catch (java.nio.file.FileAlreadyExistsException e) {
       System.err.println("Error: session " + sessionId + " is already running in another process");
       return 3;
+    }
+    try (FileChannel warm = FileChannel.open(running.resolve(sessionId + ".warm"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock free = warm.tryLock()) {
+      if (free == null) {
+        // A warm process of the session is alive (FakeClaudeInteractive holds this lock).
+        System.err.println("Error: session " + sessionId + " is already running in another process");
+        return 3;
+      }
     }
     try {
       return respond(dir, flags, sessionId, total, runCost, prompt, format);

@@ -63,7 +63,8 @@ public record CcsConfig(
     LogConfig logging,
     ShutdownConfig shutdown,
     OpenAiConfig openai,
-    StoreConfig store) {
+    StoreConfig store,
+    WarmSessionsConfig warmSessions) {
 
   public static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error");
 
@@ -111,6 +112,7 @@ public record CcsConfig(
     Objects.requireNonNull(shutdown, "shutdown");
     Objects.requireNonNull(openai, "openai");
     Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(warmSessions, "warmSessions");
   }
 
   /** The defaults, with every path under {@code home} (normally {@code ~/.claude-code-server}). */
@@ -122,7 +124,7 @@ public record CcsConfig(
         WebhookConfig.DEFAULT, StatisticsConfig.DEFAULT, McpConfig.DEFAULT, "info", false,
         SecurityConfig.DEFAULT, ExecutionConfig.DEFAULT, HttpConfig.DEFAULT, StreamingConfig.DEFAULT,
         LimitsConfig.DEFAULT, List.of(), LoadBalanceConfig.DEFAULT, LogConfig.DEFAULT, ShutdownConfig.DEFAULT,
-        OpenAiConfig.DEFAULT, StoreConfig.DEFAULT);
+        OpenAiConfig.DEFAULT, StoreConfig.DEFAULT, WarmSessionsConfig.DEFAULT);
   }
 
   /** The working-directory roots: {@code workspacePath} first, then {@code allowedProjectRoots}. */
@@ -169,6 +171,7 @@ public record CcsConfig(
     private ShutdownConfig shutdown;
     private OpenAiConfig openai;
     private StoreConfig store;
+    private WarmSessionsConfig warmSessions;
 
     private Builder(CcsConfig c) {
       port = c.port;
@@ -201,6 +204,7 @@ public record CcsConfig(
       shutdown = c.shutdown;
       openai = c.openai;
       store = c.store;
+      warmSessions = c.warmSessions;
     }
 
     public Builder port(int value) { port = value; return this; }
@@ -236,12 +240,14 @@ public record CcsConfig(
     public Builder shutdown(ShutdownConfig value) { shutdown = value; return this; }
     public Builder openai(OpenAiConfig value) { openai = value; return this; }
     public Builder store(StoreConfig value) { store = value; return this; }
+    public Builder warmSessions(WarmSessionsConfig value) { warmSessions = value; return this; }
 
     public CcsConfig build() {
       return new CcsConfig(port, host, claudePath, nodeBinDir, workspacePath, allowedProjectRoots,
           dataDir, logFile, pidFile, sessionRetentionDays, taskQueue, rateLimit, defaultModel,
           maxBudgetUsd, webhook, statistics, mcp, logLevel, allowDangerouslySkipPermissions, security,
-          execution, http, streaming, limits, providers, loadBalance, logging, shutdown, openai, store);
+          execution, http, streaming, limits, providers, loadBalance, logging, shutdown, openai, store,
+          warmSessions);
     }
   }
 }

@@ -201,6 +201,12 @@ public final class ConfigLoader {
     ObjectNode models = root.putObject("openai").putObject("models");
     c.openai().models().forEach(models::put);
     store(root, c.store());
+    ObjectNode warm = root.putObject("warmSessions");
+    warm.put("enabled", c.warmSessions().enabled());
+    warm.put("maxWarm", c.warmSessions().maxWarm());
+    warm.put("idleMs", c.warmSessions().idle().toMillis());
+    warm.put("maxTurnsPerProcess", c.warmSessions().maxTurnsPerProcess());
+    warm.put("memoryBudgetMb", c.warmSessions().memoryBudgetMb());
     return root;
   }
 

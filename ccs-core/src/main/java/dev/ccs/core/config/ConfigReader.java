@@ -60,7 +60,7 @@ final class ConfigReader {
         s.build(() -> new LogConfig(s.oneOf("logFormat", d.logging().format(), LogConfig.FORMATS),
             s.integer("logMaxBytes", (int) d.logging().maxBytes(), 64 * 1024, Integer.MAX_VALUE),
             s.integer("logMaxFiles", d.logging().maxFiles(), 1, 100)), d.logging()),
-        shutdown(s, d), openai(s, d), store(s, d)), d);
+        shutdown(s, d), openai(s, d), store(s, d), warmSessions(s, d)), d);
   }
 
   private static OpenAiConfig openai(ConfigSection s, CcsConfig d) {
@@ -77,6 +77,15 @@ final class ConfigReader {
         st.integer("poolSize", def.poolSize(), 1, 1000), st.string("nodeId", def.nodeId()),
         st.millis("leaseMs", def.lease()), st.optionalInteger("globalConcurrency", 1, 100_000),
         st.string("advertiseUrl", def.advertiseUrl())), def);
+  }
+
+  private static WarmSessionsConfig warmSessions(ConfigSection s, CcsConfig d) {
+    ConfigSection w = s.section("warmSessions");
+    WarmSessionsConfig def = d.warmSessions();
+    return w.build(() -> new WarmSessionsConfig(w.bool("enabled", def.enabled()),
+        w.integer("maxWarm", def.maxWarm(), 0, 1000), w.millis("idleMs", def.idle()),
+        w.integer("maxTurnsPerProcess", def.maxTurnsPerProcess(), 1, 1_000_000),
+        w.integer("memoryBudgetMb", def.memoryBudgetMb(), 64, 1_048_576)), def);
   }
 
   private static ShutdownConfig shutdown(ConfigSection s, CcsConfig d) {

@@ -64,6 +64,19 @@ public final class ClaudeCommand {
     return argv;
   }
 
+  /**
+   * The command line of an interactive CLI: it reads user messages as stream-json lines from stdin
+   * and answers each with stream-json output (partial messages included; a caller that did not ask
+   * for them drops them), until its stdin is closed. Every flag of {@code request} but its output
+   * format is kept, so a process started for one request serves only requests with the same flags.
+   */
+  public static List<String> interactiveArgv(String executable, ClaudeRequest request) {
+    List<String> argv = argv(executable, request.toBuilder().outputFormat(OutputFormat.STREAM_JSON)
+        .includePartialMessages(true).build());
+    argv.add(2, "--input-format=stream-json");
+    return argv;
+  }
+
   private static void add(List<String> argv, String flag, String value) {
     if (value != null && !value.isEmpty()) {
       argv.add(flag + value);

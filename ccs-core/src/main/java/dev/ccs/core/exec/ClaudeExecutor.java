@@ -1,6 +1,7 @@
 package dev.ccs.core.exec;
 
 import dev.ccs.core.concurrent.Threads;
+import dev.ccs.core.process.LaunchedProcess;
 import dev.ccs.core.process.ProcessLauncher;
 import dev.ccs.core.process.ProcessTags;
 import dev.ccs.core.process.ProcessSpec;
@@ -52,6 +53,8 @@ public final class ClaudeExecutor implements AutoCloseable {
   private final int stderrTailBytes;
   private final int maxLineBytes;
   private final Set<ClaudeRun> live = ConcurrentHashMap.newKeySet();
+  /** Run ids of the interactive (warm) CLIs started by {@link #launchInteractive}, until released. */
+  private final Set<String> interactive = ConcurrentHashMap.newKeySet();
   private final String owner;
   private final java.util.concurrent.atomic.AtomicBoolean sweepScheduled = new java.util.concurrent.atomic.AtomicBoolean();
   /** Processes sent SIGTERM by a sweep; a later sweep that still finds one sends SIGKILL. */
@@ -156,12 +159,45 @@ public final class ClaudeExecutor implements AutoCloseable {
   }
 
   ProcessSpec processSpec(ClaudeRequest request, String runId) {
+    return new ProcessSpec(ClaudeCommand.argv(executable, request), request.workingDirectory(),
+        environment(request, runId));
+  }
+
+  /** The run's environment: the base, the request's variables, and the tags its leftovers are found by. */
+  private Map<String, String> environment(ClaudeRequest request, String runId) {
     Map<String, String> env = new HashMap<>(baseEnvironment);
     env.putAll(request.environment());
     // Inherited by every process of the run: how its leftovers are found (ProcessTags).
     env.put(ProcessTags.OWNER, owner);
     env.put(ProcessTags.RUN, runId);
-    return new ProcessSpec(ClaudeCommand.argv(executable, request), request.workingDirectory(), env);
+    return env;
+  }
+
+  /**
+   * Starts a CLI that stays alive and reads its prompts from stdin as stream-json lines
+   * ({@link ClaudeCommand#interactiveArgv}); the request's prompt and output format are not used.
+   * Its processes count as live (no orphan sweep ends them) until {@link #releaseInteractive}; the
+   * caller owns the process and must end it.
+   *
+   * @throws IOException with a message that says why it could not start
+   */
+  public LaunchedProcess launchInteractive(ClaudeRequest request, String runId) throws IOException {
+    ProcessSpec spec = new ProcessSpec(ClaudeCommand.interactiveArgv(executable, request), request.workingDirectory(),
+        environment(request, runId));
+    interactive.add(runId);
+    try {
+      return launcher.launch(spec);
+    } catch (IOException e) {
+      interactive.remove(runId);
+      throw new IOException(startFailureMessage(spec, e), e);
+    }
+  }
+
+  /** The interactive CLI of {@code runId} has ended: anything left with its tag is an orphan from now on. */
+  public void releaseInteractive(String runId) {
+    if (interactive.remove(runId)) {
+      sweepSoon();
+    }
   }
 
   /**
@@ -179,6 +215,7 @@ public final class ClaudeExecutor implements AutoCloseable {
     for (ClaudeRun run : live) {
       liveRuns.add(run.runId());
     }
+    liveRuns.addAll(interactive);
     int signalled = 0;
     java.util.Set<ProcessHandle> still = new java.util.HashSet<>();
     for (Map.Entry<ProcessHandle, String> entry : tagged.entrySet()) {
@@ -214,6 +251,7 @@ public final class ClaudeExecutor implements AutoCloseable {
     for (ClaudeRun run : live) {
       liveRuns.add(run.runId());
     }
+    liveRuns.addAll(interactive);
     List<ProcessHandle> orphans = new java.util.ArrayList<>();
     for (Map.Entry<ProcessHandle, String> entry : tagged.entrySet()) {
       if (entry.getValue() != null && !liveRuns.contains(entry.getValue())) {
@@ -249,7 +287,8 @@ public final class ClaudeExecutor implements AutoCloseable {
     return owner;
   }
 
-  Redactor redactor(ClaudeRequest request) {
+  /** Masks the values of the secret variables the request's processes get. */
+  public Redactor redactor(ClaudeRequest request) {
     Map<String, String> env = new HashMap<>(baseEnvironment);
     env.putAll(request.environment());
     return Redactor.forEnvironment(env);
@@ -277,12 +316,14 @@ public final class ClaudeExecutor implements AutoCloseable {
   Scheduler scheduler() { return scheduler; }
   Ticker ticker() { return ticker; }
   ExecutorService ioThreads() { return ioThreads; }
-  Duration defaultTimeout() { return defaultTimeout; }
-  Duration killGrace() { return killGrace; }
+  /** Limit of a run whose request sets none. */
+  public Duration defaultTimeout() { return defaultTimeout; }
+  /** Between SIGTERM and SIGKILL. */
+  public Duration killGrace() { return killGrace; }
   Duration exitGrace() { return exitGrace; }
   Duration drainGrace() { return drainGrace; }
-  int stderrTailBytes() { return stderrTailBytes; }
-  int maxLineBytes() { return maxLineBytes; }
+  public int stderrTailBytes() { return stderrTailBytes; }
+  public int maxLineBytes() { return maxLineBytes; }
 
   /** Builder of {@link ClaudeExecutor}. */
   public static final class Builder {

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * printed while the process dies is ignored. Either way the outcome is completed only when the
  * process has exited, both pipes are closed and nothing the process started is still alive.
  */
-public final class ClaudeRun {
+public final class ClaudeRun implements RunHandle {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClaudeRun.class);
   /** Prompts up to this size fit in a pipe buffer (64 KiB on Linux) and are written inline. */
@@ -77,6 +77,7 @@ public final class ClaudeRun {
   }
 
   /** Completes when the run has ended and its processes are gone. */
+  @Override
   public CompletableFuture<RunOutcome> outcome() {
     return outcome;
   }
@@ -86,7 +87,7 @@ public final class ClaudeRun {
     return runId;
   }
 
-  /** The CLI's pid, or -1 before it started. */
+  @Override
   public synchronized long pid() {
     return process == null ? -1 : process.pid();
   }
@@ -103,9 +104,11 @@ public final class ClaudeRun {
    *
    * @return false when the run already has its outcome (or its result line)
    */
+  @Override
   public boolean cancel() {
     return stop(RunStatus.CANCELLED);
   }
+
 
   /** Runs the CLI on the calling thread and returns when it has ended. */
   public RunOutcome execute() {

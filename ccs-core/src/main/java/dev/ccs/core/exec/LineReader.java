@@ -10,7 +10,7 @@ import java.util.Arrays;
  * fixed line limit (CLI lines reach several MB) but a large one, so a runaway line cannot exhaust
  * memory, and it returns a line as soon as its line feed arrives.
  */
-final class LineReader {
+public final class LineReader {
 
   private final InputStream in;
   private final int maxLineBytes;
@@ -22,13 +22,13 @@ final class LineReader {
   private boolean truncated;
   private long truncatedLines;
 
-  LineReader(InputStream in, int maxLineBytes) {
+  public LineReader(InputStream in, int maxLineBytes) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
   }
 
   /** The next line without its line feed (and carriage return), or null at the end of the stream. */
-  String readLine() throws IOException {
+  public String readLine() throws IOException {
     while (true) {
       if (position == limit) {
         int read = in.read(chunk);
@@ -49,7 +49,7 @@ final class LineReader {
   }
 
   /** Lines cut at the length limit so far. */
-  long truncatedLines() {
+  public long truncatedLines() {
     return truncatedLines;
   }
 

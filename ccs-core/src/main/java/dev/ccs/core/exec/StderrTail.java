@@ -8,17 +8,17 @@ import java.nio.charset.StandardCharsets;
  * Keeps the last bytes of a stream (a ring buffer), so a chatty stderr cannot fill memory while the
  * end, where the error usually is, stays available for diagnostics.
  */
-final class StderrTail {
+public final class StderrTail {
 
   private final byte[] ring;
   private long total;
 
-  StderrTail(int capacity) {
+  public StderrTail(int capacity) {
     this.ring = new byte[capacity];
   }
 
   /** Reads {@code in} to its end. */
-  void drain(InputStream in) throws IOException {
+  public void drain(InputStream in) throws IOException {
     byte[] buffer = new byte[4096];
     int read;
     while ((read = in.read(buffer)) >= 0) {
@@ -33,7 +33,7 @@ final class StderrTail {
   }
 
   /** The kept text; starts with "..." when earlier output was dropped. */
-  synchronized String text() {
+  public synchronized String text() {
     int kept = (int) Math.min(total, ring.length);
     byte[] bytes = new byte[kept];
     long start = total - kept;

@@ -42,4 +42,22 @@ public final class Processes {
     }
     return true;
   }
+
+  /**
+   * Resident memory of {@code pid} in bytes ({@code VmRSS} in {@code /proc/<pid>/status}); 0 when
+   * the process is gone or {@code /proc} cannot be read.
+   */
+  public static long rssBytes(long pid) {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          String[] parts = line.substring(6).trim().split("\\s+");
+          return Long.parseLong(parts[0]) * 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // Gone, or not Linux: no memory to count.
+    }
+    return 0;
+  }
 }

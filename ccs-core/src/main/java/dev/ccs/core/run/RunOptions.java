@@ -20,10 +20,12 @@ import java.util.List;
  * @param permissionMode {@code bypassPermissions} only if the config allows it
  * @param providerId the configured provider to run with ({@code provider_id}), or null for the next
  *     one in turn
+ * @param warm for a session turn: whether it runs on a warm CLI process ({@code warm}), or null for
+ *     the config's {@code warmSessions.enabled}
  */
 public record RunOptions(String model, String systemPrompt, String appendSystemPrompt, BigDecimal maxBudgetUsd,
     Integer maxTurns, List<String> allowedTools, List<String> disallowedTools, String agent, String mcpConfig,
-    PermissionMode permissionMode, String providerId) {
+    PermissionMode permissionMode, String providerId, Boolean warm) {
 
   public static final RunOptions NONE = builder().build();
 
@@ -50,7 +52,7 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
   public Builder toBuilder() {
     return new Builder().model(model).systemPrompt(systemPrompt).appendSystemPrompt(appendSystemPrompt)
         .maxBudgetUsd(maxBudgetUsd).maxTurns(maxTurns).allowedTools(allowedTools).disallowedTools(disallowedTools)
-        .agent(agent).mcpConfig(mcpConfig).permissionMode(permissionMode).providerId(providerId);
+        .agent(agent).mcpConfig(mcpConfig).permissionMode(permissionMode).providerId(providerId).warm(warm);
   }
 
   /** Builds {@link RunOptions} by name; every option is optional. */
@@ -66,6 +68,7 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
     private String mcpConfig;
     private PermissionMode permissionMode;
     private String providerId;
+    private Boolean warm;
 
     private Builder() {
     }
@@ -81,10 +84,11 @@ public record RunOptions(String model, String systemPrompt, String appendSystemP
     public Builder mcpConfig(String value) { mcpConfig = value; return this; }
     public Builder permissionMode(PermissionMode value) { permissionMode = value; return this; }
     public Builder providerId(String value) { providerId = value; return this; }
+    public Builder warm(Boolean value) { warm = value; return this; }
 
     public RunOptions build() {
       return new RunOptions(model, systemPrompt, appendSystemPrompt, maxBudgetUsd, maxTurns, allowedTools,
-          disallowedTools, agent, mcpConfig, permissionMode, providerId);
+          disallowedTools, agent, mcpConfig, permissionMode, providerId, warm);
     }
   }
 }

@@ -5,7 +5,7 @@ import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.error.CcsException;
 import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.exec.ClaudeExecutor;
-import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.exec.OutputFormat;
 import dev.ccs.core.exec.RunFailedException;
 import dev.ccs.core.exec.RunListener;
@@ -22,6 +22,7 @@ import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.stream.RunStream;
 import dev.ccs.core.stream.StreamRegistry;
 import dev.ccs.core.time.Ticker;
+import dev.ccs.core.warm.WarmPool;
 import dev.ccs.core.workspace.ProjectRoots;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class SessionManager {
   private final SessionRetention retention;
   private final TurnRunner runner;
   private final StreamedTurns streamed;
+  private final WarmPool warm;
 
   /**
    * @param workers runs streamed turns
@@ -63,7 +65,7 @@ public final class SessionManager {
    */
   public SessionManager(CcsConfig config, SessionStorage storage, ClaudeExecutor executor, RunPolicy policy,
       ProjectRoots roots, StreamRegistry streams, InputLimits limits, RunSlots runSlots, Clock clock, Ticker ticker,
-      Executor workers, Executor jobs, TurnObserver observer) {
+      Executor workers, Executor jobs, TurnObserver observer, WarmPool warm) {
     this.config = config;
     this.storage = storage;
     this.roots = roots;
@@ -71,9 +73,16 @@ public final class SessionManager {
     this.limits = limits;
     this.runSlots = runSlots;
     this.retention = new SessionRetention(config, storage, turns, clock, jobs);
-    this.runner = new TurnRunner(storage, executor, policy, roots, config.maxBudgetUsd(), clock, ticker, observer);
+    this.runner = new TurnRunner(storage, executor, policy, roots, config.maxBudgetUsd(), clock, ticker, observer,
+        warm);
+    this.warm = warm;
     this.streamed = new StreamedTurns(runner, turns, runSlots, streams, workers,
         config.execution().maxWaitingTurnsPerSession());
+  }
+
+  /** The warm CLI processes of the sessions ({@code warmSessions}). */
+  public WarmPool warm() {
+    return warm;
   }
 
   // ---------------------------------------------------------------- sessions
@@ -129,6 +138,9 @@ public final class SessionManager {
   public Session setStatus(UUID id, SessionStatus status) {
     while (true) {
       Session current = get(id);
+      if (status != SessionStatus.ACTIVE) {
+        warm.end(id, "its session is " + status.wireName());
+      }
       try {
         return storage.sessions().update(current.withStatus(status, clock.instant()), true);
       } catch (StaleVersionException e) {
@@ -150,6 +162,7 @@ public final class SessionManager {
     }
     // History first: a crash in between leaves a session without messages, never messages that
     // would bring a deleted session back at the next start.
+    warm.end(id, "its session is deleted");
     int messages = storage.messages().deleteHistory(id);
     storage.sessions().delete(id);
     return messages;
@@ -291,7 +304,7 @@ public final class SessionManager {
    *     session cannot take the turn (nothing runs)
    */
   public Turn runTask(UUID sessionId, String prompt, RunOptions options, Duration timeout, RunListener listener,
-      Consumer<ClaudeRun> onRun) throws InterruptedException {
+      Consumer<RunHandle> onRun) throws InterruptedException {
     TurnRunner.checkRunnable(get(sessionId));
     try (TurnLocks.Place ignored = turns.acquire(sessionId)) {
       Turn turn = runner.run(sessionId, new TurnRunner.Spec(prompt, options, OutputFormat.STREAM_JSON, listener,

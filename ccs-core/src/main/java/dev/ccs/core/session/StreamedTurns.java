@@ -2,7 +2,7 @@ package dev.ccs.core.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ccs.core.error.CcsException;
-import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.exec.OutputFormat;
 import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
@@ -64,11 +64,11 @@ final class StreamedTurns {
       ticket.close();
       throw e;
     }
-    AtomicReference<ClaudeRun> current = new AtomicReference<>();
+    AtomicReference<RunHandle> current = new AtomicReference<>();
     AtomicBoolean cancelled = new AtomicBoolean();
     RunStream stream = streams.open(sessionId, () -> {
       cancelled.set(true);
-      ClaudeRun run = current.get();
+      RunHandle run = current.get();
       if (run != null) {
         run.cancel();
       }

@@ -5,6 +5,7 @@ import dev.ccs.core.error.StaleVersionException;
 import dev.ccs.core.exec.ClaudeExecutor;
 import dev.ccs.core.exec.ClaudeRequest;
 import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.exec.OutputFormat;
 import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
@@ -17,6 +18,7 @@ import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.run.RunPolicy;
 import dev.ccs.core.time.Ticker;
 import dev.ccs.core.trace.Phase;
+import dev.ccs.core.warm.WarmPool;
 import dev.ccs.core.workspace.ProjectRoots;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ final class TurnRunner {
    * @param onRun gets each run before it starts, so that it can be cancelled
    */
   record Spec(String prompt, RunOptions options, OutputFormat format, RunListener listener, String streamId,
-      Duration timeout, Consumer<ClaudeRun> onRun) {
+      Duration timeout, Consumer<RunHandle> onRun) {
   }
 
   private final SessionStorage storage;
@@ -61,12 +63,14 @@ final class TurnRunner {
   private final Clock clock;
   private final Ticker ticker;
   private final TurnObserver observer;
+  private final WarmPool warm;
   private int turnsInFlight;
   private boolean shuttingDown;
 
   TurnRunner(SessionStorage storage, ClaudeExecutor executor, RunPolicy policy, ProjectRoots roots,
-      BigDecimal defaultBudget, Clock clock, Ticker ticker, TurnObserver observer) {
+      BigDecimal defaultBudget, Clock clock, Ticker ticker, TurnObserver observer, WarmPool warm) {
     this.observer = observer;
+    this.warm = warm;
     this.storage = storage;
     this.executor = executor;
     this.policy = policy;
@@ -153,6 +157,7 @@ final class TurnRunner {
         .orElseThrow(() -> new CcsException.NotFound("Session not found"));
     checkRunnable(session);
     checkBudget(session);
+    checkWarm(spec.options());
     Path directory = Path.of(session.projectPath());
     if (!roots.contains(directory)) {
       throw new CcsException.PathNotAllowed("Session " + sessionId + " works in " + session.projectPath()
@@ -236,13 +241,43 @@ final class TurnRunner {
       request.newSession(session.id());
     }
     EarlyRecord listener = new EarlyRecord(spec.listener(), session, unstored, spec.streamId(), resume, plan);
-    ClaudeRun run = executor.newRun(request.build(), listener);
-    spec.onRun().accept(run);
-    RunOutcome outcome = run.execute();
+    ClaudeRequest built = request.build();
+    RunOutcome outcome = null;
+    if (warmWanted(spec.options())) {
+      outcome = warm.run(session.id(), new WarmPool.SessionState(session.version(), session.lastCliTotalUsd()), built,
+          listener, spec.onRun()).orElse(null);
+    }
+    if (outcome == null) {
+      // A cold run appends to the CLI's transcript behind a warm process's back: that process is stale.
+      warm.end(session.id(), "a turn of its session runs cold");
+      long began = ticker.read();
+      ClaudeRun run = executor.newRun(built, listener);
+      spec.onRun().accept(run);
+      outcome = run.execute();
+      warm.coldTurn(Duration.ofNanos(ticker.read() - began));
+    }
     if (listener.failure != null) {
       throw listener.failure;
     }
     return new Attempt(outcome, listener.turn);
+  }
+
+  /**
+   * Whether the turn runs on a warm process: as its {@code warm} option says, else as
+   * {@code warmSessions.enabled} says.
+   */
+  private boolean warmWanted(RunOptions options) {
+    return options.warm() != null ? options.warm() : warm.config().enabled();
+  }
+
+  /**
+   * @throws CcsException.Forbidden for a turn that asks for a warm process where they are off
+   */
+  void checkWarm(RunOptions options) {
+    if (Boolean.TRUE.equals(options.warm()) && !warm.config().enabled()) {
+      throw new CcsException.Forbidden("warm_sessions_disabled", "\"warm\": true needs warm sessions, which are off "
+          + "on this server (warmSessions.enabled is false in its config)");
+    }
   }
 
   private static String providerId(RunPolicy.Plan plan) {
@@ -356,6 +391,7 @@ final class TurnRunner {
       LOG.warn("session {}: {}", before.id(), outcome.message());
     }
     observer.recorded(stored, answer);
+    warm.recorded(stored.id(), stored.version());
     return new Turn(stored, outcome, cost);
   }
 

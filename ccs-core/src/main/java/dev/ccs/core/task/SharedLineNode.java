@@ -1,6 +1,6 @@
 package dev.ccs.core.task;
 
-import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.time.Scheduler;
 import dev.ccs.core.webhook.WebhookDispatcher;
 import java.time.Duration;
@@ -101,7 +101,7 @@ final class SharedLineNode {
     if (slot != null) {
       // Cancelled on another node while it runs here: end its run.
       slot.cancelRequested = true;
-      ClaudeRun run = slot.run;
+      RunHandle run = slot.run;
       if (run != null) {
         run.cancel();
       }
@@ -114,7 +114,7 @@ final class SharedLineNode {
   /** This node could not keep its lease on a task it runs: another node takes it over, so the run ends here. */
   private void lost(UUID id) {
     TaskSlots.Running slot = slots.runningSlot(id);
-    ClaudeRun run = slot == null ? null : slot.run;
+    RunHandle run = slot == null ? null : slot.run;
     if (run != null && !run.outcome().isDone()) {
       LOG.warn("task {}: this node lost its lease (the database was out of reach); its run is ended", id);
       run.cancel();

@@ -114,6 +114,9 @@ public final class TaskJson {
     if (o.providerId() != null) {
       node.put("provider_id", o.providerId());
     }
+    if (o.warm() != null) {
+      node.put("warm", o.warm());
+    }
     return node;
   }
 
@@ -126,7 +129,7 @@ public final class TaskJson {
         n.hasNonNull("max_turns") ? n.get("max_turns").asInt() : null, strings(n.get("allowed_tools")),
         strings(n.get("disallowed_tools")), text(n, "agent"), text(n, "mcp_config"),
         n.hasNonNull("permission_mode") ? PermissionMode.fromWireName(n.get("permission_mode").asText()).orElse(null) : null,
-        text(n, "provider_id"));
+        text(n, "provider_id"), n.hasNonNull("warm") ? n.get("warm").asBoolean() : null);
   }
 
   private static List<String> strings(JsonNode array) {

@@ -3,7 +3,7 @@ package dev.ccs.core.task;
 import dev.ccs.core.config.CcsConfig;
 import dev.ccs.core.config.TaskQueueConfig;
 import dev.ccs.core.error.CcsException;
-import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.limit.InputLimits;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.SessionManager;
@@ -318,7 +318,7 @@ public final class TaskQueue {
       throw finished(task);
     }
     TaskSlots.Running slot = slots.withdraw(task);
-    ClaudeRun run = slot == null ? null : slot.run;
+    RunHandle run = slot == null ? null : slot.run;
     if (run != null) {
       run.cancel();
       try {

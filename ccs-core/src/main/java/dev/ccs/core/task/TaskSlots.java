@@ -1,7 +1,7 @@
 package dev.ccs.core.task;
 
 import dev.ccs.core.error.CcsException;
-import dev.ccs.core.exec.ClaudeRun;
+import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.time.Cancellable;
 import dev.ccs.core.time.Scheduler;
 import java.time.Clock;
@@ -48,7 +48,7 @@ final class TaskSlots {
    */
   static final class Running {
     final UUID id;
-    volatile ClaudeRun run;
+    volatile RunHandle run;
     volatile boolean cancelRequested;
     final AtomicBoolean slotHeld = new AtomicBoolean(true);
     final CompletableFuture<Void> done = new CompletableFuture<>();

@@ -6,6 +6,7 @@ import dev.ccs.core.cluster.Cluster;
 import dev.ccs.core.config.Version;
 import dev.ccs.core.exec.CliStatus;
 import dev.ccs.core.json.Json;
+import dev.ccs.core.warm.WarmStatus;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;
@@ -66,7 +67,29 @@ public final class HealthHandler {
     memory.put("heap_committed", runtime.totalMemory());
     memory.put("heap_max", runtime.maxMemory());
     body.put("running_processes", ccs.executor().liveRuns().size());
+    body.set("warm_sessions", warm(ccs.sessions().warm().status(), ccs.sessions().warm().config().enabled()));
     return ApiResponse.json(200, body);
+  }
+
+  /** The warm pool: its processes (their memory is not in {@code memory.rss}), and warm vs cold turns. */
+  private static ObjectNode warm(WarmStatus status, boolean enabled) {
+    ObjectNode warm = Json.object();
+    warm.put("enabled", enabled);
+    warm.put("processes", status.live());
+    warm.put("busy", status.busy());
+    warm.put("rss", status.rssBytes());
+    ObjectNode turns = warm.putObject("turns");
+    for (String kind : new String[] {"warm", "cold"}) {
+      WarmStatus.Latency latency = kind.equals("warm") ? status.warmLatency() : status.coldLatency();
+      ObjectNode node = turns.putObject(kind);
+      node.put("count", latency.count());
+      node.put("p50_ms", latency.p50().toNanos() / 1e6);
+      node.put("p99_ms", latency.p99().toNanos() / 1e6);
+    }
+    warm.put("evicted", status.evicted());
+    warm.put("expired", status.expired());
+    warm.put("crashed", status.crashed());
+    return warm;
   }
 
   /**

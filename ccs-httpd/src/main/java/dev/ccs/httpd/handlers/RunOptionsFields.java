@@ -35,6 +35,7 @@ final class RunOptionsFields {
     return options.permissionMode(mode == null ? null : PermissionMode.fromWireName(mode).orElseThrow())
         .appendSystemPrompt(fields.optionalString("append_system_prompt"))
         .maxTurns(fields.optionalInteger("max_turns", 1, 10_000))
+        .warm(fields.optionalBoolean("warm"))
         .build();
   }
 

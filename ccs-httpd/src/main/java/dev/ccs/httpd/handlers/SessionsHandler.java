@@ -88,7 +88,29 @@ public final class SessionsHandler {
   /** {@code GET /api/sessions/{id}}. */
   public ApiResponse get(ApiRequest request) {
     Session session = ccs.sessions().get(Queries.sessionId(request));
-    return ApiResponse.json(200, WireFormat.success().set("session", SessionJson.toJson(session)));
+    ObjectNode view = SessionJson.toJson(session);
+    view.set("warm", warmView(session.id()));
+    return ApiResponse.json(200, WireFormat.success().set("session", view));
+  }
+
+  /**
+   * The session's warm CLI: {@code state} {@code idle} or {@code busy} with its pid, turns served and
+   * resident memory; {@code crashed} when its last one exited by itself (the next turn resumes in a
+   * new one); {@code none}.
+   */
+  private ObjectNode warmView(UUID id) {
+    ObjectNode warm = Json.object();
+    java.util.Optional<dev.ccs.core.warm.WarmStatus.Process> process = ccs.sessions().warm().of(id);
+    if (process.isEmpty()) {
+      warm.put("state", ccs.sessions().warm().crashed(id) ? "crashed" : "none");
+      return warm;
+    }
+    warm.put("state", process.get().state());
+    warm.put("pid", process.get().pid());
+    warm.put("turns", process.get().turns());
+    warm.put("rss_bytes", process.get().rssBytes());
+    warm.put("idle_ms", process.get().idleFor().toMillis());
+    return warm;
   }
 
   /** {@code DELETE /api/sessions/{id}}: the session and its messages (not its directory). */
@@ -127,6 +149,7 @@ public final class SessionsHandler {
     stats.put("max_budget_usd", session.budgetCap(ccs.config().maxBudgetUsd()));
     stats.put("budget_remaining_usd", left == null ? null : left.max(BigDecimal.ZERO));
     stats.put("cli_session_started", session.cliSessionStarted());
+    stats.set("warm", warmView(session.id()));
     return ApiResponse.json(200, WireFormat.success().set("stats", stats));
   }
 

@@ -12,6 +12,7 @@ import dev.ccs.httpd.routing.ApiResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import dev.ccs.core.warm.WarmStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class MetricsHandler {
     runs(out);
     queue(out);
     providers(out);
+    warm(out);
     process(out);
     return ApiResponse.bytes(200, PrometheusText.CONTENT_TYPE, out.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -94,6 +96,34 @@ public final class MetricsHandler {
         + "(delivered, retrying, failed for good).");
     ccs.webhooks().attemptsByResult().forEach((result, count) -> out.sample("ccs_webhook_attempts_total",
         labels("result", result), count));
+  }
+
+  private void warm(PrometheusText out) {
+    WarmStatus warm = ccs.sessions().warm().status();
+    out.family("ccs_warm_processes", "gauge", "Warm CLI processes alive, by state (idle, busy).");
+    out.sample("ccs_warm_processes", labels("state", "idle"), warm.live() - warm.busy());
+    out.sample("ccs_warm_processes", labels("state", "busy"), warm.busy());
+    out.family("ccs_warm_resident_memory_bytes", "gauge", "Resident memory of the warm CLI processes and what they "
+        + "started.");
+    out.sample("ccs_warm_resident_memory_bytes", Map.of(), warm.rssBytes());
+    out.family("ccs_session_turns_total", "counter", "Session turns since start, by kind: warm (a live process "
+        + "answered) or cold (a CLI started).");
+    out.sample("ccs_session_turns_total", labels("kind", "warm"), warm.warmTurns());
+    out.sample("ccs_session_turns_total", labels("kind", "cold"), warm.coldTurns());
+    out.family("ccs_session_turn_seconds", "gauge", "Duration of recent session turns, by kind and quantile.");
+    for (String kind : new String[] {"warm", "cold"}) {
+      WarmStatus.Latency latency = kind.equals("warm") ? warm.warmLatency() : warm.coldLatency();
+      out.sample("ccs_session_turn_seconds", labels("kind", kind, "quantile", "0.5"), seconds(latency.p50()));
+      out.sample("ccs_session_turn_seconds", labels("kind", kind, "quantile", "0.99"), seconds(latency.p99()));
+    }
+    out.family("ccs_warm_ended_total", "counter", "Warm CLI processes ended, by reason (evicted, expired, crashed).");
+    out.sample("ccs_warm_ended_total", labels("reason", "evicted"), warm.evicted());
+    out.sample("ccs_warm_ended_total", labels("reason", "expired"), warm.expired());
+    out.sample("ccs_warm_ended_total", labels("reason", "crashed"), warm.crashed());
+  }
+
+  private static double seconds(java.time.Duration duration) {
+    return duration.toNanos() / 1e9;
   }
 
   private void queue(PrometheusText out) {
