@@ -168,7 +168,7 @@ public class Report {
     return at < 0 ? ORDER.size() : at;
   }
 
-  private static final List<String> ORDER = List.of("sync", "profile", "stream", "queue", "faces", "access", "import",
+  private static final List<String> ORDER = List.of("sync", "profile", "stream", "queue", "faces", "access", "import", "warm",
       "store", "balance", "stats", "heap");
 
   private static String format(double value) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmarks against the runnable jar (built first if missing). Usage:
-#   bash bench/run.sh [sync|profile|stream|store|queue|cluster|heap|balance|stats|access|import|faces] [extra args]
+#   bash bench/run.sh [sync|profile|stream|store|queue|cluster|heap|balance|stats|access|import|faces|warm] [extra args]
 #   bash bench/run.sh all    runs them all twice (RUNS=n to change) and writes BENCHMARKS.md and bench/results.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ if [ "$which" = all ]; then
   for r in $(seq 1 "$runs"); do
     dir=bench/results/run-$r
     mkdir -p "$dir"
-    for b in sync profile stream queue cluster faces access import store balance stats heap; do
+    for b in sync profile stream queue cluster faces access import warm store balance stats heap; do
       echo "== run $r: $b" >&2
       args=()
       if [ "$b" = heap ]; then args=(--seconds 20); fi
@@ -56,5 +56,11 @@ case "$which" in
       mvn -q -B -DskipTests -pl ccs-cli -am package
     fi
     java -cp "ccs-cli/target/ccs-cli.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/ImportBench.java "$@" ;;
-  *) echo "unknown benchmark: $which (sync, profile, stream, store, queue, cluster, heap, balance, stats, access, import, faces)" >&2; exit 2 ;;
+  # The real CLI (installed through npm on first use) and the tests' mock Messages API, from ccs-core's test jar.
+  warm)
+    if ! ls ccs-core/target/ccs-core-*-tests.jar >/dev/null 2>&1; then
+      mvn -q -B -DskipTests -pl ccs-core package
+    fi
+    java -cp "ccs-httpd/target/ccs-httpd.jar:$(ls ccs-core/target/ccs-core-*-tests.jar | head -n 1)" bench/WarmBench.java "$@" ;;
+  *) echo "unknown benchmark: $which (sync, profile, stream, store, queue, cluster, heap, balance, stats, access, import, faces, warm)" >&2; exit 2 ;;
 esac

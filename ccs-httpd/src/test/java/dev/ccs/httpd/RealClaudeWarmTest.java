@@ -211,6 +211,44 @@ class RealClaudeWarmTest {
     assertThat(server.get("/health").json().at("/warm_sessions/crashed").asLong()).isEqualTo(1);
   }
 
+  @Test
+  void aWarmTurnStreamsTheSameEventsAsAColdOne() throws Exception {
+    String cold = createSession();
+    String warm = createSession();
+    turn(cold, "{\"prompt\":\"first [[mock:text=one]]\",\"warm\":false}");
+    turn(warm, "{\"prompt\":\"first [[mock:text=one]]\"}");
+
+    List<String> coldEvents = streamShape(cold, "{\"prompt\":\"second [[mock:text=the same answer]]\","
+        + "\"warm\":false}");
+    List<String> warmEvents = streamShape(warm, "{\"prompt\":\"second [[mock:text=the same answer]]\"}");
+
+    assertThat(warm(warm).path("turns").asInt()).isEqualTo(2);
+    assertThat(warm(cold).path("state").asText()).isEqualTo("none");
+    assertThat(warmEvents).isEqualTo(coldEvents).contains("message system/init", "done");
+  }
+
+  /** The events of a streamed turn: name, and the type (and subtype or delta type) of each line. */
+  private List<String> streamShape(String id, String body) throws Exception {
+    try (SseClient sse = SseClient.open(server.client(), HttpRequest.newBuilder(
+        server.uri("/api/sessions/" + id + "/continue/stream")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build())) {
+      List<String> shape = new ArrayList<>();
+      for (SseClient.Event event : sse.rest()) {
+        if (!event.name().equals("message")) {
+          shape.add(event.name());
+          continue;
+        }
+        JsonNode line = Json.parse(event.data());
+        String type = line.path("type").asText();
+        String detail = type.equals("system") ? line.path("subtype").asText()
+            : type.equals("stream_event") ? line.at("/event/type").asText() + line.at("/event/delta/type").asText("")
+            : "";
+        shape.add("message " + type + (detail.isEmpty() ? "" : "/" + detail));
+      }
+      return shape;
+    }
+  }
+
   /** Whether the process has ended, waiting up to 15 seconds. */
   private static boolean gone(long pid) {
     return ProcessHandle.of(pid).map(h -> Processes.awaitExit(h, Duration.ofSeconds(15))).orElse(true);

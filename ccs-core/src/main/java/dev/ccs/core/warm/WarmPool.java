@@ -100,21 +100,29 @@ public final class WarmPool implements AutoCloseable {
       Consumer<RunHandle> onRun) {
     String fingerprint = Fingerprint.of(executor.executable(), request);
     long began = ticker.read();
-    WarmProcess process;
-    boolean started = false;
+    WarmProcess stale = null;
     synchronized (this) {
       if (closed) {
         return Optional.empty();
       }
       crashedSessions.remove(sessionId);
-      process = processes.get(sessionId);
-      String unfit = process == null ? null : unfit(process, fingerprint, request.maxBudgetUsd(), session.version());
+      WarmProcess current = processes.get(sessionId);
+      String unfit = current == null ? null : unfit(current, fingerprint, request.maxBudgetUsd(), session.version());
       if (unfit != null) {
-        retire(process, unfit);
-        process = null;
+        retire(current, unfit);
+        stale = current;
       }
+    }
+    if (stale != null) {
+      // Gone before anything else runs the session: two CLIs must never share its transcript.
+      awaitExit(stale);
+    }
+    WarmProcess process;
+    boolean started = false;
+    synchronized (this) {
+      process = closed ? null : processes.get(sessionId);
       if (process == null) {
-        if (!makeRoom()) {
+        if (closed || !makeRoom()) {
           return Optional.empty();
         }
         try {
@@ -157,13 +165,32 @@ public final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** Ends the session's warm process, if any (a cold turn, the session ended or deleted). */
+  /**
+   * Ends the session's warm process, if any (a cold turn, the session ended or deleted), and waits
+   * until it is gone (~60 ms: an idle CLI exits as soon as its stdin closes).
+   */
   public void end(UUID sessionId, String why) {
+    WarmProcess process;
     synchronized (this) {
-      WarmProcess process = processes.get(sessionId);
+      process = processes.get(sessionId);
       if (process != null) {
         retire(process, why);
       }
+    }
+    if (process != null) {
+      awaitExit(process);
+    }
+  }
+
+  /** Waits until {@code process} has exited: at most the close grace, the kill grace and a little more. */
+  private void awaitExit(WarmProcess process) {
+    try {
+      process.exited().get(WarmProcess.CLOSE_GRACE.plus(executor.killGrace()).plusSeconds(2).toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.warn("warm Claude CLI pid {} did not end in time", process.pid());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -329,22 +356,39 @@ public final class WarmPool implements AutoCloseable {
         retire(process, "it served warmSessions.maxTurnsPerProcess (" + config.maxTurnsPerProcess() + ") turns");
         return;
       }
-      long rss = process.rssBytes();
-      largestRss = Math.max(largestRss, rss);
-      long budget = config.memoryBudgetMb() * 1024L * 1024L;
-      long total = processes.values().stream().mapToLong(WarmProcess::rssBytes).sum();
+    }
+    scheduler.schedule(config.idle(), () -> expireIfIdle(process));
+    try {
+      // Off the turn's path: reading every process's memory from /proc takes a while.
+      threads.execute(this::enforceMemoryBudget);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closed meanwhile: every process is ending anyway.
+    }
+  }
+
+  /** Ends least recently used idle processes while their summed memory is over the budget. */
+  private void enforceMemoryBudget() {
+    List<WarmProcess> live;
+    synchronized (this) {
+      live = new ArrayList<>(processes.values());
+    }
+    Map<WarmProcess, Long> rss = new java.util.HashMap<>();
+    live.forEach(process -> rss.put(process, process.rssBytes()));
+    long budget = config.memoryBudgetMb() * 1024L * 1024L;
+    synchronized (this) {
+      rss.values().forEach(bytes -> largestRss = Math.max(largestRss, bytes));
+      long total = rss.values().stream().mapToLong(Long::longValue).sum();
       Iterator<WarmProcess> lru = new ArrayList<>(processes.values()).iterator();
       while (total > budget) {
         WarmProcess victim = nextIdle(lru);
         if (victim == null) {
           break;
         }
-        total -= victim.rssBytes();
+        total -= rss.getOrDefault(victim, 0L);
         evicted++;
         retire(victim, "warmSessions.memoryBudgetMb exceeded; least recently used");
       }
     }
-    scheduler.schedule(config.idle(), () -> expireIfIdle(process));
   }
 
   private void expireIfIdle(WarmProcess process) {
