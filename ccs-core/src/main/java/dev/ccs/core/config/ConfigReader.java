@@ -83,7 +83,7 @@ final class ConfigReader {
     ConfigSection w = s.section("warmSessions");
     WarmSessionsConfig def = d.warmSessions();
     return w.build(() -> new WarmSessionsConfig(w.bool("enabled", def.enabled()),
-        w.integer("maxWarm", def.maxWarm(), 0, 1000), w.millis("idleMs", def.idle()),
+        w.integer("maxWarm", def.maxWarm(), 1, 1000), w.millis("idleMs", def.idle()),
         w.integer("maxTurnsPerProcess", def.maxTurnsPerProcess(), 1, 1_000_000),
         w.integer("memoryBudgetMb", def.memoryBudgetMb(), 64, 1_048_576)), def);
   }

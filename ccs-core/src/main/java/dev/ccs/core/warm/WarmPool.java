@@ -290,9 +290,6 @@ public final class WarmPool implements AutoCloseable {
 
   /** Ends least recently used idle processes until a new one fits; false when it cannot fit. Holds this. */
   private boolean makeRoom() {
-    if (config.maxWarm() == 0) {
-      return false;
-    }
     long budget = config.memoryBudgetMb() * 1024L * 1024L;
     long rss = processes.size() < 1 ? 0 : processes.values().stream().mapToLong(WarmProcess::rssBytes).sum();
     Iterator<WarmProcess> lru = new ArrayList<>(processes.values()).iterator();

@@ -178,6 +178,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theWarmSessionsSectionIsReadAndItsBadValuesRefused() throws Exception {
+    Path file = write("""
+        { "warmSessions": { "enabled": true, "maxWarm": 8, "idleMs": 120000, "maxTurnsPerProcess": 50,
+                            "memoryBudgetMb": 2048 } }
+        """);
+    assertThat(ConfigLoader.load(file, Map.of()).config().warmSessions())
+        .isEqualTo(new WarmSessionsConfig(true, 8, Duration.ofMinutes(2), 50, 2048));
+    assertThat(CcsConfig.defaults(temp).warmSessions().enabled()).isFalse();
+    assertThat(ConfigLoader.toJson(ConfigLoader.load(file, Map.of()).config()).path("warmSessions").path("maxWarm")
+        .asInt()).isEqualTo(8);
+    Files.writeString(file, "{ \"warmSessions\": { \"size\": 3 } }");
+    assertThat(ConfigLoader.load(file, Map.of()).warnings()).anyMatch(w -> w.contains("\"warmSessions.size\""));
+
+    for (String[] bad : new String[][] {
+        {"{ \"warmSessions\": { \"maxWarm\": 0 } }", "warmSessions.maxWarm"},
+        {"{ \"warmSessions\": { \"idleMs\": 10 } }", "warmSessions.idleMs"},
+        {"{ \"warmSessions\": { \"maxTurnsPerProcess\": 0 } }", "warmSessions.maxTurnsPerProcess"},
+        {"{ \"warmSessions\": { \"memoryBudgetMb\": 1 } }", "warmSessions.memoryBudgetMb"},
+        {"{ \"warmSessions\": { \"enabled\": \"yes\" } }", "warmSessions.enabled"}}) {
+      Files.writeString(file, bad[0]);
+      assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).as(bad[0]).isInstanceOf(ConfigException.class)
+          .hasMessageContaining(bad[1]);
+    }
+  }
+
+  @Test
   void malformedJsonNamesTheLine() throws Exception {
     Path file = write("{\n  \"port\": 1,\n  oops\n}");
 
