@@ -58,6 +58,20 @@ class ExamplesSmokeTest {
   }
 
   @Test
+  void warmSessions() throws Exception {
+    FakeClaude fake = FakeClaude.create(temp);
+
+    String output = runMain(WarmSessionsMain.class, fake.executable().toString());
+
+    assertThat(output).contains("Remember the number 42. -> Echo: Remember the number 42.")
+        .contains("And halve that? -> Echo: And halve that?").containsPattern("warm CLI pid [0-9]+ served 3 turns")
+        .contains("pool: 1 process(es), 2 warm and 1 cold turn(s)").contains("after a cold turn: no warm CLI");
+    // One CLI for the three warm turns (started with --input-format stream-json), one cold run after.
+    assertThat(fake.invocations()).hasSize(2);
+    assertThat(fake.invocations().get(0).args()).contains("--input-format=stream-json");
+  }
+
+  @Test
   void providers() throws Exception {
     FakeClaude fake = FakeClaude.create(temp);
 
