@@ -100,9 +100,7 @@ public final class ClaudeRun implements RunHandle {
 
   /**
    * Cancels the run: SIGTERM to the CLI and everything it started, SIGKILL after the grace period.
-   * A run cancelled before it started never starts.
-   *
-   * @return false when the run already has its outcome (or its result line)
+   * A run cancelled before it started never starts; false when it already has its outcome or result line.
    */
   @Override
   public boolean cancel() {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +54,7 @@ public final class WarmPool implements AutoCloseable {
 
   private final ClaudeExecutor executor;
   private final WarmSessionsConfig config;
+  private final WarmLimits limits;
   private final Scheduler scheduler;
   private final Ticker ticker;
   private final ExecutorService threads = Threads.perTaskExecutor("ccs-warm-io", 1024);
@@ -79,6 +79,7 @@ public final class WarmPool implements AutoCloseable {
   public WarmPool(ClaudeExecutor executor, WarmSessionsConfig config, Scheduler scheduler, Ticker ticker) {
     this.executor = executor;
     this.config = config;
+    this.limits = new WarmLimits(config);
     this.scheduler = scheduler;
     this.ticker = ticker;
   }
@@ -290,30 +291,22 @@ public final class WarmPool implements AutoCloseable {
 
   /** Ends least recently used idle processes until a new one fits; false when it cannot fit. Holds this. */
   private boolean makeRoom() {
-    long budget = config.memoryBudgetMb() * 1024L * 1024L;
-    long rss = processes.size() < 1 ? 0 : processes.values().stream().mapToLong(WarmProcess::rssBytes).sum();
-    Iterator<WarmProcess> lru = new ArrayList<>(processes.values()).iterator();
-    while (processes.size() >= config.maxWarm() || rss + largestRss > budget) {
-      WarmProcess victim = nextIdle(lru);
-      if (victim == null) {
-        return false;
-      }
-      rss -= victim.rssBytes();
+    List<WarmProcess> lru = new ArrayList<>(processes.values());
+    List<WarmProcess> victims = limits.toStart(lru, rssOf(lru), largestRss);
+    if (victims == null) {
+      return false;
+    }
+    for (WarmProcess victim : victims) {
       evicted++;
-      retire(victim, processes.size() >= config.maxWarm()
-          ? "warmSessions.maxWarm reached; least recently used" : "warmSessions.memoryBudgetMb reached; least recently used");
+      retire(victim, "to make room for another session's (warmSessions.maxWarm, memoryBudgetMb); least recently used");
     }
     return true;
   }
 
-  private static WarmProcess nextIdle(Iterator<WarmProcess> lru) {
-    while (lru.hasNext()) {
-      WarmProcess candidate = lru.next();
-      if (candidate.state() == WarmProcess.State.IDLE) {
-        return candidate;
-      }
-    }
-    return null;
+  private static Map<WarmProcess, Long> rssOf(List<WarmProcess> live) {
+    Map<WarmProcess, Long> rss = new java.util.HashMap<>();
+    live.forEach(process -> rss.put(process, process.rssBytes()));
+    return rss;
   }
 
   private WarmProcess launch(UUID sessionId, SessionState session, ClaudeRequest request, String fingerprint)
@@ -369,19 +362,13 @@ public final class WarmPool implements AutoCloseable {
     synchronized (this) {
       live = new ArrayList<>(processes.values());
     }
-    Map<WarmProcess, Long> rss = new java.util.HashMap<>();
-    live.forEach(process -> rss.put(process, process.rssBytes()));
-    long budget = config.memoryBudgetMb() * 1024L * 1024L;
+    Map<WarmProcess, Long> rss = rssOf(live);
     synchronized (this) {
       rss.values().forEach(bytes -> largestRss = Math.max(largestRss, bytes));
-      long total = rss.values().stream().mapToLong(Long::longValue).sum();
-      Iterator<WarmProcess> lru = new ArrayList<>(processes.values()).iterator();
-      while (total > budget) {
-        WarmProcess victim = nextIdle(lru);
-        if (victim == null) {
-          break;
-        }
-        total -= rss.getOrDefault(victim, 0L);
+      // In the pool's order now: a process used meanwhile is no longer the least recently used.
+      List<WarmProcess> lru = new ArrayList<>(processes.values());
+      rss.keySet().retainAll(lru);
+      for (WarmProcess victim : limits.overBudget(lru, rss)) {
         evicted++;
         retire(victim, "warmSessions.memoryBudgetMb exceeded; least recently used");
       }

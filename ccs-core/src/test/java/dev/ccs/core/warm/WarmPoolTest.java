@@ -337,6 +337,36 @@ class WarmPoolTest {
     }
   }
 
+  @Test
+  void aWarmTurnTakesARunSlotWhileItRunsAndAnIdleWarmProcessNone() throws Exception {
+    fake = FakeClaude.create(temp);
+    CcsConfig config = CcsConfig.defaults(temp.resolve("home")).toBuilder().claudePath(fake.executable().toString())
+        .warmSessions(warm(4)).execution(CcsConfig.defaults(temp.resolve("home")).execution().toBuilder()
+            .maxConcurrentRuns(1).build()).build();
+    try (Ccs ccs = Ccs.builder(config).environment(Map.of("PATH", System.getenv("PATH"))).build()) {
+      Session a = session(ccs);
+      Session b = session(ccs);
+      Session c = session(ccs);
+      turn(ccs, a, "a");
+      turn(ccs, b, "b"); // a's idle warm process holds no slot: b ran with a limit of one run
+      assertThat(ccs.sessions().warm().pids()).containsOnlyKeys(a.id(), b.id());
+
+      CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> turn(ccs, a, "wait:1500"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (ccs.sessions().warm().of(a.id()).map(p -> p.state().equals("idle")).orElse(true)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      long start = System.nanoTime();
+      turn(ccs, c, "c"); // waits for a's running warm turn: it holds the one slot
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      slow.get(10, TimeUnit.SECONDS);
+      List<String> order = fake.warmTurns().stream().map(t -> t[2]).toList();
+      assertThat(order).containsSubsequence("wait:1500", "c");
+      assertThat(waited).isGreaterThanOrEqualTo(500);
+    }
+  }
+
   private static Turn task(Ccs ccs, Session session, String prompt, Duration timeout, RunListener listener,
       java.util.function.Consumer<RunHandle> onRun) {
     try {
