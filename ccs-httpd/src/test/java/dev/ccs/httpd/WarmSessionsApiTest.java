@@ -62,6 +62,10 @@ class WarmSessionsApiTest {
     TestServer.Reply wrongType = server.post("/api/sessions/" + id + "/continue", "{\"prompt\":\"hi\",\"warm\":\"yes\"}");
     assertThat(wrongType.status()).isEqualTo(400);
     assertThat(wrongType.json().path("error").asText()).contains("warm");
+    TestServer.Reply task = server.post("/api/messages", "{\"prompt\":\"hi\",\"session_id\":\"" + id
+        + "\",\"async\":true,\"warm\":true}");
+    assertThat(task.status()).as("refused at submission, nothing queued").isEqualTo(403);
+    assertThat(server.get("/api/tasks").json().path("tasks")).isEmpty();
     assertThat(fake.invocations()).isEmpty();
 
     assertThat(server.post("/api/sessions/" + id + "/continue", "{\"prompt\":\"hi\",\"warm\":false}").status())

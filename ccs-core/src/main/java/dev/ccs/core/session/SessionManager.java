@@ -363,6 +363,12 @@ public final class SessionManager {
   private void checkInput(String prompt, RunOptions options) {
     limits.checkPrompt(prompt);
     limits.checkOptions(options);
+    checkWarm(options);
+  }
+
+  /** @throws CcsException.Forbidden for {@code "warm": true} where warm sessions are off */
+  public void checkWarm(RunOptions options) {
+    runner.checkWarm(options);
   }
 
   private MessageResult answer(Turn turn) {

@@ -177,6 +177,7 @@ public final class TaskQueue {
    */
   public Submitted submit(NewTask request, String idempotencyKey) {
     checks.check(request);
+    sessions.checkWarm(request.options());
     String hash = IdempotencyKeys.requestHash(request);
     if (idempotencyKey == null) {
       return new Submitted(create(request, new Task.IdempotencyRef(null, hash), null), true);

@@ -140,7 +140,8 @@ public final class WarmPool implements AutoCloseable {
     WarmTurn turn = new WarmTurn(process, listener, request.outputFormat() == OutputFormat.STREAM_JSON,
         request.includePartialMessages(), timeout, ticker);
     if (!process.begin(turn)) {
-      // Ended meanwhile (its idle time ran out, it crashed): cold this once.
+      // Ended meanwhile (its idle time ran out, it crashed): cold this once, once it is gone.
+      awaitExit(process);
       return Optional.empty();
     }
     onRun.accept(turn);
