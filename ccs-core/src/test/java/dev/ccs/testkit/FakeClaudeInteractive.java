@@ -77,22 +77,13 @@ final class FakeClaudeInteractive {
         FakeClaudeMain.writeAtomically(sessions.resolve(sessionId), "0".getBytes(StandardCharsets.US_ASCII));
       }
     }
-    // A lock the kernel releases when the process dies (kill -9 included), unlike a marker file.
-    Path running = Files.createDirectories(dir.resolve("running")).resolve(sessionId + ".warm");
-    try (FileChannel channel = FileChannel.open(running, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-         FileLock lock = channel.tryLock()) {
-      if (lock == null || Files.exists(dir.resolve("running").resolve(sessionId))) {
-        System.err.println("Error: session " + sessionId + " is already running in another process");
-        return 3;
-      }
-      FakeClaudeInteractive fake = new FakeClaudeInteractive(dir, flags, out, sessionId);
-      int megabytes = Integer.parseInt(setting(dir, "warmRssMb", "0"));
-      if (megabytes > 0) {
-        fake.ballast = new byte[megabytes * 1024 * 1024];
-        java.util.Arrays.fill(fake.ballast, (byte) 1); // touched, so it is resident
-      }
-      return fake.loop();
+    FakeClaudeInteractive fake = new FakeClaudeInteractive(dir, flags, out, sessionId);
+    int megabytes = Integer.parseInt(setting(dir, "warmRssMb", "0"));
+    if (megabytes > 0) {
+      fake.ballast = new byte[megabytes * 1024 * 1024];
+      java.util.Arrays.fill(fake.ballast, (byte) 1); // touched, so it is resident
     }
+    return fake.loop();
   }
 
   private int loop() throws Exception {
@@ -153,7 +144,27 @@ final class FakeClaudeInteractive {
     }
   }
 
+  /**
+   * One turn, under a lock the kernel releases when the process dies (kill -9 included): two turns of
+   * a session at once, here or in a cold run ({@link FakeClaudeMain}), would corrupt a real
+   * transcript, so they are an error here (exit 3).
+   */
   private void runTurn(String prompt) {
+    Path running = dir.resolve("running");
+    try (FileChannel channel = FileChannel.open(Files.createDirectories(running).resolve(sessionId + ".warm"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
+      if (lock == null || Files.exists(running.resolve(sessionId))) {
+        System.err.println("Error: session " + sessionId + " is already running in another process");
+        System.err.flush();
+        Runtime.getRuntime().halt(3);
+      }
+      turn(prompt);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void turn(String prompt) {
     String model = flags.getOrDefault("--model", "claude-fake-1");
     ObjectNode init = JSON.createObjectNode();
     init.put("type", "system");
