@@ -58,8 +58,11 @@ public final class WarmPool implements AutoCloseable {
   private final Scheduler scheduler;
   private final Ticker ticker;
   private final ExecutorService threads = Threads.perTaskExecutor("ccs-warm-io", 1024);
-  /** By session, least recently used first. Guarded by this. */
-  private final LinkedHashMap<UUID, WarmProcess> processes = new LinkedHashMap<>(16, 0.75f, true);
+  /**
+   * By session, least recently used first: a turn moves its process to the end (looking at a process,
+   * for its status, does not). Guarded by this.
+   */
+  private final LinkedHashMap<UUID, WarmProcess> processes = new LinkedHashMap<>();
   private final LatencyWindow warmTurns = new LatencyWindow();
   private final LatencyWindow coldTurns = new LatencyWindow();
   /** Sessions whose warm process exited by itself, until their next turn (bounded). Guarded by this. */
@@ -132,9 +135,10 @@ public final class WarmPool implements AutoCloseable {
           return Optional.of(new RunOutcome(RunStatus.START_FAILED, null, null, null, Duration.ZERO, "",
               e.getMessage()));
         }
-        processes.put(sessionId, process);
         started = true;
       }
+      processes.remove(sessionId);
+      processes.put(sessionId, process);
     }
     Duration timeout = request.timeout() != null ? request.timeout() : executor.defaultTimeout();
     WarmTurn turn = new WarmTurn(process, listener, request.outputFormat() == OutputFormat.STREAM_JSON,

@@ -113,6 +113,7 @@ class WarmPoolTest {
       turn(ccs, b, "b1");
       turn(ccs, a, "a2"); // a is now the most recently used: b goes first
       long pidOfB = pidsOfTurns(b.id()).get(0);
+      assertThat(ccs.sessions().warm().of(b.id())).isPresent(); // looking at it is not using it
       turn(ccs, c, "c1");
 
       assertThat(ccs.sessions().warm().pids()).containsOnlyKeys(a.id(), c.id());
