@@ -41,7 +41,9 @@ class CliTest {
       port = socket.getLocalPort();
     }
     CcsConfig config = CcsConfig.defaults(temp.resolve("ccs")).toBuilder().port(port)
-        .claudePath(fake.executable().toString()).build();
+        .claudePath(fake.executable().toString())
+        .warmSessions(new dev.ccs.core.config.WarmSessionsConfig(true, 4, java.time.Duration.ofMinutes(5), 100, 1024))
+        .build();
     configFile = temp.resolve("ccs").resolve("config.json");
     ConfigLoader.write(configFile, config);
     return configFile;
@@ -82,7 +84,8 @@ class CliTest {
 
     Result status = run("status");
     assertThat(status.code()).as(status.output()).isZero();
-    assertThat(status.output()).contains("health:  ok").contains("claude:  " + FakeClaude.VERSION);
+    assertThat(status.output()).contains("health:  ok").contains("claude:  " + FakeClaude.VERSION)
+        .contains("warm:    0 CLI(s) alive (0 busy, 0 MiB), 0 warm turn(s)");
 
     Result menu = withInput("13\nhello from the menu\n\n5\nb\n0\n", "menu");
     assertThat(menu.output()).contains("server running").contains("Echo: hello from the menu").contains("(session ")

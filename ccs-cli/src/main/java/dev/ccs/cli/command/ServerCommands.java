@@ -136,6 +136,15 @@ public final class ServerCommands {
       text.append("claude:  ").append(claude.path("available").asBoolean()
           ? claude.path("version").asText() + " at " + claude.path("path").asText()
           : "unavailable: " + claude.path("error").asText()).append('\n');
+      JsonNode warm = body.path("warm_sessions");
+      if (warm.path("enabled").asBoolean()) {
+        text.append("warm:    ").append(warm.path("processes").asInt()).append(" CLI(s) alive (")
+            .append(warm.path("busy").asInt()).append(" busy, ").append(warm.path("rss").asLong() >> 20)
+            .append(" MiB), ").append(warm.at("/turns/warm/count").asLong()).append(" warm turn(s) p50 ")
+            .append(Math.round(warm.at("/turns/warm/p50_ms").asDouble())).append(" ms, ")
+            .append(warm.at("/turns/cold/count").asLong()).append(" cold p50 ")
+            .append(Math.round(warm.at("/turns/cold/p50_ms").asDouble())).append(" ms\n");
+      }
       code = health.ok() ? Cli.OK : Cli.FAILURE;
       ApiClient.Reply queue = cli.api().call("GET", "/api/tasks/queue/status");
       if (queue.ok()) {

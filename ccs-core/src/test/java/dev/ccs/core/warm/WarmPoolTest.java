@@ -151,6 +151,25 @@ class WarmPoolTest {
   }
 
   @Test
+  void aProcessThatServedMaxTurnsPerProcessIsReplacedByOneThatResumes() throws Exception {
+    try (Ccs ccs = ccs(new WarmSessionsConfig(true, 4, Duration.ofMinutes(5), 2, 4096))) {
+      Session session = session(ccs);
+      for (String prompt : List.of("one", "two", "three", "four", "five")) {
+        turn(ccs, session, prompt);
+      }
+
+      List<Long> pids = pidsOfTurns(session.id());
+      assertThat(pids.get(0)).isEqualTo(pids.get(1));
+      assertThat(pids.get(2)).isEqualTo(pids.get(3)).isNotEqualTo(pids.get(1));
+      assertThat(pids.get(4)).isNotEqualTo(pids.get(3));
+      assertThat(fake.invocations()).hasSize(3);
+      assertThat(fake.invocations().get(2).args()).contains("--resume=" + session.id());
+      assertThat(awaitGone(ProcessHandle.of(pids.get(0)).orElse(null))).isTrue();
+      assertThat(ccs.sessions().get(session.id()).totalCostUsd()).isEqualByComparingTo("0.005");
+    }
+  }
+
+  @Test
   void processesBeyondTheMemoryBudgetAreEnded() throws Exception {
     // Each fake holds 200 MiB beside its JVM (tens of MiB): two fit in 600 MiB, three do not.
     try (Ccs ccs = ccs(new WarmSessionsConfig(true, 10, Duration.ofMinutes(5), 100, 600))) {
