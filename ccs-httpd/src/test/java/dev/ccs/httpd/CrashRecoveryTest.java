@@ -90,7 +90,8 @@ class CrashRecoveryTest {
 
     try (ServerProcess second = ServerProcess.start(config, configFile, temp.resolve("second.log"))) {
       // The previous server's processes are ended before anything runs again.
-      assertThat(orphans).noneMatch(Processes::isRunning);
+      assertThat(orphans).as(() -> "orphans still running: " + describe(orphans) + "\nsecond server's log:\n"
+          + second.log()).noneMatch(Processes::isRunning);
       while (acked.size() < TASKS) {
         submit(second, "after restart " + acked.size(), 5, acked);
       }
@@ -131,6 +132,23 @@ class CrashRecoveryTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     JsonNode body = Json.parse(response.body());
     acked.put(body.path("task_id").asText(), body.path("session_id").asText());
+  }
+
+  /** For a failure's message: each process still running, with its command line, state and parent. */
+  private static String describe(List<Long> pids) {
+    StringBuilder text = new StringBuilder();
+    for (long pid : pids) {
+      ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(h -> {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat")).strip();
+        } catch (IOException e) {
+          stat = "(no stat: " + e.getMessage() + ")";
+        }
+        text.append("\n  ").append(pid).append(' ').append(h.info().commandLine().orElse("?")).append(" | ").append(stat);
+      });
+    }
+    return text.toString();
   }
 
   private int count(ServerProcess server, String status) {
