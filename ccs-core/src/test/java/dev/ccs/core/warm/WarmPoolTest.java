@@ -12,7 +12,6 @@ import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunStatus;
 import dev.ccs.core.json.Json;
 import dev.ccs.core.process.Processes;
-import dev.ccs.core.protocol.ClaudeEvent;
 import dev.ccs.core.run.RunOptions;
 import dev.ccs.core.session.Session;
 import dev.ccs.core.session.StoredMessage;
@@ -398,10 +397,5 @@ class WarmPoolTest {
 
   private static boolean awaitGone(ProcessHandle handle) {
     return handle == null || Processes.awaitExit(handle, Duration.ofSeconds(15));
-  }
-
-  @SuppressWarnings("unused")
-  private static String type(ClaudeEvent event) {
-    return event.type();
   }
 }
