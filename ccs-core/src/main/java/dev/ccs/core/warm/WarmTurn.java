@@ -74,6 +74,9 @@ final class WarmTurn implements RunHandle {
       }
       timeoutTask = process.scheduler().schedule(timeout, () -> stop(RunStatus.TIMED_OUT));
     }
+    // Before the prompt, unlike a cold run: a warm CLI may answer before a call after it returned,
+    // and the listener hears of the start before any of the turn's output.
+    safely(() -> listener.onStart(process.pid()));
     try {
       process.writeUserMessage(prompt);
     } catch (IOException e) {
@@ -81,7 +84,6 @@ final class WarmTurn implements RunHandle {
       LOG.debug("prompt to warm Claude CLI pid {} not written: {}", pid(), e.toString());
       process.kill();
     }
-    safely(() -> listener.onStart(process.pid()));
     try {
       return outcome.join();
     } finally {
