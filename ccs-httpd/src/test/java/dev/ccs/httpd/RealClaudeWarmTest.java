@@ -121,6 +121,33 @@ class RealClaudeWarmTest {
   }
 
   @Test
+  void theBudgetHoldsOnAWarmProcess() {
+    TestServer.Reply created = server.post("/api/sessions", "{\"project_path\":\"proj\",\"max_budget_usd\":1.0}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    String id = created.json().at("/session/id").asText();
+    // Each turn reports 100 000 input and 10 000 output tokens: $0.60 at the CLI's prices.
+    JsonNode first = turn(id, "{\"prompt\":\"one [[mock:usage=100000,10000]] [[mock:text=ok]]\"}");
+    assertThat(first.path("cost_usd").decimalValue()).isEqualByComparingTo("0.6");
+    long pid = warm(id).path("pid").asLong();
+
+    // The process was started with --max-budget-usd 1 (what the session had left): the CLI itself
+    // ends the turn that goes past it, as a cold run started with the $0.40 left would end.
+    TestServer.Reply second = server.post("/api/sessions/" + id + "/continue",
+        "{\"prompt\":\"two [[mock:usage=100000,10000]] [[mock:text=ok]]\"}");
+    assertThat(second.status()).as(second.text()).isNotEqualTo(200);
+    assertThat(second.text()).contains("max_budget_reached");
+    assertThat(warm(id).path("pid").asLong()).isEqualTo(pid);
+
+    // Spent: nothing more runs, warm or cold.
+    int requests = mock.messagesRequests().size();
+    TestServer.Reply third = server.post("/api/sessions/" + id + "/continue", "{\"prompt\":\"three\"}");
+    assertThat(third.json().path("code").asText()).as(third.text()).isEqualTo("budget_exceeded");
+    assertThat(mock.messagesRequests()).hasSize(requests);
+    assertThat(server.get("/api/sessions/" + id).json().at("/session/total_cost_usd").decimalValue())
+        .isEqualByComparingTo("1.2");
+  }
+
+  @Test
   void aCancelledTurnIsInterruptedThroughTheControlProtocolAndTheProcessAnswersTheNext() throws Exception {
     String id = createSession();
     turn(id, "{\"prompt\":\"first [[mock:text=one]]\"}");
