@@ -310,7 +310,7 @@ public final class WarmPool implements AutoCloseable {
 
   private static Map<WarmProcess, Long> rssOf(List<WarmProcess> live) {
     Map<WarmProcess, Long> rss = new java.util.HashMap<>();
-    live.forEach(process -> rss.put(process, process.rssBytes()));
+    live.forEach(process -> rss.put(process, process.measureRss()));
     return rss;
   }
 

@@ -62,6 +62,7 @@ final class WarmProcess {
   private long syncedVersion;
   private int requests;
   private boolean crashed;
+  private volatile long lastRss;
 
   private WarmProcess(Builder b) {
     sessionId = b.sessionId;
@@ -241,14 +242,24 @@ final class WarmProcess {
     return exited;
   }
 
-  /** Resident memory of the process and everything it started, in bytes (0 once it has ended). */
-  long rssBytes() {
+  /**
+   * Resident memory of the process and everything it started, in bytes (0 once it has ended), read
+   * from {@code /proc} now (finding what it started reads every process: not for every status call).
+   */
+  long measureRss() {
     long total = Processes.rssBytes(process.pid());
     for (ProcessHandle child : ProcessHandle.of(process.pid()).map(h -> h.descendants().toList())
         .orElse(java.util.List.of())) {
       total += Processes.rssBytes(child.pid());
     }
+    lastRss = total;
     return total;
+  }
+
+  /** What {@link #measureRss} read last (after the last turn), measured now if never. */
+  long rssBytes() {
+    long last = lastRss;
+    return last > 0 ? last : measureRss();
   }
 
   /** The last part of its stderr, secrets masked. */

@@ -9,7 +9,7 @@ import java.util.UUID;
  *
  * @param live warm processes alive (busy and idle)
  * @param busy those serving a turn now
- * @param rssBytes their summed resident memory, with what they started
+ * @param rssBytes their summed resident memory, with what they started, as read after their last turns
  * @param warmTurns turns answered by a process that was already running
  * @param coldTurns session turns that started a CLI (a {@code -p} run, or the first turn of a new warm process)
  * @param warmLatency durations of recent warm turns
