@@ -205,7 +205,7 @@ public final class ClaudeRun implements RunHandle {
     } else {
       status = RunStatus.CRASHED;
       message = (exitCode == null ? "Claude CLI ended" : "Claude CLI exited with code " + exitCode) + " without a result"
-          + lastLine(stderrText).map(line -> ": " + line).orElse("");
+          + StderrTail.lastLine(stderrText).map(line -> ": " + line).orElse("");
     }
     RunOutcome done = finish(finalResult, status, exitCode, message, stderrText);
     phase.done();
@@ -427,15 +427,6 @@ public final class ClaudeRun implements RunHandle {
     executor.unregister(this);
     outcome.complete(done);
     return done;
-  }
-
-  private static java.util.Optional<String> lastLine(String text) {
-    String[] lines = text.strip().split("\n");
-    String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
-    if (last.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(last.length() > 500 ? last.substring(0, 500) + "..." : last);
   }
 
   private static void safely(Runnable action) {

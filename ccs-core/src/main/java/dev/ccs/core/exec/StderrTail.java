@@ -43,4 +43,14 @@ public final class StderrTail {
     String text = new String(bytes, StandardCharsets.UTF_8);
     return total > ring.length ? "..." + text : text;
   }
+
+  /** The last non-blank line of {@code text}, cut at 500 characters: what a failure message quotes. */
+  public static java.util.Optional<String> lastLine(String text) {
+    String[] lines = text.strip().split("\n");
+    String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
+    if (last.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(last.length() > 500 ? last.substring(0, 500) + "..." : last);
+  }
 }

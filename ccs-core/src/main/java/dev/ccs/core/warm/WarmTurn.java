@@ -4,6 +4,7 @@ import dev.ccs.core.exec.RunHandle;
 import dev.ccs.core.exec.RunListener;
 import dev.ccs.core.exec.RunOutcome;
 import dev.ccs.core.exec.RunStatus;
+import dev.ccs.core.exec.StderrTail;
 import dev.ccs.core.protocol.ClaudeEvent;
 import dev.ccs.core.protocol.ResultMessage;
 import dev.ccs.core.protocol.StreamEvent;
@@ -183,10 +184,9 @@ final class WarmTurn implements RunHandle {
           : "Claude CLI run was cancelled");
       return;
     }
-    String last = lastLine(stderrTail);
     complete(new RunOutcome(RunStatus.CRASHED, null, cliSessionId(), exitCode, elapsed(), stderrTail,
         (exitCode == null ? "warm Claude CLI ended" : "warm Claude CLI exited with code " + exitCode)
-            + " without a result" + (last.isEmpty() ? "" : ": " + last)));
+            + " without a result" + StderrTail.lastLine(stderrTail).map(line -> ": " + line).orElse("")));
   }
 
   private RunOutcome decided(ResultMessage result) {
@@ -230,12 +230,6 @@ final class WarmTurn implements RunHandle {
         }
       }
     }
-  }
-
-  private static String lastLine(String text) {
-    String[] lines = text.strip().split("\n");
-    String last = lines.length == 0 ? "" : lines[lines.length - 1].strip();
-    return last.length() > 500 ? last.substring(0, 500) + "..." : last;
   }
 
   private static void safely(Runnable action) {

@@ -14,6 +14,7 @@ import dev.ccs.core.session.SessionFilter;
 import dev.ccs.core.session.SessionJson;
 import dev.ccs.core.session.SessionStatus;
 import dev.ccs.core.session.StoredMessage;
+import dev.ccs.core.warm.WarmStatus;
 import dev.ccs.httpd.routing.ApiRequest;
 import dev.ccs.httpd.routing.ApiResponse;
 import dev.ccs.httpd.routing.BodyFields;
@@ -21,6 +22,7 @@ import dev.ccs.core.session.SessionCursor;
 import dev.ccs.httpd.routing.JsonStream;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -100,7 +102,7 @@ public final class SessionsHandler {
    */
   private ObjectNode warmView(UUID id) {
     ObjectNode warm = Json.object();
-    java.util.Optional<dev.ccs.core.warm.WarmStatus.Process> process = ccs.sessions().warm().of(id);
+    Optional<WarmStatus.Process> process = ccs.sessions().warm().of(id);
     if (process.isEmpty()) {
       warm.put("state", ccs.sessions().warm().crashed(id) ? "crashed" : "none");
       return warm;
