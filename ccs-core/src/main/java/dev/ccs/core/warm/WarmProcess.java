@@ -252,11 +252,14 @@ final class WarmProcess {
         .orElse(java.util.List.of())) {
       total += Processes.rssBytes(child.pid());
     }
-    lastRss = total;
+    if (turns() > 0) {
+      // Not while it starts (the CLI may not even be exec'd yet): that figure would stand until its next turn.
+      lastRss = total;
+    }
     return total;
   }
 
-  /** What {@link #measureRss} read last (after the last turn), measured now if never. */
+  /** What {@link #measureRss} read last once the process had answered a turn, measured now if never. */
   long rssBytes() {
     long last = lastRss;
     return last > 0 ? last : measureRss();
