@@ -103,7 +103,7 @@ class DocsApiTest {
     TestServer.Reply page = server.get("/api-docs");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
-    assertThat(page.text()).contains("url: \"/api-docs.json\"");
+    assertThat(page.text()).contains("fetch(\"/api-docs.json\"");
     Matcher refs = Pattern.compile("(?:href|src)=\"([^\"]+)\"").matcher(page.text());
     List<String> assets = new ArrayList<>();
     while (refs.find()) {
@@ -119,20 +119,38 @@ class DocsApiTest {
     assertThat(server.get("/api-docs/..%2F..%2Fversion.properties").status()).isIn(400, 404);
   }
 
+  /**
+   * Node defect #8: the docs were public whatever the auth settings. With authentication on, the
+   * page (which holds nothing of the server) opens, but the document wants a key unless the
+   * operator publishes it with {@code security.swaggerDocs.public}; switched off, both are gone.
+   */
   @Test
-  void docsCanBeSwitchedOffAndAreOpenWithoutAKeyOtherwise() {
+  void withAuthTheDocumentWantsAKeyUnlessPublishedAndOffMeansGone() {
     String secret = "ccs_sk_docs-test-secret-0123456789";
+    String bearer = "Bearer " + dev.ccs.core.auth.ApiKeys.legacyKey(secret);
     server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
         true, true)).build());
-    assertThat(server.get("/api-docs.json").status()).isEqualTo(200);
     assertThat(server.get("/api-docs").status()).isEqualTo(200);
+    assertThat(server.get("/api-docs/swagger-ui-bundle.js").status()).isEqualTo(200);
+    TestServer.Reply refused = server.get("/api-docs.json");
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.json().path("success").asBoolean(true)).isFalse();
+    assertThat(server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api-docs.json"))
+        .header("Authorization", bearer)).json().path("openapi").asText()).startsWith("3.");
     server.close();
+
+    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
+        true, true, false, List.of(), SecurityConfig.PERMISSION_MODES, true)).build());
+    assertThat(server.get("/api-docs.json").json().path("openapi").asText()).startsWith("3.");
+    server.close();
+
     server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
         false, true)).build());
     // Off: behind the key like any other path, and not there even with it.
     assertThat(server.get("/api-docs.json").status()).isEqualTo(401);
+    assertThat(server.get("/api-docs").status()).isEqualTo(401);
     TestServer.Reply off = server.send(java.net.http.HttpRequest.newBuilder(server.uri("/api-docs.json"))
-        .header("Authorization", "Bearer " + dev.ccs.core.auth.ApiKeys.legacyKey(secret)));
+        .header("Authorization", bearer));
     assertThat(off.status()).isEqualTo(404);
     assertThat(off.json().path("message").asText()).isEqualTo("Swagger Documentation is disabled");
   }

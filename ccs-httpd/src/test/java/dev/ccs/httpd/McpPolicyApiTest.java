@@ -113,7 +113,7 @@ class McpPolicyApiTest {
   @Test
   void permissionModesAreLimitedToTheConfiguredOnes() {
     server = TestServer.start(config(false).toBuilder().security(new SecurityConfig(AuthConfig.DEFAULT, true, true,
-        false, List.of(), List.of("default", "plan"))).build());
+        false, List.of(), List.of("default", "plan"), false)).build());
     assertThat(server.post("/api/messages", "{\"prompt\":\"x\",\"permission_mode\":\"plan\"}").status()).isEqualTo(200);
     TestServer.Reply refused = server.post("/api/messages", "{\"prompt\":\"x\",\"permission_mode\":\"acceptEdits\"}");
     assertThat(refused.status()).isEqualTo(403);

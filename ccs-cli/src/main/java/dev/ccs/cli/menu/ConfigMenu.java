@@ -33,7 +33,8 @@ final class ConfigMenu {
       new Category("rate limit", List.of("rateLimit.enabled", "rateLimit.windowMs", "rateLimit.maxRequests")),
       new Category("statistics", List.of("statistics.enabled", "statistics.retentionDays")),
       new Category("security", List.of("security.auth.enabled", "security.auth.bypassHealthCheck",
-          "security.swaggerDocs.enabled", "allowDangerouslySkipPermissions")));
+          "security.swaggerDocs.enabled", "security.swaggerDocs.public",
+          "allowDangerouslySkipPermissions")));
 
   private Cli cli;
 

@@ -282,7 +282,8 @@ public final class ConfigLoader {
     auth.put("secretKey", c.security().auth().secretKey());
     auth.put("bypassHealthCheck", c.security().auth().bypassHealthCheck());
     auth.put("bypassMetrics", c.security().auth().bypassMetrics());
-    sec.putObject("swaggerDocs").put("enabled", c.security().swaggerDocs());
+    sec.putObject("swaggerDocs").put("enabled", c.security().swaggerDocs())
+        .put("public", c.security().swaggerDocsPublic());
     sec.putObject("audit").put("enabled", c.security().audit());
     sec.put("allowUnauthenticatedRemote", c.security().allowUnauthenticatedRemote());
     var modes = sec.putArray("allowedPermissionModes");

@@ -161,13 +161,15 @@ final class ConfigReader {
         au.string("secretKey", d.security().auth().secretKey()),
         au.bool("bypassHealthCheck", d.security().auth().bypassHealthCheck()),
         au.bool("bypassMetrics", d.security().auth().bypassMetrics())), d.security().auth());
-    boolean swagger = sec.section("swaggerDocs").bool("enabled", d.security().swaggerDocs());
+    ConfigSection docs = sec.section("swaggerDocs");
+    boolean swagger = docs.bool("enabled", d.security().swaggerDocs());
+    boolean docsPublic = docs.bool("public", d.security().swaggerDocsPublic());
     boolean audit = sec.section("audit").bool("enabled", d.security().audit());
     boolean remote = sec.bool("allowUnauthenticatedRemote", d.security().allowUnauthenticatedRemote());
     List<AddressRange> proxies = s.addressRanges("trustProxy", d.security().trustProxy());
     List<String> modes = sec.has("allowedPermissionModes") ? sec.strings("allowedPermissionModes")
         : d.security().allowedPermissionModes();
-    return sec.build(() -> new SecurityConfig(auth, swagger, audit, remote, proxies, modes), d.security());
+    return sec.build(() -> new SecurityConfig(auth, swagger, audit, remote, proxies, modes, docsPublic), d.security());
   }
 
   private static ExecutionConfig execution(ConfigSection s, CcsConfig d) {

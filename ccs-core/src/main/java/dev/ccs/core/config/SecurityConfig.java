@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param allowedPermissionModes config {@code security.allowedPermissionModes}: the
  *     {@code permission_mode} values a request may ask for ({@code bypassPermissions} further needs
  *     {@code allowDangerouslySkipPermissions})
+ * @param swaggerDocsPublic config {@code security.swaggerDocs.public}: whether the OpenAPI document
+ *     is served without a key while authentication is on (the Node server always served it so; by
+ *     default ccs asks for a key, and its Swagger UI page asks the reader for one)
  */
 public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
-    List<AddressRange> trustProxy, List<String> allowedPermissionModes) {
+    List<AddressRange> trustProxy, List<String> allowedPermissionModes, boolean swaggerDocsPublic) {
 
   /** The CLI's permission modes a request may name (as {@code dev.ccs.core.exec.PermissionMode}). */
   public static final List<String> PERMISSION_MODES =
@@ -33,7 +36,7 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
 
   public SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
       List<AddressRange> trustProxy) {
-    this(auth, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy, PERMISSION_MODES);
+    this(auth, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy, PERMISSION_MODES, false);
   }
 
   public SecurityConfig {
@@ -60,6 +63,6 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
 
   public SecurityConfig withAuth(AuthConfig value) {
     return new SecurityConfig(value, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy,
-        allowedPermissionModes);
+        allowedPermissionModes, swaggerDocsPublic);
   }
 }

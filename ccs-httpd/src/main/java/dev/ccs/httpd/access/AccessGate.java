@@ -30,7 +30,8 @@ import java.util.Map;
  *       authentication off), whose state every answer reports in the {@code RateLimit-*} headers.
  * </ol>
  * Authentication covers every path except {@code /health} and {@code /metrics} where the config
- * lets them through, and the API description when it is enabled; the limits cover {@code /api/}.
+ * lets them through, and the Swagger UI page when it is enabled (its document only where
+ * {@code security.swaggerDocs.public}); the limits cover {@code /api/}.
  * The settings can be replaced while serving ({@link #reconfigure}); each request sees one set.
  */
 public final class AccessGate implements Gate {
@@ -114,7 +115,10 @@ public final class AccessGate implements Gate {
     return switch (path) {
       case "/health" -> p.auth().bypassHealthCheck();
       case "/metrics" -> p.auth().bypassMetrics();
-      case "/api-docs", "/api-docs.json" -> p.security.swaggerDocs();
+      // The page and its scripts hold nothing of this server; the document describes its API and
+      // wants a key unless the operator publishes it (Node defect #8: it was always public).
+      case "/api-docs" -> p.security.swaggerDocs();
+      case "/api-docs.json" -> p.security.swaggerDocs() && p.security.swaggerDocsPublic();
       default -> path.startsWith("/api-docs/") && p.security.swaggerDocs();
     };
   }

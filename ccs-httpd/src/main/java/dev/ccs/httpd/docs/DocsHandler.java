@@ -28,7 +28,6 @@ public final class DocsHandler {
       "swagger-ui.css", "text/css; charset=utf-8",
       "index.css", "text/css; charset=utf-8",
       "swagger-ui-bundle.js", "text/javascript; charset=utf-8",
-      "swagger-ui-standalone-preset.js", "text/javascript; charset=utf-8",
       "favicon-32x32.png", "image/png",
       "favicon-16x16.png", "image/png",
       "oauth2-redirect.html", "text/html; charset=utf-8",
@@ -89,7 +88,12 @@ public final class DocsHandler {
     }
   }
 
-  /** Swagger UI's own index page, pointed at this server's document. */
+  /**
+   * Swagger UI pointed at this server's document. The page fetches the document itself: where it
+   * answers 401 (authentication on, {@code security.swaggerDocs.public} off) the page asks for a
+   * key, keeps it for the tab only (sessionStorage) and sends it as {@code X-API-Key} with the
+   * document and with "Try it out" requests to this server, unless the Authorize dialog set one.
+   */
   private static final String PAGE = """
       <!DOCTYPE html>
       <html lang="en">
@@ -99,24 +103,78 @@ public final class DocsHandler {
         <link rel="stylesheet" type="text/css" href="/api-docs/swagger-ui.css">
         <link rel="stylesheet" type="text/css" href="/api-docs/index.css">
         <link rel="icon" type="image/png" href="/api-docs/favicon-32x32.png" sizes="32x32">
+        <style>
+          #ccs-key { font-family: sans-serif; max-width: 46em; margin: 3em auto; }
+          #ccs-key input { width: 30em; padding: .4em; font-family: monospace; }
+          #ccs-key button { padding: .4em 1em; }
+        </style>
       </head>
       <body>
+        <form id="ccs-key" hidden>
+          <p id="ccs-key-message"></p>
+          <label>API key <input id="ccs-key-input" type="password" autocomplete="off" placeholder="ccs_ak_..."></label>
+          <button id="ccs-key-open" type="submit">Open</button>
+        </form>
         <div id="swagger-ui"></div>
         <script src="/api-docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-        <script src="/api-docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
         <script>
-          window.onload = function () {
+          const KEY = "ccs.apiKey";
+          const form = document.getElementById("ccs-key");
+          const input = document.getElementById("ccs-key-input");
+
+          function ownRequestWithoutCredential(request) {
+            const sameOrigin = new URL(request.url, location.href).origin === location.origin;
+            const credential = Object.keys(request.headers || {})
+                .some((name) => /^(authorization|x-api-key)$/i.test(name));
+            return sameOrigin && !credential;
+          }
+
+          function withKey(request) {
+            const key = sessionStorage.getItem(KEY);
+            if (key && ownRequestWithoutCredential(request)) {
+              request.headers["X-API-Key"] = key;
+            }
+            return request;
+          }
+
+          async function open() {
+            const key = sessionStorage.getItem(KEY);
+            const answer = await fetch("/api-docs.json", { headers: key ? { "X-API-Key": key } : {} });
+            if (answer.status === 401 || answer.status === 403) {
+              const refusal = await answer.json().catch(() => ({}));
+              sessionStorage.removeItem(KEY);
+              document.getElementById("ccs-key-message").textContent = key
+                  ? "That key was refused: " + (refusal.error || answer.status) + "."
+                  : "This server asks for an API key before it shows its API. The key stays in this tab only.";
+              form.hidden = false;
+              input.focus();
+              return;
+            }
+            if (!answer.ok) {
+              document.getElementById("swagger-ui").textContent = "The API description could not be loaded: "
+                  + answer.status;
+              return;
+            }
+            form.hidden = true;
             window.ui = SwaggerUIBundle({
-              url: "/api-docs.json",
+              spec: await answer.json(),
               dom_id: "#swagger-ui",
               deepLinking: true,
-              presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-              plugins: [SwaggerUIBundle.plugins.DownloadUrl],
-              layout: "StandaloneLayout",
+              presets: [SwaggerUIBundle.presets.apis],
+              layout: "BaseLayout",
               validatorUrl: null,
-              persistAuthorization: true
+              persistAuthorization: true,
+              requestInterceptor: withKey
             });
-          };
+          }
+
+          form.addEventListener("submit", (event) => {
+            event.preventDefault();
+            sessionStorage.setItem(KEY, input.value.trim());
+            input.value = "";
+            open();
+          });
+          window.onload = open;
         </script>
       </body>
       </html>
