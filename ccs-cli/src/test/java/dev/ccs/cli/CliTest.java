@@ -229,6 +229,59 @@ class CliTest {
     assertThat(run("config", "validate").output()).contains("valid");
   }
 
+  /**
+   * Node defect #46: a config first written by the server lacked rateLimit, statistics, taskQueue,
+   * defaultModel and maxBudgetUsd (so limits and statistics were off), unlike one written by the TUI.
+   * The ccs command and the server (a child JVM) write the same new file, but for its secrets.
+   */
+  @Test
+  void theServerAndTheCommandWriteTheSameNewConfig() throws Exception {
+    Path byCommand = temp.resolve("command/config.json");
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    assertThat(Main.run(new String[] {"--config", byCommand.toString(), "config", "get", "port"}, Map.of(),
+        new BufferedReader(new StringReader("")), new PrintStream(said, true, StandardCharsets.UTF_8))).isZero();
+
+    Path byServer = temp.resolve("server/config.json");
+    String jvm = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"),
+        dev.ccs.httpd.Main.class.getName(), "--config", byServer.toString(), "--port", "0")
+        .redirectErrorStream(true).redirectOutput(temp.resolve("server.log").toFile());
+    builder.environment().keySet().removeIf(name -> name.equals("PORT") || name.equals("HOST")
+        || name.startsWith("CCS_"));
+    Process server = builder.start();
+    try {
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (!Files.readString(temp.resolve("server.log")).contains(" on http://") && System.nanoTime() < deadline) {
+        assertThat(server.isAlive()).as(Files.readString(temp.resolve("server.log"))).isTrue();
+        Thread.sleep(20);
+      }
+    } finally {
+      server.destroy();
+      server.waitFor();
+    }
+
+    com.fasterxml.jackson.databind.node.ObjectNode fromCommand = withoutSecrets(byCommand);
+    com.fasterxml.jackson.databind.node.ObjectNode fromServer = withoutSecrets(byServer);
+    assertThat(fromServer).isEqualTo(fromCommand);
+    for (String key : java.util.List.of("/rateLimit/enabled", "/statistics/enabled", "/taskQueue/concurrency",
+        "/defaultModel", "/maxBudgetUsd")) {
+      assertThat(fromServer.at(key).isMissingNode()).as(key).isFalse();
+    }
+    assertThat(fromServer.at("/rateLimit/enabled").asBoolean()).isTrue();
+    assertThat(fromServer.at("/statistics/enabled").asBoolean()).isTrue();
+  }
+
+  /** A new config's JSON with its generated secrets taken out and its own directory written as DIR. */
+  private static com.fasterxml.jackson.databind.node.ObjectNode withoutSecrets(Path file) throws Exception {
+    String text = Files.readString(file).replace(file.getParent().toString(), "DIR");
+    var json = (com.fasterxml.jackson.databind.node.ObjectNode) dev.ccs.core.json.Json.parse(text);
+    assertThat(json.at("/security/auth/secretKey").asText()).startsWith("ccs_sk_");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.at("/security/auth")).remove("secretKey");
+    assertThat(json.at("/webhook/secret").asText()).startsWith("whsec_");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) json.at("/webhook")).remove("secret");
+    return json;
+  }
+
   @Test
   void aStalePidFileOfAnotherProcessIsNotTrusted() throws Exception {
     writeConfig();

@@ -90,6 +90,32 @@ class BadInputTest {
     assertThat(server.get("/api/tasks").json().path("count").asInt()).isZero();
   }
 
+  /**
+   * Node defect #48: no JSON handler for 404 or 400 (Express answered with HTML pages), a 10 MB body
+   * with no prompt limit (see the next tests), and {@code limit} query parameters taken unchecked.
+   * Here every list's {@code limit} is checked, an unknown query parameter is refused, and every
+   * refusal is JSON.
+   */
+  @Test
+  void everyListsLimitIsCheckedAndEveryRefusalIsJson() {
+    String id = session();
+    java.util.List<String> lists = java.util.List.of("/api/sessions", "/api/sessions/search?q=x",
+        "/api/sessions/" + id + "/messages", "/api/tasks", "/api/tasks/dead-letter", "/api/projects",
+        "/api/statistics/daily", "/api/statistics/models", "/api/statistics/projects");
+    for (String list : lists) {
+      String next = list.contains("?") ? "&" : "?";
+      assertThat(server.get(list + next + "limit=1").status()).as(list).isEqualTo(200);
+      for (String bad : java.util.List.of("abc", "0", "-1", "1e3", "2.5", "99999999999999999999", "%00")) {
+        assertJsonError(server.get(list + next + "limit=" + bad), 400, null);
+      }
+      assertJsonError(server.get(list + next + "bogus=1"), 400, null);
+    }
+    assertJsonError(server.get("/nope"), 404, "not_found");
+    assertJsonError(server.get("/api/nope"), 404, "not_found");
+    assertJsonError(server.delete("/api/projects"), 405, null);
+    assertJsonError(server.post("/api/sessions", "<html>"), 400, "malformed_json");
+  }
+
   @Test
   void jsonOverTheParsersLimitsIsAClientError() {
     assertJsonError(server.post("/api/sessions", "{\"project_path\":\"p\",\"metadata\":" + "[".repeat(200)

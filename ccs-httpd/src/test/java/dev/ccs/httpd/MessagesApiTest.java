@@ -244,6 +244,10 @@ class MessagesApiTest {
     assertThat(dev.ccs.core.process.Processes.isRunning(fake.takeInvocation().pid())).isFalse();
   }
 
+  /**
+   * Node defect #2: any absolute path or {@code ..} was accepted as the working directory, and
+   * created. Outside the roots (directly, by {@code ..} or through a link) is 403, and nothing is made.
+   */
   @Test
   void workingDirectoriesAreConfinedToTheRoots() throws Exception {
     start(config());
@@ -255,13 +259,21 @@ class MessagesApiTest {
     assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"../../..\"}"), 403, null);
     assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"escape\"}"), 403, null);
     assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"escape/sub\"}"), 403, null);
+    assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"../made-by-a-client\"}"), 403,
+        null);
+    assertError(server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"" + temp.resolve("made-too")
+        + "\"}"), 403, null);
     assertThat(fake.invocationCount()).isZero();
+    assertThat(temp.resolve("home/made-by-a-client")).doesNotExist();
+    assertThat(temp.resolve("made-too")).doesNotExist();
+    assertThat(Path.of("/etc/sub")).doesNotExist();
 
     TestServer.Reply ok = server.post("/api/messages", "{\"prompt\":\"x\",\"project_path\":\"proj/a\"}");
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
     assertThat(fake.takeInvocation().cwd()).isEqualTo(workspace.resolve("proj/a").toRealPath());
   }
 
+  /** Node defect #1: a client could lift permission checks and hand the CLI any MCP config. */
   @Test
   void permissionBypassAndRequestMcpConfigNeedTheOperator() {
     start(config());

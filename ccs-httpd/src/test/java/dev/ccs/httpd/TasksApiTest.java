@@ -170,6 +170,7 @@ class TasksApiTest {
     assertThat(next.at("/tasks/0/id").asText()).isEqualTo(task.path("id").asText());
   }
 
+  /** Includes Node defect #9 over HTTP: a metadata or loopback webhook target is refused at submission. */
   @Test
   void badSubmissionsAreRefusedBeforeAnythingIsStored() {
     start(config(3, 0).toBuilder().webhook(new WebhookConfig(false, null, Duration.ofSeconds(5), 3, SECRET, false)).build());
@@ -398,7 +399,7 @@ class TasksApiTest {
     await(blocker);
   }
 
-  /** Seed defects #21 and #22, and the signature. */
+  /** Seed defects #21 and #22, and #9's missing signature. */
   @Test
   void webhooksAreSignedRetriedLoggedAndOffTheTasksPath() throws Exception {
     start(config(1, 0));

@@ -71,6 +71,57 @@ class FileStorageTest extends StorageContractTest {
     assertThat(summary.oldestPendingCreatedAt()).isEqualTo(waiting.createdAt());
   }
 
+  /**
+   * Node defect #51: every change re-serialised a whole file holding every task, session or audit
+   * record (O(n) per write, on files that only grew). Here, with thousands of records stored, a new
+   * task, its update, a new session and its turn each append a line or write a small file of their
+   * own: no file holding other records is rewritten, and what is written does not grow with the store.
+   */
+  @Test
+  void aChangeWritesItsOwnRecordNotTheWholeStore() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      storage.tasks().create(newTask(1 + i % 10, t0.plusSeconds(i)));
+      Session session = storage.sessions().create(newSession("/w/" + (i % 9), t0.plusSeconds(i)));
+      storage.recordTurn(session.afterRun(t0.plusSeconds(i + 1), new BigDecimal("0.01"), true, true,
+          new BigDecimal("0.01"), session.id().toString(), null, null),
+          List.of(message(session.id(), "user", "turn " + i, t0.plusSeconds(i))));
+    }
+    java.util.Map<Path, long[]> before = files(data());
+
+    Task task = storage.tasks().create(newTask(5, t0));
+    storage.tasks().update(task.toBuilder().status(TaskStatus.FAILED).error("x").build());
+    Session session = storage.sessions().create(newSession("/w/new", t0));
+    storage.recordTurn(session.afterRun(t0.plusSeconds(1), new BigDecimal("0.02"), true, true,
+        new BigDecimal("0.02"), session.id().toString(), null, null),
+        List.of(message(session.id(), "user", "hello", t0), message(session.id(), "assistant", "hi", t0)));
+    java.util.Map<Path, long[]> after = files(data());
+
+    long written = 0;
+    for (var file : after.entrySet()) {
+      long[] was = before.get(file.getKey());
+      long[] now = file.getValue();
+      if (was != null && was[0] == now[0] && was[1] == now[1]) {
+        continue; // untouched
+      }
+      boolean appended = was != null && was[0] == now[0];
+      long bytes = appended ? now[1] - was[1] : now[1];
+      assertThat(bytes).as("%s %s", appended ? "appended to" : "written whole", file.getKey()).isLessThan(8192);
+      written += bytes;
+    }
+    assertThat(written).as("bytes written for four changes to a store of 6000 records").isLessThan(16_384);
+  }
+
+  /** Every regular file under {@code dir}: its inode (a file replaced gets a new one) and size. */
+  private static java.util.Map<Path, long[]> files(Path dir) throws java.io.IOException {
+    java.util.Map<Path, long[]> files = new java.util.HashMap<>();
+    try (var walk = Files.walk(dir)) {
+      for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        files.put(file, new long[] {((Number) Files.getAttribute(file, "unix:ino")).longValue(), Files.size(file)});
+      }
+    }
+    return files;
+  }
+
   @Test
   void aSecondOwnerIsRefusedWithAClearMessage() {
     assertThatThrownBy(() -> FileStorage.open(data()))

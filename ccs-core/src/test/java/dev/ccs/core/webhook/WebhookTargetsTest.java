@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Target checks use literal addresses only, so they need no DNS. */
+/**
+ * Node defect #9: any {@code webhook_url} got server-side POSTs, loopback and cloud metadata
+ * addresses included. Target checks use literal addresses only, so they need no DNS.
+ */
 class WebhookTargetsTest {
 
   private final WebhookTargets strict = new WebhookTargets(false);
