@@ -10,6 +10,7 @@ import dev.ccs.core.config.LoadedConfig;
 import dev.ccs.core.config.RateLimitConfig;
 import dev.ccs.core.json.Json;
 import dev.ccs.testkit.FakeClaude;
+import dev.ccs.testkit.FakeReply;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,12 +40,14 @@ class ConfigReloadTest {
   Path temp;
 
   private Path file;
+  private FakeClaude fake;
   private TestServer server;
 
   @BeforeEach
   void setUp() throws Exception {
     file = temp.resolve("config.json");
-    CcsConfig config = TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable()).toBuilder()
+    fake = FakeClaude.create(temp);
+    CcsConfig config = TestServer.config(temp.resolve("home"), fake.executable()).toBuilder()
         .rateLimit(new RateLimitConfig(true, Duration.ofMinutes(1), 1000, 1000, 4000)).build();
     ConfigLoader.write(file, config);
     LoadedConfig loaded = ConfigLoader.load(file, Map.of());
@@ -89,6 +92,28 @@ class ConfigReloadTest {
     edit(json -> section(json, "rateLimit").remove("burst"));
     Conditions.await(() -> "1000".equals(server.get("/api/sessions").header("RateLimit-Limit")), Duration.ofSeconds(20));
     assertThat(server.get("/api/config").json().at("/sources/rateLimit.burst").asText()).isEqualTo("default");
+  }
+
+  /**
+   * Node defect #45, the rest of it: its {@code taskQueue.defaultTimeout} took effect only together
+   * with a concurrency change. Alone, it applies to the next task (the log level: ServerLogTest).
+   */
+  @Test
+  void aNewTaskTimeoutAloneIsApplied() throws Exception {
+    edit(json -> section(json, "taskQueue").put("defaultTimeout", 1500));
+    TestServer.Reply reload = server.post("/api/config/reload", "");
+    assertThat(reload.status()).as(reload.text()).isEqualTo(200);
+    assertThat(reload.json().path("changed").toString()).isEqualTo("[\"taskQueue.defaultTimeout\"]");
+
+    fake.enqueue(FakeReply.script().line(FakeReply.initLine(java.util.UUID.randomUUID().toString())).hang());
+    long started = System.nanoTime();
+    TestServer.Reply submitted = server.post("/api/async/messages", "{\"prompt\":\"stuck\"}");
+    assertThat(submitted.status()).isEqualTo(202);
+    String id = submitted.json().path("task_id").asText();
+    Conditions.await(() -> server.get("/api/tasks/" + id).json().at("/task/status").asText().equals("timeout"),
+        Duration.ofSeconds(30));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
+    assertThat(dev.ccs.core.process.Processes.isRunning(fake.takeInvocation().pid())).isFalse();
   }
 
   @Test

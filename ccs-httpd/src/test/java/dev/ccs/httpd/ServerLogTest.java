@@ -105,4 +105,48 @@ class ServerLogTest {
     assertThat(String.join("\n", lines)).contains("\"route\":\"/api/sessions/{id}\"")
         .doesNotContain(PROMPT, SECRET);
   }
+
+  /**
+   * Node defect #45: its logLevel was fixed at the first logger, so an edit changed only a message.
+   * Here an edit to {@code warn} drops the next request's (info) line, while a warning still shows.
+   */
+  @Test
+  void aNewLogLevelIsAppliedOnReload() throws Exception {
+    Path logFile = temp.resolve("home/logs/server.log");
+    Path configFile = temp.resolve("config.json");
+    CcsConfig config = TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable()).toBuilder()
+        .logFile(logFile).logLevel("info").logging(new LogConfig("text", 1024 * 1024, 2)).build();
+    HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).build();
+    try (ServerProcess server = ServerProcess.start(config, configFile, temp.resolve("stderr.log"))) {
+      String before = java.util.UUID.randomUUID().toString();
+      client.send(HttpRequest.newBuilder(server.uri("/api/sessions?q=" + before)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Conditions.await(() -> read(logFile).contains("/api/sessions"), Duration.ofSeconds(10));
+
+      Files.writeString(configFile, Files.readString(configFile).replace("\"logLevel\" : \"info\"",
+          "\"logLevel\" : \"warn\""));
+      HttpResponse<String> reload = client.send(HttpRequest.newBuilder(server.uri("/api/config/reload"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(reload.body()).contains("logLevel");
+      int linesAtWarn = read(logFile).split("\n").length;
+      client.send(HttpRequest.newBuilder(server.uri("/api/projects")).build(), HttpResponse.BodyHandlers.ofString());
+      // A refused edit logs a warning: once it is there, the request's line would be too.
+      Files.writeString(configFile, "{ not json");
+      client.send(HttpRequest.newBuilder(server.uri("/api/config/reload")).POST(HttpRequest.BodyPublishers.noBody())
+          .build(), HttpResponse.BodyHandlers.ofString());
+      Conditions.await(() -> read(logFile).contains("WARN"), Duration.ofSeconds(10));
+      Thread.sleep(500);
+      List<String> after = List.of(read(logFile).split("\n")).subList(linesAtWarn, read(logFile).split("\n").length);
+      assertThat(after).isNotEmpty().allMatch(line -> line.contains("WARN"), "a warning");
+      assertThat(String.join("\n", after)).doesNotContain("/api/projects");
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
