@@ -91,6 +91,30 @@ class AccessApiTest {
     assertThat(send("GET", "/api/sessions", Map.of("X-API-Key", reader), null).status()).isEqualTo(200);
   }
 
+  /**
+   * Every route of the router, not just the ones a test thought of, is closed without a key: all
+   * but {@code /health} (bypassHealthCheck) and the Swagger UI page and its files.
+   */
+  @Test
+  void everyRouteWantsAKeyButTheOnesTheConfigOpens() {
+    server = TestServer.start(config(true));
+    java.util.List<String> open = new java.util.ArrayList<>();
+    int checked = 0;
+    for (dev.ccs.httpd.routing.Router.Route route : CcsHttpServer.routes(server.ccs(),
+        new dev.ccs.httpd.metrics.HttpMetrics()).routes()) {
+      String path = route.pattern().replace("{*asset}", "swagger-ui.css")
+          .replaceAll("\\{[^}]+}", "00000000-0000-4000-8000-000000000000");
+      TestServer.Reply reply = send(route.method(), path, Map.of(), route.method().equals("GET")
+          || route.method().equals("DELETE") ? null : "{}");
+      if (reply.status() != 401) {
+        open.add(route.method() + " " + route.pattern() + " " + reply.status());
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(60);
+    assertThat(open).containsExactlyInAnyOrder("GET /health 200", "GET /api-docs 200", "GET /api-docs/{*asset} 200");
+  }
+
   @Test
   void aKeyIsShownOnceListedWithoutSecretsAndRevokedAtOnce() throws Exception {
     server = TestServer.start(config(true));
