@@ -80,7 +80,12 @@ public final class ConfigReloader implements AutoCloseable {
 
   /** Starts watching (a daemon thread). */
   public ConfigReloader start() {
-    Thread thread = new Thread(this::watch, "ccs-config-watch");
+    return start(true);
+  }
+
+  /** As {@link #start()}; without {@code watch}, as where the file system cannot be watched: polling only. */
+  ConfigReloader start(boolean watch) {
+    Thread thread = new Thread(() -> watch(watch), "ccs-config-watch");
     thread.setDaemon(true);
     watcher = thread;
     thread.start();
@@ -128,9 +133,12 @@ public final class ConfigReloader implements AutoCloseable {
     return new Outcome(true, result.changed(), result.pendingRestart(), null);
   }
 
-  private void watch() {
+  private void watch(boolean watch) {
     WatchService service = null;
     try {
+      if (!watch) {
+        throw new UnsupportedOperationException("watching is off");
+      }
       service = FileSystems.getDefault().newWatchService();
       file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
           StandardWatchEventKinds.ENTRY_DELETE);
