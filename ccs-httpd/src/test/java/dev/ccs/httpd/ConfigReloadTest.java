@@ -11,6 +11,7 @@ import dev.ccs.core.config.RateLimitConfig;
 import dev.ccs.core.json.Json;
 import dev.ccs.testkit.FakeClaude;
 import dev.ccs.testkit.FakeReply;
+import dev.ccs.testkit.WebhookReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -114,6 +115,32 @@ class ConfigReloadTest {
         Duration.ofSeconds(30));
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     assertThat(dev.ccs.core.process.Processes.isRunning(fake.takeInvocation().pid())).isFalse();
+  }
+
+  /**
+   * Webhooks and budgets are among what a reload applies (the Node server's reload never refreshed
+   * {@code webhook.enabled} or {@code defaultUrl}): the next task is announced to the new URL and its
+   * run gets the new budget.
+   */
+  @Test
+  void webhooksAndTheBudgetApplyToTheNextTask() throws Exception {
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      edit(json -> {
+        section(json, "webhook").put("enabled", true).put("defaultUrl", receiver.url("/hook"))
+            .put("allowPrivateTargets", true);
+        json.put("maxBudgetUsd", 0.75);
+      });
+      TestServer.Reply reload = server.post("/api/config/reload", "");
+      assertThat(reload.status()).as(reload.text()).isEqualTo(200);
+      assertThat(reload.json().path("changed").toString()).contains("webhook.enabled", "webhook.defaultUrl",
+          "maxBudgetUsd");
+
+      TestServer.Reply submitted = server.post("/api/async/messages", "{\"prompt\":\"hello\"}");
+      assertThat(submitted.status()).isEqualTo(202);
+      String id = submitted.json().path("task_id").asText();
+      assertThat(receiver.take("task.completed").body()).contains(id);
+      assertThat(fake.takeInvocation().args()).contains("--max-budget-usd=0.75");
+    }
   }
 
   @Test
