@@ -52,7 +52,7 @@ public class AccessBench {
     }
     String key = keys.create("bench", Set.of(Scope.RUN), null).secret();
     CcsConfig config = CcsConfig.defaults(Path.of("/tmp/ccs-bench")).toBuilder()
-        .security(new SecurityConfig(new AuthConfig(true, secret, true), true, true))
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true)))
         .rateLimit(new RateLimitConfig(true, Duration.ofMinutes(1), Integer.MAX_VALUE / 2)).build();
     AccessGate gate = new AccessGate(keys, config, Ticker.system());
     ApiRequest request = new ApiRequest("GET", "/api/tasks/queue/status", Map.of(), Map.of(),
@@ -81,7 +81,7 @@ public class AccessBench {
     CcsConfig open = CcsConfig.defaults(home.resolve("open")).toBuilder().port(0).claudePath("/bin/true")
         .rateLimit(RateLimitConfig.OFF).logLevel("warn").build();
     CcsConfig guarded = CcsConfig.defaults(home.resolve("guarded")).toBuilder().port(0).claudePath("/bin/true")
-        .security(new SecurityConfig(new AuthConfig(true, secret, true), true, false))
+        .security(SecurityConfig.DEFAULT.toBuilder().auth(new AuthConfig(true, secret, true)).audit(false).build())
         .rateLimit(new RateLimitConfig(true, Duration.ofMinutes(1), Integer.MAX_VALUE / 2)).logLevel("warn").build();
     try (Ccs openCcs = Ccs.builder(open).build(); Ccs guardedCcs = Ccs.builder(guarded).build();
          CcsHttpServer openServer = CcsHttpServer.start(openCcs, "127.0.0.1", 0);

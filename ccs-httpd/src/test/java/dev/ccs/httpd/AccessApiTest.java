@@ -48,7 +48,7 @@ class AccessApiTest {
 
   private CcsConfig config(boolean auth) {
     return TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable()).toBuilder()
-        .security(new SecurityConfig(new AuthConfig(auth, SECRET, true), true, true)).build();
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(auth, SECRET, true))).build();
   }
 
   private TestServer.Reply send(String method, String path, Map<String, String> headers, String body) {
@@ -164,8 +164,8 @@ class AccessApiTest {
   @Test
   void bypassHealthCheckIsHonouredBothWays() {
     // Node defect #8: its bypassHealthCheck was dead code, /health always public.
-    server = TestServer.start(config(true).toBuilder().security(new SecurityConfig(
-        new AuthConfig(true, SECRET, false), true, true)).build());
+    server = TestServer.start(config(true).toBuilder()
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, SECRET, false))).build());
     assertThat(as(null, "GET", "/health", null).status()).isEqualTo(401);
     assertThat(as(LEGACY, "GET", "/health", null).status()).isEqualTo(200);
     server.close();
@@ -232,8 +232,9 @@ class AccessApiTest {
     assertThat(send("GET", "/api/sessions", Map.of("X-Forwarded-For", "203.0.113.2"), null).status()).isEqualTo(429);
     server.close();
 
-    server = TestServer.start(limited.toBuilder().security(new SecurityConfig(new AuthConfig(false, SECRET, true),
-        true, true, false, List.of(AddressRange.parse("loopback")))).dataDir(temp.resolve("data2")).build());
+    server = TestServer.start(limited.toBuilder().security(SecurityConfig.DEFAULT.toBuilder()
+        .auth(new AuthConfig(false, SECRET, true)).trustProxy(List.of(AddressRange.parse("loopback"))).build())
+        .dataDir(temp.resolve("data2")).build());
     assertThat(send("GET", "/api/sessions", Map.of("X-Forwarded-For", "203.0.113.1"), null).status()).isEqualTo(200);
     assertThat(send("GET", "/api/sessions", Map.of("X-Forwarded-For", "203.0.113.2"), null).status()).isEqualTo(200);
     assertThat(send("GET", "/api/sessions", Map.of("X-Forwarded-For", "203.0.113.1"), null).status()).isEqualTo(429);
@@ -250,8 +251,8 @@ class AccessApiTest {
         .hasMessageContaining("security.auth.enabled")
         .hasMessageContaining("security.allowUnauthenticatedRemote")
         .hasMessageContaining("ccs import");
-    CcsConfig allowed = open.toBuilder().security(new SecurityConfig(new AuthConfig(false, SECRET, true), true, true,
-        true, List.of())).build();
+    CcsConfig allowed = open.toBuilder().security(SecurityConfig.DEFAULT.toBuilder()
+        .auth(new AuthConfig(false, SECRET, true)).allowUnauthenticatedRemote(true).build()).build();
     CcsHttpServer.checkExposure(allowed, InetAddress.getByName("0.0.0.0"), "0.0.0.0");
     CcsHttpServer.checkExposure(config(true), InetAddress.getByName("0.0.0.0"), "0.0.0.0");
     assertThat(Json.parse("{}")).isNotNull();

@@ -38,7 +38,7 @@ class AnthropicFaceTest {
   void theOfficialSdkTalksToClaudeCodeThroughCcs() throws Exception {
     try (MockAnthropic mock = MockAnthropic.start()) {
       CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
-          .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
+          .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, SECRET, true))).build();
       try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
         Map<String, JsonNode> steps = OfficialClientScript.run("anthropic-client", PACKAGES, "anthropic-client.mjs", temp,
             "http://127.0.0.1:" + server.port(), ApiKeys.legacyKey(SECRET));

@@ -38,7 +38,8 @@ class AuditLogTest {
 
   private CcsConfig config(boolean audit) {
     return TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable()).toBuilder()
-        .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, audit)).build();
+        .security(SecurityConfig.DEFAULT.toBuilder().auth(new AuthConfig(true, SECRET, true)).audit(audit).build())
+        .build();
   }
 
   private TestServer.Reply send(String method, String path, String key, String body) {

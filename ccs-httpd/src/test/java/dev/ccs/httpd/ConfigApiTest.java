@@ -47,7 +47,7 @@ class ConfigApiTest {
     CcsConfig base = TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable());
     WebhookConfig webhook = base.webhook();
     server = TestServer.start(base.toBuilder()
-        .security(new SecurityConfig(new AuthConfig(true, AUTH_SECRET, true), true, true))
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, AUTH_SECRET, true)))
         .webhook(new WebhookConfig(webhook.enabled(), webhook.defaultUrl(), webhook.timeout(), webhook.retries(),
             WEBHOOK_SECRET, webhook.allowPrivateTargets()))
         .execution(base.execution().toBuilder().env(Map.of("GITHUB_TOKEN", EXEC_TOKEN, "LANG", "C.UTF-8")).build())

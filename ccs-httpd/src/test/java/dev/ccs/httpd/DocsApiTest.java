@@ -128,8 +128,8 @@ class DocsApiTest {
   void withAuthTheDocumentWantsAKeyUnlessPublishedAndOffMeansGone() {
     String secret = "ccs_sk_docs-test-secret-0123456789";
     String bearer = "Bearer " + dev.ccs.core.auth.ApiKeys.legacyKey(secret);
-    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
-        true, true)).build());
+    server = TestServer.start(config().toBuilder()
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true))).build());
     assertThat(server.get("/api-docs").status()).isEqualTo(200);
     assertThat(server.get("/api-docs/swagger-ui-bundle.js").status()).isEqualTo(200);
     TestServer.Reply refused = server.get("/api-docs.json");
@@ -139,13 +139,13 @@ class DocsApiTest {
         .header("Authorization", bearer)).json().path("openapi").asText()).startsWith("3.");
     server.close();
 
-    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
-        true, true, false, List.of(), SecurityConfig.PERMISSION_MODES, true)).build());
+    server = TestServer.start(config().toBuilder().security(SecurityConfig.DEFAULT.toBuilder()
+        .auth(new AuthConfig(true, secret, true)).swaggerDocsPublic(true).build()).build());
     assertThat(server.get("/api-docs.json").json().path("openapi").asText()).startsWith("3.");
     server.close();
 
-    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true),
-        false, true)).build());
+    server = TestServer.start(config().toBuilder().security(SecurityConfig.DEFAULT.toBuilder()
+        .auth(new AuthConfig(true, secret, true)).swaggerDocs(false).build()).build());
     // Off: behind the key like any other path, and not there even with it.
     assertThat(server.get("/api-docs.json").status()).isEqualTo(401);
     assertThat(server.get("/api-docs").status()).isEqualTo(401);

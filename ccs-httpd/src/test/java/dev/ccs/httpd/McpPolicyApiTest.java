@@ -112,8 +112,8 @@ class McpPolicyApiTest {
 
   @Test
   void permissionModesAreLimitedToTheConfiguredOnes() {
-    server = TestServer.start(config(false).toBuilder().security(new SecurityConfig(AuthConfig.DEFAULT, true, true,
-        false, List.of(), List.of("default", "plan"), false)).build());
+    server = TestServer.start(config(false).toBuilder().security(SecurityConfig.DEFAULT.toBuilder()
+        .allowedPermissionModes(List.of("default", "plan")).build()).build());
     assertThat(server.post("/api/messages", "{\"prompt\":\"x\",\"permission_mode\":\"plan\"}").status()).isEqualTo(200);
     TestServer.Reply refused = server.post("/api/messages", "{\"prompt\":\"x\",\"permission_mode\":\"acceptEdits\"}");
     assertThat(refused.status()).isEqualTo(403);
@@ -124,7 +124,7 @@ class McpPolicyApiTest {
   @Test
   void aKeyWithScopesCannotEscalate() {
     server = TestServer.start(config(false).toBuilder().allowDangerouslySkipPermissions(true)
-        .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build());
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, SECRET, true))).build());
     String legacy = ApiKeys.legacyKey(SECRET);
     String runner = server.send(HttpRequest.newBuilder(server.uri("/api/keys")).header("Authorization", "Bearer "
         + legacy).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(

@@ -396,7 +396,7 @@ class MessagesApiTest {
   @Test
   void apiKeyAuthentication() {
     String secret = "ccs_sk_" + "ab".repeat(32);
-    start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true), true, true)).build());
+    start(config().toBuilder().security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true))).build());
     String key = dev.ccs.core.auth.ApiKeys.legacyKey(secret);
     assertThat(key).matches("ccs_ak_[0-9a-f]{64}");
 

@@ -103,12 +103,12 @@ class MetricsTest {
   @Test
   void metricsNeedTheApiKeyUnlessTheOperatorLetsScrapersThrough() {
     String secret = "0123456789abcdef0123456789abcdef";
-    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true,
-        false), true, true)).build());
+    server = TestServer.start(config().toBuilder()
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true, false))).build());
     assertThat(server.get("/metrics").status()).isEqualTo(401);
     server.close();
-    server = TestServer.start(config().toBuilder().security(new SecurityConfig(new AuthConfig(true, secret, true,
-        true), true, true)).build());
+    server = TestServer.start(config().toBuilder()
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true, true))).build());
     assertThat(server.get("/metrics").status()).isEqualTo(200);
     assertThat(server.get("/api/statistics").status()).isEqualTo(401);
     assertThat(server.send(HttpRequest.newBuilder(server.uri("/metrics")).POST(

@@ -36,7 +36,7 @@ class NodeEraClientTest {
     assertThat(Path.of("/usr/bin/curl")).as("curl runs the Node-era script").exists();
     FakeClaude fake = FakeClaude.create(temp);
     CcsConfig config = TestServer.config(temp.resolve("home"), fake.executable()).toBuilder()
-        .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true))
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, SECRET, true)))
         .webhook(new WebhookConfig(false, null, Duration.ofSeconds(5), 1, "whsec_test", true)).build();
     Path project = Files.createDirectories(config.workspacePath().resolve("project"));
     Path script = temp.resolve("node-era-client.sh");

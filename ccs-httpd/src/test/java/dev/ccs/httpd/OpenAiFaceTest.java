@@ -37,7 +37,7 @@ class OpenAiFaceTest {
   void theOfficialClientTalksToClaudeCodeThroughCcs() throws Exception {
     try (MockAnthropic mock = MockAnthropic.start()) {
       CcsConfig config = TestServer.config(temp.resolve("ccs"), RealClaude.executable()).toBuilder()
-          .security(new SecurityConfig(new AuthConfig(true, SECRET, true), true, true)).build();
+          .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, SECRET, true))).build();
       try (TestServer server = TestServer.start(config, RealClaude.environment(temp.resolve("home"), mock), b -> b)) {
         Map<String, JsonNode> steps = OfficialClientScript.run("openai-client", PACKAGES, "openai-client.mjs", temp,
             "http://127.0.0.1:" + server.port(), ApiKeys.legacyKey(SECRET));

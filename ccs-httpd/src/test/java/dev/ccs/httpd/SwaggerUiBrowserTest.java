@@ -60,7 +60,7 @@ class SwaggerUiBrowserTest {
   void withAuthThePageAsksForAKeyAndUsesItForTryItOut() throws Exception {
     String secret = "ccs_sk_browser-test-secret-0123456789";
     CcsConfig config = TestServer.config(temp.resolve("home"), FakeClaude.create(temp).executable()).toBuilder()
-        .security(new SecurityConfig(new AuthConfig(true, secret, true), true, true)).build();
+        .security(SecurityConfig.DEFAULT.withAuth(new AuthConfig(true, secret, true))).build();
     try (TestServer server = TestServer.start(config)) {
       JsonNode seen = browse(server, List.of(ApiKeys.legacyKey(secret)));
 

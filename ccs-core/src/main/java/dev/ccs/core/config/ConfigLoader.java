@@ -55,7 +55,7 @@ public final class ConfigLoader {
       CcsConfig base = CcsConfig.defaults(baseDir);
       WebhookConfig webhook = base.webhook();
       CcsConfig defaults = base.toBuilder()
-          .security(new SecurityConfig(new AuthConfig(false, newSecretKey(), true), true, true))
+          .security(base.security().withAuth(new AuthConfig(false, newSecretKey(), true)))
           .webhook(new WebhookConfig(webhook.enabled(), webhook.defaultUrl(), webhook.timeout(), webhook.retries(),
               "whsec_" + newSecretKey().substring("ccs_sk_".length()), webhook.allowPrivateTargets()))
           .build();

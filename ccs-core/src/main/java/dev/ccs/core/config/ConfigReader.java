@@ -169,7 +169,9 @@ final class ConfigReader {
     List<AddressRange> proxies = s.addressRanges("trustProxy", d.security().trustProxy());
     List<String> modes = sec.has("allowedPermissionModes") ? sec.strings("allowedPermissionModes")
         : d.security().allowedPermissionModes();
-    return sec.build(() -> new SecurityConfig(auth, swagger, audit, remote, proxies, modes, docsPublic), d.security());
+    return sec.build(() -> SecurityConfig.DEFAULT.toBuilder().auth(auth).swaggerDocs(swagger)
+        .swaggerDocsPublic(docsPublic).audit(audit).allowUnauthenticatedRemote(remote).trustProxy(proxies)
+        .allowedPermissionModes(modes).build(), d.security());
   }
 
   private static ExecutionConfig execution(ConfigSection s, CcsConfig d) {

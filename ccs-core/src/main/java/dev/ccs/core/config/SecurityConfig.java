@@ -28,16 +28,9 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
   public static final List<String> PERMISSION_MODES =
       List.of("default", "acceptEdits", "plan", "dontAsk", "bypassPermissions");
 
-  public static final SecurityConfig DEFAULT = new SecurityConfig(AuthConfig.DEFAULT, true, true);
-
-  public SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit) {
-    this(auth, swaggerDocs, audit, false, List.of());
-  }
-
-  public SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit, boolean allowUnauthenticatedRemote,
-      List<AddressRange> trustProxy) {
-    this(auth, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy, PERMISSION_MODES, false);
-  }
+  /** The defaults: authentication off, docs on (their document behind the key once it is on), audit on. */
+  public static final SecurityConfig DEFAULT = new SecurityConfig(AuthConfig.DEFAULT, true, true, false, List.of(),
+      PERMISSION_MODES, false);
 
   public SecurityConfig {
     Objects.requireNonNull(auth, "security.auth");
@@ -62,7 +55,44 @@ public record SecurityConfig(AuthConfig auth, boolean swaggerDocs, boolean audit
   }
 
   public SecurityConfig withAuth(AuthConfig value) {
-    return new SecurityConfig(value, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy,
-        allowedPermissionModes, swaggerDocsPublic);
+    return toBuilder().auth(value).build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Copies a config with some values changed, by name; {@link #build()} validates like the constructor. */
+  public static final class Builder {
+    private AuthConfig auth;
+    private boolean swaggerDocs;
+    private boolean swaggerDocsPublic;
+    private boolean audit;
+    private boolean allowUnauthenticatedRemote;
+    private List<AddressRange> trustProxy;
+    private List<String> allowedPermissionModes;
+
+    private Builder(SecurityConfig c) {
+      auth = c.auth;
+      swaggerDocs = c.swaggerDocs;
+      swaggerDocsPublic = c.swaggerDocsPublic;
+      audit = c.audit;
+      allowUnauthenticatedRemote = c.allowUnauthenticatedRemote;
+      trustProxy = c.trustProxy;
+      allowedPermissionModes = c.allowedPermissionModes;
+    }
+
+    public Builder auth(AuthConfig value) { auth = value; return this; }
+    public Builder swaggerDocs(boolean value) { swaggerDocs = value; return this; }
+    public Builder swaggerDocsPublic(boolean value) { swaggerDocsPublic = value; return this; }
+    public Builder audit(boolean value) { audit = value; return this; }
+    public Builder allowUnauthenticatedRemote(boolean value) { allowUnauthenticatedRemote = value; return this; }
+    public Builder trustProxy(List<AddressRange> value) { trustProxy = value; return this; }
+    public Builder allowedPermissionModes(List<String> value) { allowedPermissionModes = value; return this; }
+
+    public SecurityConfig build() {
+      return new SecurityConfig(auth, swaggerDocs, audit, allowUnauthenticatedRemote, trustProxy,
+          allowedPermissionModes, swaggerDocsPublic);
+    }
   }
 }
