@@ -34,6 +34,12 @@ try {
     if (response.status() >= 400) problems.push(response.status() + ' ' + response.url());
   });
   page.on('pageerror', (error) => problems.push('page error ' + error.message));
+  // What the page's Content-Security-Policy blocks shows as a console error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      problems.push('blocked ' + message.text());
+    }
+  });
   await page.goto(base + '/api-docs', { waitUntil: 'load' });
   const seen = { title: await page.title() };
   if (key) {

@@ -103,7 +103,11 @@ class DocsApiTest {
     TestServer.Reply page = server.get("/api-docs");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.header("Content-Type")).startsWith("text/html");
-    assertThat(page.text()).contains("fetch(\"/api-docs.json\"");
+    // Scripts from the server only, none inline, and the page's own script fetches the document.
+    assertThat(page.header("Content-Security-Policy")).contains("script-src 'self';", "frame-ancestors 'none'")
+        .doesNotContain("unsafe-eval");
+    assertThat(page.text()).doesNotContain("<script>").contains("src=\"/api-docs/ccs-docs.js\"");
+    assertThat(server.get("/api-docs/ccs-docs.js").text()).contains("fetch(\"/api-docs.json\"");
     Matcher refs = Pattern.compile("(?:href|src)=\"([^\"]+)\"").matcher(page.text());
     List<String> assets = new ArrayList<>();
     while (refs.find()) {

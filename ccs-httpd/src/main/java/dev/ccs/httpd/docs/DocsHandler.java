@@ -33,6 +33,16 @@ public final class DocsHandler {
       "oauth2-redirect.html", "text/html; charset=utf-8",
       "oauth2-redirect.js", "text/javascript; charset=utf-8");
 
+  /** The page's own script, beside this class in the jar. */
+  private static final String OWN_SCRIPT = "ccs-docs.js";
+  /**
+   * Scripts from this server only, none inline: a page that shows API keys' results must not run
+   * anything injected. Swagger UI sets inline styles and draws some images as data: URLs.
+   */
+  static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; "
+      + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+      + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
   private final BooleanSupplier enabled;
   private final Supplier<ObjectNode> document;
   private volatile byte[] documentBytes;
@@ -59,12 +69,21 @@ public final class DocsHandler {
   public ApiResponse page(ApiRequest request) {
     checkEnabled();
     return ApiResponse.bytes(200, "text/html; charset=utf-8", PAGE.getBytes(StandardCharsets.UTF_8))
-        .header("Cache-Control", "no-cache");
+        .header("Cache-Control", "no-cache")
+        .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        .header("X-Frame-Options", "DENY")
+        .header("Referrer-Policy", "no-referrer")
+        .header("X-Content-Type-Options", "nosniff");
   }
 
   public ApiResponse asset(ApiRequest request) {
     checkEnabled();
     String name = request.pathParam("asset");
+    if (name.equals(OWN_SCRIPT)) {
+      return ApiResponse.bytes(200, "text/javascript; charset=utf-8", ownScript())
+          .header("Cache-Control", "no-cache")
+          .header("X-Content-Type-Options", "nosniff");
+    }
     String type = ASSETS.get(name);
     if (type == null) {
       throw new ApiError(404, "not_found", "Not found: /api-docs/" + name);
@@ -81,6 +100,17 @@ public final class DocsHandler {
     }
   }
 
+  private static byte[] ownScript() {
+    try (InputStream in = DocsHandler.class.getResourceAsStream(OWN_SCRIPT)) {
+      if (in == null) {
+        throw new IllegalStateException(OWN_SCRIPT + " is missing from the jar");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void checkEnabled() {
     if (!enabled.getAsBoolean()) {
       throw new ApiError(404, "not_found", "Swagger Documentation is disabled", Map.of(),
@@ -89,10 +119,9 @@ public final class DocsHandler {
   }
 
   /**
-   * Swagger UI pointed at this server's document. The page fetches the document itself: where it
-   * answers 401 (authentication on, {@code security.swaggerDocs.public} off) the page asks for a
-   * key, keeps it for the tab only (sessionStorage) and sends it as {@code X-API-Key} with the
-   * document and with "Try it out" requests to this server, unless the Authorize dialog set one.
+   * Swagger UI pointed at this server's document by its own script ({@code ccs-docs.js}), which
+   * fetches the document, and where it answers 401 (authentication on,
+   * {@code security.swaggerDocs.public} off) shows the form below to ask for a key.
    */
   private static final String PAGE = """
       <!DOCTYPE html>
@@ -117,65 +146,7 @@ public final class DocsHandler {
         </form>
         <div id="swagger-ui"></div>
         <script src="/api-docs/swagger-ui-bundle.js" charset="UTF-8"></script>
-        <script>
-          const KEY = "ccs.apiKey";
-          const form = document.getElementById("ccs-key");
-          const input = document.getElementById("ccs-key-input");
-
-          function ownRequestWithoutCredential(request) {
-            const sameOrigin = new URL(request.url, location.href).origin === location.origin;
-            const credential = Object.keys(request.headers || {})
-                .some((name) => /^(authorization|x-api-key)$/i.test(name));
-            return sameOrigin && !credential;
-          }
-
-          function withKey(request) {
-            const key = sessionStorage.getItem(KEY);
-            if (key && ownRequestWithoutCredential(request)) {
-              request.headers["X-API-Key"] = key;
-            }
-            return request;
-          }
-
-          async function open() {
-            const key = sessionStorage.getItem(KEY);
-            const answer = await fetch("/api-docs.json", { headers: key ? { "X-API-Key": key } : {} });
-            if (answer.status === 401 || answer.status === 403) {
-              const refusal = await answer.json().catch(() => ({}));
-              sessionStorage.removeItem(KEY);
-              document.getElementById("ccs-key-message").textContent = key
-                  ? "That key was refused: " + (refusal.error || answer.status) + "."
-                  : "This server asks for an API key before it shows its API. The key stays in this tab only.";
-              form.hidden = false;
-              input.focus();
-              return;
-            }
-            if (!answer.ok) {
-              document.getElementById("swagger-ui").textContent = "The API description could not be loaded: "
-                  + answer.status;
-              return;
-            }
-            form.hidden = true;
-            window.ui = SwaggerUIBundle({
-              spec: await answer.json(),
-              dom_id: "#swagger-ui",
-              deepLinking: true,
-              presets: [SwaggerUIBundle.presets.apis],
-              layout: "BaseLayout",
-              validatorUrl: null,
-              persistAuthorization: true,
-              requestInterceptor: withKey
-            });
-          }
-
-          form.addEventListener("submit", (event) => {
-            event.preventDefault();
-            sessionStorage.setItem(KEY, input.value.trim());
-            input.value = "";
-            open();
-          });
-          window.onload = open;
-        </script>
+        <script src="/api-docs/ccs-docs.js" charset="UTF-8"></script>
       </body>
       </html>
       """;
