@@ -282,6 +282,23 @@ class CliTest {
     return json;
   }
 
+  /** ccs docs says where the docs are, and that the page will ask for a key when the server wants one. */
+  @Test
+  void docsSayWhetherAKeyIsNeeded() throws Exception {
+    writeConfig();
+    Result open = run("docs");
+    assertThat(open.output()).contains("Swagger UI: http://127.0.0.1:").contains("/api-docs\n")
+        .doesNotContain("API key");
+    CcsConfig guarded = dev.ccs.core.config.ConfigLoader.load(configFile, Map.of()).config().toBuilder()
+        .security(dev.ccs.core.config.SecurityConfig.DEFAULT.withAuth(
+            new dev.ccs.core.config.AuthConfig(true, "ccs_sk_" + "ab".repeat(32), true))).build();
+    ConfigLoader.write(configFile, guarded);
+    assertThat(run("docs").output()).contains("/api-docs  (the page asks for an API key)");
+    assertThat(dev.ccs.core.json.Json.parse(run("--json", "docs").output()).path("key_needed").asBoolean()).isTrue();
+    assertThat(run("config", "set", "security.swaggerDocs.public", "true").code()).isZero();
+    assertThat(run("docs").output()).doesNotContain("API key");
+  }
+
   @Test
   void aStalePidFileOfAnotherProcessIsNotTrusted() throws Exception {
     writeConfig();

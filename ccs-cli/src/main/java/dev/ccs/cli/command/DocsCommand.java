@@ -13,14 +13,18 @@ public final class DocsCommand {
   }
 
   public int run() {
-    boolean enabled = cli.config().config().security().swaggerDocs();
+    var security = cli.config().config().security();
+    boolean enabled = security.swaggerDocs();
+    // With authentication on, the document wants a key unless the operator published it.
+    boolean keyNeeded = security.auth().enabled() && !security.swaggerDocsPublic();
     String ui = cli.api().base().resolve("/api-docs").toString();
     String json = cli.api().base().resolve("/api-docs.json").toString();
     if (cli.json()) {
-      cli.printJson(Json.object().put("enabled", enabled).put("swagger_ui", ui).put("openapi", json));
+      cli.printJson(Json.object().put("enabled", enabled).put("swagger_ui", ui).put("openapi", json)
+          .put("key_needed", keyNeeded));
     } else if (enabled) {
-      cli.out().println("Swagger UI: " + ui);
-      cli.out().println("OpenAPI:    " + json);
+      cli.out().println("Swagger UI: " + ui + (keyNeeded ? "  (the page asks for an API key)" : ""));
+      cli.out().println("OpenAPI:    " + json + (keyNeeded ? "  (send an API key: X-API-Key or Bearer)" : ""));
     } else {
       cli.out().println("API docs are off (security.swaggerDocs.enabled is false; turn it on: ccs config set "
           + "security.swaggerDocs.enabled true)");
