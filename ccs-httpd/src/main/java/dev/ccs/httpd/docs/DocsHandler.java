@@ -29,15 +29,13 @@ public final class DocsHandler {
       "index.css", "text/css; charset=utf-8",
       "swagger-ui-bundle.js", "text/javascript; charset=utf-8",
       "favicon-32x32.png", "image/png",
-      "favicon-16x16.png", "image/png",
-      "oauth2-redirect.html", "text/html; charset=utf-8",
-      "oauth2-redirect.js", "text/javascript; charset=utf-8");
+      "favicon-16x16.png", "image/png");
 
   /** The page's own script, beside this class in the jar. */
   private static final String OWN_SCRIPT = "ccs-docs.js";
   /**
-   * Scripts from this server only, none inline: a page that shows API keys' results must not run
-   * anything injected. Swagger UI sets inline styles and draws some images as data: URLs.
+   * Scripts from this server only, none inline: a page into which a reader types an API key must
+   * run nothing injected. Swagger UI sets inline styles and draws some images as data: URLs.
    */
   static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; "
       + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
