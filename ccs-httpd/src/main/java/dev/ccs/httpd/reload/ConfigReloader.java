@@ -134,19 +134,7 @@ public final class ConfigReloader implements AutoCloseable {
   }
 
   private void watch(boolean watch) {
-    WatchService service = null;
-    try {
-      if (!watch) {
-        throw new UnsupportedOperationException("watching is off");
-      }
-      service = FileSystems.getDefault().newWatchService();
-      file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-          StandardWatchEventKinds.ENTRY_DELETE);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.info("cannot watch {} ({}); checking it every {} ms instead", file.getParent(), e.getMessage(),
-          pollInterval.toMillis());
-      service = null;
-    }
+    WatchService service = watch ? watchService() : null;
     try {
       while (!closed) {
         boolean touched = service == null ? sleep(pollInterval) : awaitEvent(service);
@@ -173,6 +161,28 @@ public final class ConfigReloader implements AutoCloseable {
           // Nothing held.
         }
       }
+    }
+  }
+
+  /** A watch on the file's directory, or null where it cannot be watched (then polling alone finds edits). */
+  private WatchService watchService() {
+    WatchService service = null;
+    try {
+      service = FileSystems.getDefault().newWatchService();
+      file.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+      return service;
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.info("cannot watch {} ({}); checking it every {} ms instead", file.getParent(), e.getMessage(),
+          pollInterval.toMillis());
+      if (service != null) {
+        try {
+          service.close(); // created, but the directory could not be registered with it
+        } catch (IOException ignored) {
+          // Nothing held.
+        }
+      }
+      return null;
     }
   }
 
