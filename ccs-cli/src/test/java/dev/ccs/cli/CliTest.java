@@ -242,7 +242,7 @@ class CliTest {
         new BufferedReader(new StringReader("")), new PrintStream(said, true, StandardCharsets.UTF_8))).isZero();
 
     Path byServer = temp.resolve("server/config.json");
-    String jvm = ProcessHandle.current().info().command().orElse("java");
+    String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"),
         dev.ccs.httpd.Main.class.getName(), "--config", byServer.toString(), "--port", "0")
         .redirectErrorStream(true).redirectOutput(temp.resolve("server.log").toFile());

@@ -118,9 +118,7 @@ class ServerLogTest {
         .logFile(logFile).logLevel("info").logging(new LogConfig("text", 1024 * 1024, 2)).build();
     HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(null)).build();
     try (ServerProcess server = ServerProcess.start(config, configFile, temp.resolve("stderr.log"))) {
-      String before = java.util.UUID.randomUUID().toString();
-      client.send(HttpRequest.newBuilder(server.uri("/api/sessions?q=" + before)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      client.send(HttpRequest.newBuilder(server.uri("/api/sessions")).build(), HttpResponse.BodyHandlers.ofString());
       Conditions.await(() -> read(logFile).contains("/api/sessions"), Duration.ofSeconds(10));
 
       Files.writeString(configFile, Files.readString(configFile).replace("\"logLevel\" : \"info\"",
@@ -128,7 +126,7 @@ class ServerLogTest {
       HttpResponse<String> reload = client.send(HttpRequest.newBuilder(server.uri("/api/config/reload"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(reload.body()).contains("logLevel");
-      int linesAtWarn = read(logFile).split("\n").length;
+      int linesAtWarn = read(logFile).lines().toList().size();
       client.send(HttpRequest.newBuilder(server.uri("/api/projects")).build(), HttpResponse.BodyHandlers.ofString());
       // A refused edit logs a warning: once it is there, the request's line would be too.
       Files.writeString(configFile, "{ not json");
@@ -136,7 +134,8 @@ class ServerLogTest {
           .build(), HttpResponse.BodyHandlers.ofString());
       Conditions.await(() -> read(logFile).contains("WARN"), Duration.ofSeconds(10));
       Thread.sleep(500);
-      List<String> after = List.of(read(logFile).split("\n")).subList(linesAtWarn, read(logFile).split("\n").length);
+      List<String> lines = read(logFile).lines().toList();
+      List<String> after = lines.subList(linesAtWarn, lines.size());
       assertThat(after).isNotEmpty().allMatch(line -> line.contains("WARN"), "a warning");
       assertThat(String.join("\n", after)).doesNotContain("/api/projects");
     }
